@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** The structuredContent contract of the git server's tools (see logs/schemas.ts for the rule on changes). */
+
+export const CommitSchema = z.object({
+  sha: z.string(),
+  shortSha: z.string(),
+  author: z.string(),
+  date: z.string().describe('ISO-8601 UTC'),
+  message: z.string(),
+  files: z.array(z.string()),
+  service: z.string().nullable(),
+});
+export type CommitOut = z.infer<typeof CommitSchema>;
+
+export const DeploymentSchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  version: z.string(),
+  environment: z.string(),
+  status: z.string(),
+  deployedAt: z.string().describe('ISO-8601 UTC'),
+  deployedBy: z.string().nullable(),
+  commits: z.array(z.string()),
+  description: z.string().nullable(),
+});
+export type DeploymentOut = z.infer<typeof DeploymentSchema>;
+
+export const CommitListOutput = z.object({
+  commits: z.array(CommitSchema).describe('newest first'),
+  total: z.number().int(),
+  truncated: z.boolean(),
+});
+
+export const DeploymentListOutput = z.object({
+  deployments: z.array(DeploymentSchema).describe('newest first'),
+  total: z.number().int(),
+  truncated: z.boolean(),
+});
+
+export const GetCommitOutput = z.object({
+  commit: CommitSchema.extend({
+    diffStat: z.array(z.object({ file: z.string(), added: z.number().int().nullable(), removed: z.number().int().nullable() })).nullable(),
+  }),
+  deployments: z.array(DeploymentSchema).describe('deployments that shipped this commit'),
+});

@@ -1,0 +1,62 @@
+import type { Report, ToolCallRecord } from '../report/schema.js';
+
+/** A tool as the host exposes it to engines: `name` is unique across servers. */
+export interface HostTool {
+  name: string;
+  server: string;
+  /** The name the server itself knows the tool by (differs from `name` only on a clash). */
+  serverToolName: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** What a tool call returned, whatever went wrong: engines never see protocol exceptions. */
+export interface ToolOutcome {
+  ok: boolean;
+  /** The text content as a model would read it (for errors: the message and hint). */
+  text: string;
+  structured?: Record<string, unknown>;
+  ms: number;
+}
+
+export interface ToolHost {
+  listTools(): HostTool[];
+  callTool(name: string, args: Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ToolOutcome>;
+}
+
+/** Progress an engine reports while it works; the CLI and Slack render these, the engine never renders. */
+export type AgentEvent =
+  | { type: 'started'; engine: string; incident: string }
+  | { type: 'model_turn'; round: number; toolCalls: number; promptTokens?: number; contextWindow?: number }
+  | { type: 'tool_started'; callId: string; server: string; tool: string; args: Record<string, unknown> }
+  | {
+      type: 'tool_finished';
+      callId: string;
+      server: string;
+      tool: string;
+      args: Record<string, unknown>;
+      ok: boolean;
+      ms: number;
+      summary: string;
+    }
+  | { type: 'note'; message: string }
+  | { type: 'final'; report: Report };
+
+export type AgentEventType = AgentEvent['type'];
+
+export interface AnalyzeRequest {
+  incident: string;
+  /** Earlier context such as a Slack thread or a previous report, for follow-ups. */
+  context?: string;
+  /** How far back to look, e.g. `2h`; engines choose a default when absent. */
+  since?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+export interface Engine {
+  readonly name: string;
+  analyze(request: AnalyzeRequest): Promise<Report>;
+}
+
+export type { Report, ToolCallRecord };

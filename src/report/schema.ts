@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The root-cause report every engine produces and every surface (CLI, Slack) renders.
+ * It is also sent to Ollama as the structured-output `format`, so descriptions here are read by the model.
+ */
+
+export const ConfidenceSchema = z.enum(['high', 'medium', 'low']);
+export type Confidence = z.infer<typeof ConfidenceSchema>;
+
+export const SuspectKindSchema = z.enum(['deployment', 'commit', 'config', 'dependency', 'infrastructure', 'capacity', 'unknown']);
+export type SuspectKind = z.infer<typeof SuspectKindSchema>;
+
+export const SuspectSchema = z.object({
+  kind: SuspectKindSchema,
+  id: z.string().optional().describe('the deployment id or version, or the commit sha'),
+  service: z.string().optional(),
+});
+export type Suspect = z.infer<typeof SuspectSchema>;
+
+export const TimelineEntrySchema = z.object({
+  at: z.string().describe('ISO-8601 time'),
+  source: z.string().describe('logs, git, deployments, metrics …'),
+  event: z.string(),
+  evidence: z.array(z.string()).optional().describe('ids of evidence items supporting this entry'),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const EvidenceSchema = z.object({
+  id: z.string().describe('short id such as E1'),
+  source: z.string(),
+  tool: z.string().describe('the id of the tool call that produced it, e.g. T3'),
+  summary: z.string(),
+  quote: z.string().optional().describe('verbatim text from that tool call output; never paraphrased'),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const ToolCallRecordSchema = z.object({
+  id: z.string(),
+  server: z.string(),
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  ms: z.number(),
+  ok: z.boolean(),
+});
+export type ToolCallRecord = z.infer<typeof ToolCallRecordSchema>;
+
+export const AlternativeSchema = z.object({ hypothesis: z.string(), whyLessLikely: z.string() });
+
+export const ReportSchema = z.object({
+  incident: z.string(),
+  window: z.object({ start: z.string(), end: z.string() }),
+  summary: z.string().describe('one line: what broke and why'),
+  rootCause: z.string().describe('a paragraph'),
+  confidence: ConfidenceSchema,
+  suspect: SuspectSchema.optional(),
+  timeline: z.array(TimelineEntrySchema),
+  evidence: z.array(EvidenceSchema),
+  recommendations: z.array(z.string()),
+  alternatives: z.array(AlternativeSchema).optional(),
+  engine: z.string().describe("'ollama:<model>' or 'builtin'"),
+  toolCalls: z.array(ToolCallRecordSchema),
+  durationMs: z.number(),
+  notes: z.array(z.string()).optional().describe('what the engine wants the reader to know: fallbacks, dropped quotes'),
+});
+export type Report = z.infer<typeof ReportSchema>;
