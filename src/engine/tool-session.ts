@@ -1,0 +1,73 @@
+import type { ToolCallRecord } from '../report/schema.js';
+import type { AgentEvent, HostTool, ToolHost, ToolOutcome } from './types.js';
+
+/** The longest one-line result summary shown in progress output. */
+const SUMMARY_CHARS = 160;
+
+export interface RecordedCall extends ToolCallRecord {
+  outcome: ToolOutcome;
+}
+
+/**
+ * One analysis' view of the tool host: numbers calls T1, T2 …, emits tool_started / tool_finished events and
+ * keeps every output so quotes in the report can be checked against what the tools really said.
+ */
+export class ToolSession {
+  private readonly calls: RecordedCall[] = [];
+
+  constructor(
+    private readonly host: ToolHost,
+    private readonly onEvent: (event: AgentEvent) => void = () => {},
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  tools(): HostTool[] {
+    return this.host.listTools();
+  }
+
+  hasTool(name: string): boolean {
+    return this.host.listTools().some((tool) => tool.name === name);
+  }
+
+  async call(name: string, args: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<RecordedCall> {
+    const id = `T${this.calls.length + 1}`;
+    const server = this.host.listTools().find((tool) => tool.name === name)?.server ?? 'unknown';
+    const placeholder: RecordedCall = { id, server, tool: name, args, ms: 0, ok: false, outcome: { ok: false, text: '', ms: 0 } };
+    this.calls.push(placeholder);
+    this.onEvent({ type: 'tool_started', callId: id, server, tool: name, args });
+    const outcome = await this.host.callTool(name, args, { signal: this.signal, timeoutMs: options.timeoutMs });
+    placeholder.ms = outcome.ms;
+    placeholder.ok = outcome.ok;
+    placeholder.outcome = outcome;
+    this.onEvent({
+      type: 'tool_finished',
+      callId: id,
+      server,
+      tool: name,
+      args,
+      ok: outcome.ok,
+      ms: outcome.ms,
+      summary: summarize(outcome),
+    });
+    return placeholder;
+  }
+
+  records(): ToolCallRecord[] {
+    return this.calls.map(({ outcome: _outcome, ...record }) => record);
+  }
+
+  /** Output text of a call by id, for quote verification. */
+  outputOf(callId: string): string | undefined {
+    return this.calls.find((call) => call.id === callId)?.outcome.text;
+  }
+
+  all(): readonly RecordedCall[] {
+    return this.calls;
+  }
+}
+
+/** First meaningful line of a tool's output, for progress displays. */
+export function summarize(outcome: ToolOutcome): string {
+  const firstLine = outcome.text.split('\n').find((line) => line.trim().length > 0) ?? (outcome.ok ? 'ok' : 'failed');
+  return firstLine.length > SUMMARY_CHARS ? `${firstLine.slice(0, SUMMARY_CHARS - 1)}…` : firstLine;
+}
