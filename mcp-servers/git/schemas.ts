@@ -10,6 +10,8 @@ export const CommitSchema = z.object({
   message: z.string(),
   files: z.array(z.string()),
   service: z.string().nullable(),
+  filesTotal: z.number().int().optional().describe('files the commit changed; `files` lists at most 50'),
+  services: z.array(z.string()).optional().describe('every service the commit touched, busiest first'),
 });
 export type CommitOut = z.infer<typeof CommitSchema>;
 
@@ -23,6 +25,7 @@ export const DeploymentSchema = z.object({
   deployedBy: z.string().nullable(),
   commits: z.array(z.string()),
   description: z.string().nullable(),
+  source: z.string().optional().describe('where the deployment came from: a deployments file or `tag <name>`'),
 });
 export type DeploymentOut = z.infer<typeof DeploymentSchema>;
 
@@ -30,17 +33,20 @@ export const CommitListOutput = z.object({
   commits: z.array(CommitSchema).describe('newest first'),
   total: z.number().int(),
   truncated: z.boolean(),
+  note: z.string().optional().describe('why the list is empty or partial, e.g. the dataset has no commits file'),
 });
 
 export const DeploymentListOutput = z.object({
   deployments: z.array(DeploymentSchema).describe('newest first'),
   total: z.number().int(),
   truncated: z.boolean(),
+  note: z.string().optional().describe('why the list is empty or partial, e.g. the dataset has no deployments file'),
 });
 
 export const GetCommitOutput = z.object({
   commit: CommitSchema.extend({
     diffStat: z.array(z.object({ file: z.string(), added: z.number().int().nullable(), removed: z.number().int().nullable() })).nullable(),
+    diffStatFilesTotal: z.number().int().nullable().optional().describe('files in the full diff stat; `diffStat` shows the largest 100'),
   }),
   deployments: z.array(DeploymentSchema).describe('deployments that shipped this commit'),
 });
