@@ -1,0 +1,75 @@
+/**
+ * Text helpers every Block Kit builder goes through, so Slack's limits and escaping hold by construction.
+ * Order matters: redact first (a secret cut in half is still a secret), escape next, truncate last without
+ * splitting an HTML entity.
+ */
+
+export const TRUNCATED = '… (truncated)';
+
+/** Shapes of credentials that must never reach Slack, even if a tool output or a model echoes them. */
+const SECRET_PATTERNS: RegExp[] = [
+  /\bxox[abprs]-[A-Za-z0-9-]{8,}/g,
+  /\bxapp-[A-Za-z0-9-]{8,}/g,
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+  /\bsk-[A-Za-z0-9_-]{20,}\b/g,
+  /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{12,}/gi,
+  /\b((?:password|passwd|secret|token|api[_-]?key|signing[_-]?secret)\s*[=:]\s*)("?)[^\s"',;&]{4,}\2/gi,
+];
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (_match, prefix?: unknown) => `${typeof prefix === 'string' ? prefix : ''}[redacted]`);
+  }
+  return out;
+}
+
+/** Slack's mrkdwn treats &, < and > as control characters (links, mentions); everything else is literal. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts `text` to at most `max` characters, ending with a visible marker; never leaves half an entity. */
+export function truncate(text: string, max: number, marker = TRUNCATED): string {
+  if (text.length <= max) return text;
+  const room = Math.max(0, max - marker.length - 1);
+  let cut = text.slice(0, room);
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  // A cut surrogate pair renders as garbage; drop the lone high half.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()} ${marker}`.slice(0, max);
+}
+
+/** Untrusted text for a mrkdwn field: redacted, escaped, bounded. */
+export function mrkdwn(text: string, max: number): string {
+  return truncate(escapeMrkdwn(redactSecrets(text)), max);
+}
+
+/** Untrusted text for a plain_text field (Slack shows it literally, so no escaping): redacted, bounded, one line. */
+export function plain(text: string, max: number): string {
+  return truncate(redactSecrets(text).replace(/\s+/g, ' ').trim(), max);
+}
+
+/** One line of untrusted text (newlines would break list layouts), escaped and bounded. */
+export function oneLine(text: string, max: number): string {
+  return mrkdwn(text.replace(/\s+/g, ' ').trim(), max);
+}
+
+/** Joins lines; when they do not fit in `max`, keeps whole lines and says how many were left out. */
+export function joinBounded(lines: string[], max: number, separator = '\n'): string {
+  const all = lines.join(separator);
+  if (all.length <= max) return all;
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const marker = `… (${lines.length - i} more, truncated)`;
+    const candidate = out ? `${out}${separator}${line}` : line;
+    if (candidate.length + separator.length + marker.length > max) {
+      return out ? `${out}${separator}${marker}` : truncate(line, max);
+    }
+    out = candidate;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { SLACK_LIMITS } from './limits.js';
+import { context, type SlackMessage, section } from './report.js';
+import { buildNoticeMessage, userMention } from './status.js';
+import { joinBounded, oneLine } from './text.js';
+
+export function buildUsageMessage(command: string, botUserId?: string): SlackMessage {
+  const bot = botUserId ? `<@${botUserId}>` : '@IncidentPilot';
+  const lines = [
+    '*IncidentPilot* finds the likely root cause of an incident from logs, git history, deployments and metrics.',
+    `• \`${command} &lt;what is broken&gt;\` — start an analysis, e.g. \`${command} checkout returns 502 since 14:00\``,
+    `• \`${command} status\` — queued and running analyses`,
+    `• \`${command} help\` — this message`,
+    `• Mention ${bot} in a thread — analyse that thread; in the thread of a finished report — ask a follow-up`,
+    '• Alerts posted by Alertmanager, Grafana, Datadog or PagerDuty in alert channels are analysed automatically',
+  ];
+  return { text: `Usage: ${command} &lt;incident description&gt; | status | help`, blocks: [section(lines.join('\n'))] };
+}
+
+export interface QueueEntryView {
+  analysisId: string;
+  incident: string;
+  state: 'queued' | 'running';
+  channel: string;
+  requestedBy?: string;
+  toolCalls: number;
+  ageMs: number;
+}
+
+export function buildQueueStatusMessage(entries: QueueEntryView[], limits: { concurrency: number; queueMax: number }): SlackMessage {
+  const running = entries.filter((e) => e.state === 'running');
+  const queued = entries.filter((e) => e.state === 'queued');
+  if (entries.length === 0)
+    return buildNoticeMessage(`No analyses queued or running (capacity: ${limits.concurrency} at once, ${limits.queueMax} waiting).`);
+  const line = (e: QueueEntryView, i: number) =>
+    `${e.state === 'running' ? ':mag:' : `${i + 1}.`} \`${e.analysisId}\` ${oneLine(e.incident, 200)} — <#${e.channel}>` +
+    `${e.requestedBy ? ` by ${userMention(e.requestedBy)}` : ''} · ${e.state === 'running' ? `${e.toolCalls} tool calls, ` : ''}${Math.round(e.ageMs / 1000)} s`;
+  const lines = [
+    `*Running* (${running.length}/${limits.concurrency})`,
+    ...running.map(line),
+    `*Queued* (${queued.length}/${limits.queueMax})`,
+    ...queued.map(line),
+  ];
+  return {
+    text: `${running.length} running, ${queued.length} queued`,
+    blocks: [
+      section(joinBounded(lines, SLACK_LIMITS.sectionText)),
+      context(`Capacity: ${limits.concurrency} at once, ${limits.queueMax} waiting`),
+    ],
+  };
+}

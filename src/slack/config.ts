@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { EngineEnvSchema, parseEnv } from '../config.js';
+
+/**
+ * The Slack bot's configuration: the engine's env schema extended with the bot's own variables, parsed once at start.
+ * Each error names the variable and where in Slack's app settings its value comes from.
+ */
+
+const WHERE = {
+  botToken: 'api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token',
+  appToken: 'api.slack.com/apps → your app → Basic Information → App-Level Tokens (scope connections:write)',
+  signingSecret: 'api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret',
+  channels: 'channel details in Slack → About → Channel ID',
+} as const;
+
+/** Empty strings in .env files mean "not set". */
+function blankAsUnset(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+}
+
+function wholeNumber(defaultValue: number, min: number, max: number) {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: message })
+      .int({ error: message })
+      .min(min, { error: message })
+      .max(max, { error: message })
+      .default(defaultValue),
+  );
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `15m`, `90s`, `1h`, `500ms`, or plain milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!match?.[1]) return undefined;
+  return Number(match[1]) * (DURATION_UNITS[match[2] ?? 'ms'] ?? 1);
+}
+
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
+export const SlackEnvSchema = EngineEnvSchema.extend({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankAsUnset,
+    z
+      .string({ error: `not set (${WHERE.botToken})` })
+      .startsWith('xoxb-', { error: `expected a bot token starting with xoxb- (${WHERE.botToken})` }),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .startsWith('xapp-', { error: `expected an app-level token starting with xapp- (${WHERE.appToken})` })
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .min(8, { error: `too short to be a signing secret (${WHERE.signingSecret})` })
+      .optional(),
+  ),
+  PORT: wholeNumber(3000, 0, 65_535),
+  SLACK_API_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL of a Slack-compatible Web API, e.g. https://slack.com/api/' })
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`))
+      .optional(),
+  ),
+  ANALYSIS_CONCURRENCY: wholeNumber(2, 1, 32),
+  QUEUE_MAX: wholeNumber(10, 0, 1000),
+  ALERT_CHANNELS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .refine((ids) => ids.every((id) => CHANNEL_ID.test(id)), {
+        error: `expected channel ids such as C0123ABCD, comma-separated, not names (${WHERE.channels})`,
+      }),
+  ),
+  ALERT_COOLDOWN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .default('15m')
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'expected a duration such as 15m, 90s or 1h' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  ),
+  /** Where 👍/👎 votes are appended as JSON lines; unset keeps them in memory (and in the log). */
+  FEEDBACK_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  SLACK_LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' }).default('info'),
+  ),
+}).superRefine((env, ctx) => {
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_SIGNING_SECRET'],
+      message: `not set; HTTP mode needs it (${WHERE.signingSecret}), or set SLACK_APP_TOKEN for Socket Mode (${WHERE.appToken})`,
+    });
+  }
+});
+
+export type SlackConfig = z.infer<typeof SlackEnvSchema>;
+
+/** Throws ConfigError naming each bad variable. */
+export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
+  return parseEnv(SlackEnvSchema, env);
+}
+
+export function slackMode(config: Pick<SlackConfig, 'SLACK_APP_TOKEN'>): 'socket' | 'http' {
+  return config.SLACK_APP_TOKEN ? 'socket' : 'http';
+}

@@ -1,0 +1,24 @@
+import type { FeedbackStore } from './feedback.js';
+import type { EventDedupe } from './worker/bounded-map.js';
+import type { AnalysisService, Logger } from './worker/service.js';
+
+/** The bot's own identity from auth.test, so it never reacts to its own messages. */
+export interface SelfIdentity {
+  userId?: string;
+  botId?: string;
+}
+
+/** What every listener's `register(app, deps)` receives. */
+export interface SlackDeps {
+  service: AnalysisService;
+  feedback: FeedbackStore;
+  dedupe: EventDedupe;
+  self: SelfIdentity;
+  alertChannels: ReadonlySet<string>;
+  logger: Logger;
+}
+
+/** The slash command the manifest declares. */
+export const RCA_COMMAND = '/rca';
+/** Longest incident text accepted from a command or mention; longer input is cut, not refused. */
+export const MAX_INCIDENT_CHARS = 2000;

@@ -1,0 +1,33 @@
+import { appendFile } from 'node:fs/promises';
+
+export interface FeedbackVote {
+  analysisId: string;
+  user: string;
+  vote: 'up' | 'down';
+  engine?: string;
+  incident?: string;
+  at: string;
+}
+
+/** Votes kept in memory for the process's lifetime; older ones are in FEEDBACK_FILE when set. */
+const MAX_VOTES_IN_MEMORY = 5000;
+
+/** Records 👍/👎 on reports: in memory, and appended as JSON lines to FEEDBACK_FILE when configured. */
+export class FeedbackStore {
+  private readonly votes: FeedbackVote[] = [];
+
+  constructor(private readonly file?: string) {}
+
+  async record(vote: FeedbackVote): Promise<void> {
+    // One vote per user per analysis: a changed mind replaces the earlier vote.
+    const existing = this.votes.findIndex((v) => v.analysisId === vote.analysisId && v.user === vote.user);
+    if (existing !== -1) this.votes.splice(existing, 1);
+    this.votes.push(vote);
+    if (this.votes.length > MAX_VOTES_IN_MEMORY) this.votes.shift();
+    if (this.file) await appendFile(this.file, `${JSON.stringify(vote)}\n`, 'utf8');
+  }
+
+  list(): readonly FeedbackVote[] {
+    return this.votes;
+  }
+}

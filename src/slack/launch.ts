@@ -1,0 +1,74 @@
+import { ConfigError } from '../config.js';
+import type { AnalyzeRequest } from '../engine/types.js';
+import type { Report } from '../report/schema.js';
+import { createSlackBot, type SlackBot } from './app.js';
+import { loadSlackConfig, type SlackConfig } from './config.js';
+import type { AnalyzeFn } from './worker/job.js';
+import { slackErrorCode } from './worker/slack-io.js';
+
+/** Exit code for "not configured to run": distinct from crashes (1). */
+export const EXIT_NOT_CONFIGURED = 2;
+
+export interface Runtime {
+  analyze(request: AnalyzeRequest & { engine?: 'auto' | 'ollama' | 'builtin' }): Promise<Report>;
+  close(): Promise<void>;
+}
+
+export type RuntimeFactory = (config: SlackConfig, env: NodeJS.ProcessEnv) => Promise<Runtime>;
+
+export interface LaunchIO {
+  error(line: string): void;
+}
+
+export type LaunchResult = { ok: false; exitCode: number } | { ok: true; bot: SlackBot; runtime: Runtime; stop(): Promise<void> };
+
+const NO_SLACK_HINT =
+  'SLACK_BOT_TOKEN is not set, so the Slack bot cannot start (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token; docs/slack.md). ' +
+  'To analyse an incident without Slack: npm run rca -- "checkout returns 502 since 14:00"';
+
+/**
+ * Parses the configuration once, builds the engine runtime and the bot, and connects. Never throws: every
+ * problem becomes one line on stderr and an exit code.
+ */
+export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime: RuntimeFactory): Promise<LaunchResult> {
+  if (!env.SLACK_BOT_TOKEN?.trim()) {
+    io.error(NO_SLACK_HINT);
+    return { ok: false, exitCode: EXIT_NOT_CONFIGURED };
+  }
+  let config: SlackConfig;
+  try {
+    config = loadSlackConfig(env);
+  } catch (error) {
+    io.error(error instanceof ConfigError ? error.message : slackErrorCode(error));
+    return { ok: false, exitCode: EXIT_NOT_CONFIGURED };
+  }
+
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(config, env);
+  } catch (error) {
+    io.error(`could not start the analysis engine: ${slackErrorCode(error)}`);
+    return { ok: false, exitCode: 1 };
+  }
+  const analyze: AnalyzeFn = (request) => runtime.analyze({ ...request, engine: config.ANALYSIS_ENGINE });
+  const bot = createSlackBot({ config, analyze });
+  try {
+    await bot.start();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    const hint = /invalid_auth|not_authed|token_revoked/.test(code) ? ' — check SLACK_BOT_TOKEN / SLACK_APP_TOKEN' : '';
+    io.error(`could not connect to Slack: ${code}${hint}`);
+    await bot.stop().catch(() => {});
+    await runtime.close().catch(() => {});
+    return { ok: false, exitCode: 1 };
+  }
+  return {
+    ok: true,
+    bot,
+    runtime,
+    async stop() {
+      await bot.stop().catch(() => {});
+      await runtime.close().catch(() => {});
+    },
+  };
+}

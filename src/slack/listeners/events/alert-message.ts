@@ -1,0 +1,56 @@
+import type { App } from '@slack/bolt';
+import { toAlertMessage } from '../../alerts/message.js';
+import { alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
+import { buildNoticeMessage } from '../../blocks/status.js';
+import type { SlackDeps } from '../../deps.js';
+import { slackErrorCode } from '../../worker/slack-io.js';
+import { busyText } from '../replies.js';
+
+/** Message subtypes that can carry a new alert; edits, deletions and joins cannot. */
+const ALERT_SUBTYPES = new Set([undefined, 'bot_message']);
+
+/**
+ * Messages in ALERT_CHANNELS posted by integrations or other bots. Firing alerts start an analysis in the alert's
+ * thread; resolved ones and the bot's own messages are ignored; repeats within ALERT_COOLDOWN join.
+ */
+export function register(app: App, deps: SlackDeps): void {
+  app.event('message', async ({ event, body, client }) => {
+    const message = event as unknown as Record<string, unknown> & { channel: string; ts: string; subtype?: string; thread_ts?: string };
+    if (!deps.alertChannels.has(message.channel)) return;
+    if (!ALERT_SUBTYPES.has(message.subtype)) return;
+    const botId = typeof message.bot_id === 'string' ? message.bot_id : undefined;
+    if (message.subtype !== 'bot_message' && !botId) return;
+    if ((botId && botId === deps.self.botId) || (deps.self.userId && message.user === deps.self.userId)) return;
+    if (message.thread_ts && message.thread_ts !== message.ts) return;
+    if (deps.dedupe.seen(body.event_id)) {
+      deps.logger.debug(`message ${body.event_id}: Slack retry ignored`);
+      return;
+    }
+
+    const alert = parseAlert(toAlertMessage(message));
+    if (!alert) return;
+    if (alert.status !== 'firing') {
+      deps.logger.info(`${alert.source} alert ${alert.alertName} is ${alert.status}; no analysis`);
+      return;
+    }
+    const fingerprint = alertFingerprint(alert);
+    const result = deps.service.submitAlert(
+      {
+        origin: 'alert',
+        channel: message.channel,
+        threadTs: message.ts,
+        incident: alertIncident(alert),
+        context: `Alert message as posted in Slack:\n${alert.details.slice(0, 4000)}`,
+        requestedBy: { text: `${alert.source} alert` },
+        fingerprint,
+      },
+      message.ts,
+    );
+    if (!result.ok) {
+      const notice = buildNoticeMessage(`${busyText(result)} Mention me in this thread to analyse this alert later.`);
+      await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, ...notice }).catch((error: unknown) => {
+        deps.logger.error(`alert busy reply failed: ${slackErrorCode(error)}`);
+      });
+    }
+  });
+}

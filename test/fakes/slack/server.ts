@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { validateMessage } from './block-kit.js';
+
+/**
+ * A loopback Slack: the Web API over HTTP (form or JSON bodies, `{ok:…}` replies) and a Socket Mode WebSocket
+ * endpoint that sends `hello` and real envelopes, and collects the envelope_id acks. Every message the bot sends is
+ * validated like Slack would (Block Kit limits, text fallback, escaping) and recorded for assertions.
+ */
+
+export const TEAM_ID = 'T0FAKE001';
+export const APP_ID = 'A0FAKE001';
+export const BOT_ID = 'B0FAKEBOT';
+export const BOT_USER_ID = 'U0FAKEBOT';
+
+type Json = Record<string, unknown>;
+
+export interface ApiCall {
+  method: string;
+  args: Json;
+  token?: string;
+  at: number;
+}
+
+export interface StoredMessage extends Json {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: Json[];
+}
+
+/** How long waitFor polls before failing; generous because CI machines are slow, never needed on a good run. */
+const WAIT_LIMIT_MS = 15_000;
+const POLL_MS = 10;
+/** Bodies past this are refused, as Slack refuses oversized requests. */
+const MAX_BODY_BYTES = 2_000_000;
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  appToken?: string;
+  /** Strings that must never appear in anything the bot sends (tokens, secrets). */
+  secrets?: string[];
+}
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly invalid: { method: string; errors: string[] }[] = [];
+  readonly leaks: string[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly acks = new Map<string, Json>();
+  /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
+  readonly failures = new Map<string, string[]>();
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private socket?: WebSocket;
+  private tsCounter = 0;
+  private readonly botToken: string;
+  private readonly appToken: string;
+  private readonly secrets: string[];
+  baseUrl = '';
+
+  private constructor(options: FakeSlackOptions) {
+    this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
+    this.appToken = options.appToken ?? 'xapp-fake-app-token';
+    this.secrets = [this.botToken, this.appToken, ...(options.secrets ?? [])];
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500).end(String(error));
+      });
+    });
+    this.wss = new WebSocketServer({ server: this.server, path: '/link' });
+    this.wss.on('connection', (socket) => {
+      this.socket = socket;
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
+        if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? {});
+      });
+      socket.send(
+        JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: APP_ID } }),
+      );
+    });
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.baseUrl = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** What SLACK_API_URL is set to. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Messages in a thread (parent included), oldest first. */
+  thread(channel: string, ts: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && (m.ts === ts || m.thread_ts === ts));
+  }
+
+  /** A message someone else posted (a user, an integration), so conversations.replies can return it. */
+  seed(message: Omit<StoredMessage, 'ts'> & { ts?: string }): StoredMessage {
+    const stored = { ...message, ts: message.ts ?? this.nextTs() } as StoredMessage;
+    this.messages.push(stored);
+    return stored;
+  }
+
+  failNext(method: string, error: string): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** Polls `check` until it returns something truthy; fails with `what` after WAIT_LIMIT_MS. */
+  async waitFor<T>(what: string, check: () => T | undefined | false | null): Promise<T> {
+    const deadline = Date.now() + WAIT_LIMIT_MS;
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`fake Slack: timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  // ---- Socket Mode -------------------------------------------------------------------------------------------
+
+  async connected(): Promise<void> {
+    await this.waitFor('a Socket Mode connection', () => this.socket?.readyState === WebSocket.OPEN);
+  }
+
+  /** Sends an envelope and resolves with the ack's payload once the app acks it. */
+  async sendEnvelope(type: string, payload: Json, extra: Json = {}): Promise<Json> {
+    await this.connected();
+    const envelopeId = randomUUID();
+    this.socket!.send(
+      JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }),
+    );
+    return this.waitFor(`ack of ${type} envelope`, () => this.acks.get(envelopeId));
+  }
+
+  slashCommandPayload(text: string, options: { user?: string; channel?: string } = {}): Json {
+    return {
+      token: 'legacy-verification-token',
+      team_id: TEAM_ID,
+      team_domain: 'fake',
+      channel_id: options.channel ?? 'C0INCIDENT',
+      channel_name: 'incidents',
+      user_id: options.user ?? 'U0HUMAN01',
+      user_name: 'alice',
+      command: '/rca',
+      text,
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: `${this.baseUrl}/response/${randomUUID()}`,
+      trigger_id: `${Date.now()}.trigger`,
+    };
+  }
+
+  slashCommand(text: string, options: { user?: string; channel?: string } = {}): Promise<Json> {
+    return this.sendEnvelope('slash_commands', this.slashCommandPayload(text, options));
+  }
+
+  eventPayload(event: Json, eventId: string = `Ev${randomUUID().slice(0, 8).toUpperCase()}`): Json {
+    return {
+      token: 'legacy-verification-token',
+      team_id: TEAM_ID,
+      api_app_id: APP_ID,
+      event: { event_ts: event.ts, ...event },
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+      event_context: `4-${eventId}`,
+    };
+  }
+
+  /** An Events API envelope; `retryAttempt` > 0 is how Slack marks a redelivery of the same event_id. */
+  event(event: Json, options: { eventId?: string; retryAttempt?: number } = {}): Promise<Json> {
+    const attempt = options.retryAttempt ?? 0;
+    return this.sendEnvelope('events_api', this.eventPayload(event, options.eventId), {
+      retry_attempt: attempt,
+      retry_reason: attempt > 0 ? 'timeout' : '',
+    });
+  }
+
+  blockActionPayload(message: StoredMessage, actionId: string, user = 'U0HUMAN01'): Json {
+    const action = findButton(message, actionId);
+    if (!action) throw new Error(`fake Slack: message ${message.ts} has no button ${actionId}`);
+    return {
+      type: 'block_actions',
+      user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+      api_app_id: APP_ID,
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+      trigger_id: `${Date.now()}.trigger`,
+      team: { id: TEAM_ID, domain: 'fake' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: message.channel, name: 'incidents' },
+      message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, ...message },
+      state: { values: {} },
+      response_url: `${this.baseUrl}/response/${randomUUID()}`,
+      actions: [{ ...action, action_ts: `${Date.now() / 1000}` }],
+    };
+  }
+
+  /** Clicks a button on a message the bot posted, as Slack's `interactive` envelope. */
+  click(message: StoredMessage, actionId: string, user?: string): Promise<Json> {
+    return this.sendEnvelope('interactive', this.blockActionPayload(message, actionId, user));
+  }
+
+  // ---- Web API ----------------------------------------------------------------------------------------------
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${1_700_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith('/response/')) {
+      this.record('response_url', parseBody(req, body), undefined);
+      return send(res, 200, { ok: true });
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    if (!url.pathname.startsWith('/api/')) return send(res, 404, { ok: false, error: 'not_found' });
+    const args = parseBody(req, body);
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '') || (typeof args.token === 'string' ? args.token : undefined);
+    this.record(method, args, token);
+    const failure = this.failures.get(method)?.shift();
+    if (failure) return send(res, 200, { ok: false, error: failure });
+    return send(res, 200, this.reply(method, args, token));
+  }
+
+  private record(method: string, args: Json, token: string | undefined): void {
+    this.calls.push({ method, args, token, at: Date.now() });
+    // A token in the `token` field is how the Web API client may authenticate; anywhere else it is a leak.
+    const { token: _token, ...content } = args;
+    const serialized = JSON.stringify(content);
+    for (const secret of this.secrets) if (secret && serialized.includes(secret)) this.leaks.push(`${method} carried a secret`);
+  }
+
+  private reply(method: string, args: Json, token: string | undefined): Json {
+    if (method === 'apps.connections.open') {
+      if (token !== this.appToken) return { ok: false, error: 'invalid_auth' };
+      return { ok: true, url: `${this.baseUrl.replace('http', 'ws')}/link?ticket=${randomUUID()}` };
+    }
+    if (token !== this.botToken) return { ok: false, error: 'invalid_auth' };
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake',
+          user: 'incidentpilot',
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: BOT_ID,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+      case 'chat.update':
+      case 'chat.postEphemeral': {
+        if (typeof args.channel !== 'string' || !args.channel) return { ok: false, error: 'channel_not_found' };
+        const errors = validateMessage(args);
+        if (errors.length > 0) {
+          this.invalid.push({ method, errors });
+          return { ok: false, error: 'invalid_blocks', errors };
+        }
+        return this.store(method, args);
+      }
+      case 'conversations.replies': {
+        const limit = Number(args.limit ?? 1000);
+        const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
+        if (messages.length === 0) return { ok: false, error: 'thread_not_found' };
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private store(method: string, args: Json): Json {
+    const channel = String(args.channel);
+    if (method === 'chat.update') {
+      const existing = this.messages.find((m) => m.channel === channel && m.ts === args.ts);
+      if (!existing) return { ok: false, error: 'message_not_found' };
+      existing.text = args.text as string;
+      existing.blocks = args.blocks as Json[] | undefined;
+      existing.edits = ((existing.edits as number | undefined) ?? 0) + 1;
+      return { ok: true, channel, ts: existing.ts, text: existing.text };
+    }
+    const ts = this.nextTs();
+    if (method === 'chat.postEphemeral') return { ok: true, message_ts: ts };
+    const message: StoredMessage = {
+      type: 'message',
+      channel,
+      ts,
+      user: BOT_USER_ID,
+      bot_id: BOT_ID,
+      text: args.text as string,
+      blocks: args.blocks as Json[] | undefined,
+      ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+    };
+    this.messages.push(message);
+    return { ok: true, channel, ts, message };
+  }
+}
+
+export function findButton(message: StoredMessage, actionId: string): Json | undefined {
+  for (const block of message.blocks ?? []) {
+    if (block.type !== 'actions') continue;
+    const match = (block.elements as Json[]).find((el) => el.action_id === actionId);
+    if (match) return { ...match, block_id: block.block_id ?? 'actions' };
+  }
+  return undefined;
+}
+
+/** All mrkdwn/plain text of a message's blocks, for assertions. */
+export function blockText(message: { blocks?: Json[]; text?: string }): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') out.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(message.blocks ?? []);
+  return out.join('\n');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Web API client sends forms whose object values (blocks, attachments) are JSON strings; some callers send JSON. */
+function parseBody(req: IncomingMessage, body: string): Json {
+  if (!body) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(body) as Json;
+  const args: Json = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: Json): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
