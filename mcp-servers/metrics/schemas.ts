@@ -16,6 +16,9 @@ export const MetricInfoSchema = z.object({
 export const ListMetricsOutput = z.object({
   metrics: z.array(MetricInfoSchema),
   now: z.string(),
+  total: z.number().int().optional().describe('series that matched, of which `metrics` holds the first `limit`'),
+  backend: z.enum(['dataset', 'prometheus']).optional(),
+  note: z.string().optional(),
 });
 
 export const SeriesSchema = z.object({
@@ -28,9 +31,16 @@ export const SeriesSchema = z.object({
   avg: z.number().nullable(),
   count: z.number().int().describe('raw points in the window before downsampling'),
   downsampled: z.boolean(),
+  minAt: z.string().nullable().optional().describe('ISO time of the raw minimum'),
+  maxAt: z.string().nullable().optional().describe('ISO time of the raw maximum (a short spike a bucket average hides)'),
 });
 
-export const GetMetricsOutput = z.object({ series: z.array(SeriesSchema) });
+export const GetMetricsOutput = z.object({
+  series: z.array(SeriesSchema),
+  total: z.number().int().optional().describe('series that matched, of which `series` holds the first `limit`'),
+  window: z.object({ start: z.string(), end: z.string() }).optional(),
+  note: z.string().optional(),
+});
 
 export const AnomalySchema = z.object({
   metric: z.string(),
@@ -47,12 +57,18 @@ export const AnomalySchema = z.object({
   zScore: z.number(),
   severity: z.enum(['low', 'medium', 'high', 'critical']),
   score: z.number().describe('ranking score, higher is more anomalous'),
+  shape: z.enum(['sharp', 'gradual']).optional().describe('sharp: a step change; gradual: a ramp or slow swing'),
+  recovered: z.boolean().optional().describe('the series came back into its baseline band before the window ended'),
+  baselineFrom: z.enum(['preceding', 'early-window']).optional().describe('where the baseline came from'),
 });
 export type AnomalyOut = z.infer<typeof AnomalySchema>;
 
 export const GetAnomaliesOutput = z.object({
   anomalies: z.array(AnomalySchema).describe('ranked, most severe first'),
   seriesScanned: z.number().int(),
+  total: z.number().int().optional().describe('anomalies found at or above minSeverity, of which `anomalies` holds the first `limit`'),
+  window: z.object({ start: z.string(), end: z.string() }).optional(),
+  baselineWindow: z.object({ start: z.string(), end: z.string() }).optional().describe('the preceding period offered as baseline'),
 });
 
 export const ErrorRateSchema = z.object({
@@ -64,6 +80,8 @@ export const ErrorRateSchema = z.object({
   peak: z.number().nullable(),
   ratio: z.number().nullable().describe('current / baseline'),
   status: z.enum(['ok', 'elevated', 'critical']),
+  peakAt: z.string().nullable().optional(),
+  tags: TagsSchema.optional(),
 });
 
 export const GetErrorRatesOutput = z.object({

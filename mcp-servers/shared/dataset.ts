@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { findJsonErrorOffset } from './json-position.js';
 import { ToolInputError } from './tool-result.js';
 
 /** The dataset folder every server reads, from DATA_DIR; relative paths resolve against the working directory. */
@@ -48,13 +49,13 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T {
 }
 
 function describeJsonError(text: string, error: Error): string {
-  const match = /position (\d+)/.exec(error.message);
-  if (!match) return error.message;
-  const position = Number(match[1]);
+  const reported = /position (\d+)/.exec(error.message);
+  const position = reported ? Number(reported[1]) : findJsonErrorOffset(text);
+  if (position < 0) return error.message;
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
-  return `${error.message} (line ${line}, column ${column})`;
+  return `${error.message.replace(/\s+/g, ' ')} (line ${line}, column ${column})`;
 }
 
 /** Reads dataset.json when present; a dataset without one is still valid. */
