@@ -1,0 +1,78 @@
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../../mcp-servers/shared/time.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../config.js';
+
+export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine auto|ollama|builtin] [--since 2h] [--json] [--config FILE] [--verbose]
+
+  --data DIR      dataset folder for the default servers (sets DATA_DIR)
+  --engine NAME   auto (Ollama when it answers and has the model, else built-in), ollama or builtin
+  --since WHEN    how far back to look: 30m, 2h, 1d or an ISO-8601 time
+  --json          print only the report as JSON on stdout (progress goes to stderr)
+  --config FILE   MCP servers config (default: MCP_CONFIG or mcp-servers.json)
+  --verbose       also print the servers' stderr
+Environment: OLLAMA_HOST, OLLAMA_MODEL, OLLAMA_API_KEY, OLLAMA_NUM_CTX, ANALYSIS_ENGINE, ANALYSIS_TIMEOUT_MS, TOOL_TIMEOUT_MS (.env is read)`;
+
+export class UsageError extends Error {}
+
+export interface CliArgs {
+  incident: string;
+  data?: string;
+  engine?: EngineChoice;
+  since?: string;
+  json: boolean;
+  config?: string;
+  verbose: boolean;
+  help: boolean;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { incident: '', json: false, verbose: false, help: true };
+  const incident = positionals.join(' ').trim();
+  if (incident === '') throw new UsageError('missing the incident description, e.g. rca "500 errors on checkout API"');
+  const args: CliArgs = { incident, json: values.json ?? false, verbose: values.verbose ?? false, help: false };
+  if (values.engine !== undefined) {
+    const engine = values.engine.trim().toLowerCase();
+    if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) {
+      throw new UsageError(`--engine "${values.engine}" is not one of ${ENGINE_CHOICES.join(', ')}`);
+    }
+    args.engine = engine as EngineChoice;
+  }
+  if (values.data !== undefined) {
+    if (!existsSync(values.data) || !statSync(values.data).isDirectory()) throw new UsageError(`--data ${values.data}: no such folder`);
+    args.data = values.data;
+  }
+  if (values.since !== undefined) {
+    const since = values.since.trim();
+    if (parseDuration(since) === undefined && Number.isNaN(Date.parse(since))) {
+      throw new UsageError(`--since "${values.since}" is not a duration (30m, 2h, 1d) or an ISO-8601 time`);
+    }
+    args.since = since;
+  }
+  if (values.config !== undefined) args.config = values.config;
+  return args;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      engine: { type: 'string' },
+      since: { type: 'string' },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError } from '../config.js';
+import { createRuntime, type Runtime } from '../engine/runtime.js';
+import { HostConfigError } from '../host/config.js';
+import { renderReportText } from '../report/render.js';
+import { parseCliArgs, USAGE, UsageError } from './args.js';
+import { formatAgentEvent, formatHostEvent } from './progress.js';
+
+/** Exit codes: 0 analysed, 1 the analysis failed, 2 usage or configuration to fix, 130 interrupted. */
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
+/** After the work is done, a straggling handle must not keep the CLI alive. */
+const EXIT_GRACE_MS = 3_000;
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`rca: ${error.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  loadDotenv({ quiet: true });
+
+  // With --json, stdout carries only the report; anything a library logs goes to stderr instead.
+  const progress = args.json ? process.stderr : process.stdout;
+  if (args.json) console.log = console.error;
+  const print = (line: string | undefined) => {
+    if (line !== undefined) progress.write(`${line}\n`);
+  };
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('rca: interrupted, stopping (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  let runtime: Runtime | undefined;
+  try {
+    print(`▸ starting MCP servers`);
+    runtime = await createRuntime({
+      ...(args.config ? { configPath: args.config } : {}),
+      ...(args.data ? { dataDir: args.data } : {}),
+      onHostEvent: (event) => print(formatHostEvent(event, args.verbose)),
+    });
+    if (runtime.host.listTools().length === 0) {
+      process.stderr.write('rca: no MCP server started, so there are no tools to analyse with; see the errors above\n');
+      return EXIT_FAILURE;
+    }
+    const report = await runtime.analyze({
+      incident: args.incident,
+      ...(args.since ? { since: args.since } : {}),
+      ...(args.engine ? { engine: args.engine } : {}),
+      signal: controller.signal,
+      onEvent: (event) => print(formatAgentEvent(event)),
+    });
+    if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(`\n${renderReportText(report)}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (interrupted) return EXIT_INTERRUPTED;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ConfigError || error instanceof HostConfigError) {
+      process.stderr.write(`rca: ${message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`rca: analysis failed: ${message}\n`);
+    return EXIT_FAILURE;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await runtime?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`rca: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT_FAILURE);
+  },
+);

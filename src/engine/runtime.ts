@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_MCP_CONFIG, type EngineChoice, type EngineConfig, loadConfig } from '../config.js';
+import { selectEngine } from '../engines/select.js';
+import { loadHostConfig } from '../host/config.js';
+import type { HostEvent } from '../host/events.js';
+import { McpHost } from '../host/host.js';
+import type { AnalyzeRequest, Report } from './types.js';
+
+/** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
+function packagedConfig(): string | undefined {
+  let dir = import.meta.dirname;
+  for (let depth = 0; depth < 5; depth += 1) {
+    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, DEFAULT_MCP_CONFIG);
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** A relative path means the current folder; only the default name falls back to the packaged config. */
+function resolveConfigPath(configured: string): string {
+  const resolved = path.resolve(configured);
+  if (configured !== DEFAULT_MCP_CONFIG || existsSync(resolved)) return resolved;
+  const packaged = packagedConfig();
+  return packaged && existsSync(packaged) ? packaged : resolved;
+}
+
+export interface RuntimeOptions {
+  /** mcp-servers.json; defaults to MCP_CONFIG. */
+  configPath?: string;
+  /** Overrides DATA_DIR for the servers (`${DATA_DIR}` in the config expands to it). */
+  dataDir?: string;
+  /** The environment to read; defaults to process.env. Never mutated. */
+  env?: NodeJS.ProcessEnv;
+  onHostEvent?: (event: HostEvent) => void;
+}
+
+export interface Runtime {
+  host: McpHost;
+  config: EngineConfig;
+  analyze(request: AnalyzeRequest & { engine?: EngineChoice }): Promise<Report>;
+  close(): Promise<void>;
+}
+
+/**
+ * The engine side as the CLI and the Slack bot use it: configuration parsed once, MCP servers started once and kept
+ * for the life of the process, an engine chosen per request. Throws ConfigError / HostConfigError before starting
+ * anything when the configuration is wrong.
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const baseEnv = options.env ?? process.env;
+  const env: NodeJS.ProcessEnv = { ...baseEnv };
+  // Relative data folders mean "relative to where the user ran the command", not to the config file's folder.
+  if (options.dataDir !== undefined) env.DATA_DIR = path.resolve(options.dataDir);
+  else if (env.DATA_DIR?.trim()) env.DATA_DIR = path.resolve(env.DATA_DIR);
+  const config = loadConfig(env);
+  const configPath = resolveConfigPath(options.configPath ?? config.MCP_CONFIG);
+  const specs = loadHostConfig(configPath, env);
+  const host = await McpHost.start(specs, {
+    toolTimeoutMs: config.TOOL_TIMEOUT_MS,
+    ...(options.onHostEvent ? { onEvent: options.onHostEvent } : {}),
+  });
+  return {
+    host,
+    config,
+    async analyze(request) {
+      const { engine: choice, ...rest } = request;
+      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, host, config);
+      if (selection.note) rest.onEvent?.({ type: 'note', message: selection.note });
+      return selection.engine.analyze(rest);
+    },
+    close: () => host.close(),
+  };
+}

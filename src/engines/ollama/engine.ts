@@ -1,0 +1,292 @@
+import { ToolSession } from '../../engine/tool-session.js';
+import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } from '../../engine/types.js';
+import { finalizeReport } from '../../report/finalize.js';
+import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../../report/model-schema.js';
+import { inferWindow } from '../../report/window.js';
+import { isAbortError, OllamaError } from './errors.js';
+import { fallbackReport } from './fallback.js';
+import { buildUserPrompt, FINAL_INSTRUCTION, SYSTEM_PROMPT } from './prompt.js';
+import type { ChatMessage, ChatProvider, ChatResponse, ChatToolCall, ChatToolSpec } from './provider.js';
+
+/** Model turns in one analysis, the last of which gets no tools: 8B models settle within ~8 tool rounds, and each costs seconds to minutes. */
+export const MAX_ROUNDS = 10;
+/** Tool calls run from one model turn: a model emitting dozens at once is looping, not investigating. */
+export const MAX_CALLS_PER_TURN = 8;
+/** Rounds in a row in which every call was a refused repeat before the loop moves on to the answer. */
+export const MAX_REPEAT_ONLY_ROUNDS = 2;
+/** Repair requests after an invalid final answer: one, then the fallback report. */
+export const FINAL_REPAIR_ATTEMPTS = 1;
+/** Retries of a model turn that failed server-side (an error line mid-stream, a 500): once, then give up. */
+export const MODEL_RETRIES = 1;
+/** Characters of one tool result that enter the context; the full output stays recorded for quote checks. */
+export const DEFAULT_TOOL_RESULT_CHARS = 6_000;
+/** Share of num_ctx in use at which the user is told, and results are cut harder. */
+export const CONTEXT_WARN_RATIO = 0.8;
+/** Share of the deadline after which no new tool round starts, leaving time for the answer. */
+export const TOOL_PHASE_SHARE = 0.75;
+/** Rough characters per token, for a context estimate when Ollama's prompt_eval_count is missing or cache-reduced. */
+const CHARS_PER_TOKEN = 4;
+
+export interface OllamaEngineOptions {
+  provider: ChatProvider;
+  /** Ollama's num_ctx: the context window requested for every turn. */
+  numCtx: number;
+  deadlineMs: number;
+  toolTimeoutMs?: number;
+  maxRounds?: number;
+  toolResultChars?: number;
+  /** Produces an evidence pack for the first message; its calls go through the analysis' own session. */
+  preflight?: (request: AnalyzeRequest, host: ToolHost) => Promise<string | undefined>;
+}
+
+export function toChatTools(tools: readonly HostTool[]): ChatToolSpec[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    parameters: Object.keys(tool.inputSchema).length > 0 ? tool.inputSchema : { type: 'object', properties: {} },
+  }));
+}
+
+/** Key for detecting a repeated call: key order in the arguments must not make two identical calls look different. */
+export function callKey(call: ChatToolCall): string {
+  const stable = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(stable)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, inner]) => [key, stable(inner)]),
+          )
+        : value;
+  return `${call.name} ${JSON.stringify(stable(call.arguments))}`;
+}
+
+export function cutToBudget(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  return `${text.slice(0, budget)}\n… [cut: ${text.length - budget} more characters not shown; narrow the query to see them]`;
+}
+
+function estimateTokens(messages: readonly ChatMessage[], tools: readonly ChatToolSpec[]): number {
+  const chars = messages.reduce((sum, message) => sum + message.content.length + 16, 0) + JSON.stringify(tools).length;
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+class DeadlineReached extends Error {}
+
+/** A ToolHost whose calls are numbered and recorded by the analysis' session, for the preflight to use. */
+function sessionHost(session: ToolSession): ToolHost {
+  return {
+    listTools: () => session.tools(),
+    callTool: async (name, args, options) =>
+      (await session.call(name, args, { ...(options?.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })).outcome,
+  };
+}
+
+export function createOllamaEngine(host: ToolHost, options: OllamaEngineOptions): Engine {
+  return { name: options.provider.label, analyze: (request) => runAnalysis(host, options, request) };
+}
+
+async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request: AnalyzeRequest): Promise<Report> {
+  const started = Date.now();
+  const provider = options.provider;
+  const maxRounds = Math.max(1, options.maxRounds ?? MAX_ROUNDS);
+  const emit = (event: AgentEvent) => request.onEvent?.(event);
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  const notes: string[] = [];
+  const note = (message: string) => {
+    notes.push(message);
+    emit({ type: 'note', message });
+  };
+  const userAborted = () => request.signal?.aborted === true;
+  const abortError = () => {
+    const reason: unknown = request.signal?.reason;
+    if (reason instanceof Error && reason.name === 'AbortError') return reason;
+    const error = new Error('analysis aborted');
+    error.name = 'AbortError';
+    return error;
+  };
+
+  emit({ type: 'started', engine: provider.label, incident: request.incident });
+  const session = new ToolSession(host, emit, signal);
+  const chatOptions = { num_ctx: options.numCtx, temperature: 0 };
+  let toolBudget = options.toolResultChars ?? DEFAULT_TOOL_RESULT_CHARS;
+  let contextWarned = false;
+  let round = 0;
+
+  /** One model turn; a transient server error is retried once, an abort tells user abort from the deadline. */
+  const chat = async (
+    messages: ChatMessage[],
+    extra: { tools?: ChatToolSpec[]; format?: Record<string, unknown> },
+  ): Promise<ChatResponse> => {
+    for (let attempt = 0; ; attempt += 1) {
+      if (userAborted()) throw abortError();
+      if (deadline.aborted) throw new DeadlineReached();
+      try {
+        round += 1;
+        const response = await provider.chat({ messages, ...extra, signal, options: chatOptions });
+        const estimate = estimateTokens(messages, extra.tools ?? []);
+        const used = Math.max(response.promptTokens ?? 0, estimate);
+        emit({
+          type: 'model_turn',
+          round,
+          toolCalls: response.toolCalls.length,
+          promptTokens: response.promptTokens ?? estimate,
+          contextWindow: options.numCtx,
+        });
+        if (!contextWarned && used >= options.numCtx * CONTEXT_WARN_RATIO) {
+          contextWarned = true;
+          toolBudget = Math.max(1_000, Math.floor(toolBudget / 2));
+          note(
+            `context ${Math.round((used / options.numCtx) * 100)}% full (${used} of ${options.numCtx} tokens): later tool results cut to ${toolBudget} characters; raise OLLAMA_NUM_CTX if the model has room`,
+          );
+        }
+        return response;
+      } catch (error) {
+        if (userAborted()) throw abortError();
+        if (deadline.aborted && (isAbortError(error) || !(error instanceof OllamaError))) throw new DeadlineReached();
+        if (error instanceof OllamaError && error.kind === 'server' && attempt < MODEL_RETRIES) {
+          emit({ type: 'note', message: `${error.message}; retrying the turn once` });
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
+
+  if (provider.preflight) {
+    try {
+      await provider.preflight(signal);
+    } catch (error) {
+      throw userAborted() ? abortError() : error;
+    }
+  }
+
+  let evidencePack: string | undefined;
+  if (options.preflight) {
+    try {
+      evidencePack = await options.preflight(request, sessionHost(session));
+    } catch (error) {
+      if (userAborted()) throw abortError();
+      note(`pre-analysis failed and was skipped: ${(error as Error).message}`);
+    }
+  }
+
+  const messages: ChatMessage[] = [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: buildUserPrompt(request, evidencePack) },
+  ];
+  const tools = toChatTools(session.tools());
+  const seen = new Map<string, string>();
+  let repeatOnlyRounds = 0;
+  let draft: ModelReport | undefined;
+  let fallbackReason: string | undefined;
+
+  try {
+    // Tool rounds: every round but the last offers tools; the last is the answer, with tools withheld.
+    for (let toolRound = 1; toolRound < maxRounds; toolRound += 1) {
+      if (Date.now() - started > options.deadlineMs * TOOL_PHASE_SHARE) {
+        note('time budget mostly spent: asking for the answer with the evidence gathered so far');
+        break;
+      }
+      const response = await chat(messages, { tools });
+      if (response.toolCalls.length === 0) {
+        if (response.content.trim()) messages.push({ role: 'assistant', content: response.content });
+        break;
+      }
+      messages.push({ role: 'assistant', content: response.content, toolCalls: response.toolCalls });
+      const results = await Promise.all(
+        response.toolCalls.map(async (call, index): Promise<{ message: ChatMessage; repeat: boolean }> => {
+          if (index >= MAX_CALLS_PER_TURN) {
+            return {
+              repeat: false,
+              message: {
+                role: 'tool',
+                toolName: call.name,
+                content: `[refused] at most ${MAX_CALLS_PER_TURN} calls per turn; call ${call.name} again next turn if it is still needed.`,
+              },
+            };
+          }
+          const key = callKey(call);
+          const earlier = seen.get(key);
+          if (earlier) {
+            return {
+              repeat: true,
+              message: {
+                role: 'tool',
+                toolName: call.name,
+                content: `[refused] ${call.name} was already called with these exact arguments as ${earlier}; its result is above. Use different arguments or another tool, or stop and answer.`,
+              },
+            };
+          }
+          const recorded = await session.call(call.name, call.arguments, {
+            ...(options.toolTimeoutMs ? { timeoutMs: options.toolTimeoutMs } : {}),
+          });
+          seen.set(key, recorded.id);
+          const status = recorded.ok ? 'ok' : 'FAILED';
+          return {
+            repeat: false,
+            message: {
+              role: 'tool',
+              toolName: call.name,
+              content: `[${recorded.id}] ${call.name} ${status}\n${cutToBudget(recorded.outcome.text, toolBudget)}`,
+            },
+          };
+        }),
+      );
+      if (userAborted()) throw abortError();
+      messages.push(...results.map((result) => result.message));
+      repeatOnlyRounds = results.every((result) => result.repeat) ? repeatOnlyRounds + 1 : 0;
+      if (repeatOnlyRounds >= MAX_REPEAT_ONLY_ROUNDS) {
+        note(`the model repeated identical calls ${MAX_REPEAT_ONLY_ROUNDS} rounds in a row: asking for the answer`);
+        break;
+      }
+      if (toolRound === maxRounds - 1) note(`reached the bound of ${maxRounds} model rounds: tools withheld to force an answer`);
+    }
+
+    // The answer: structured output, no tools; one repair attempt with the validation error.
+    messages.push({ role: 'user', content: FINAL_INSTRUCTION });
+    const format = modelReportJsonSchema();
+    for (let attempt = 0; attempt <= FINAL_REPAIR_ATTEMPTS && !draft; attempt += 1) {
+      const response = await chat(messages, { format });
+      const parsed = parseModelReport(response.content);
+      if (parsed.ok) {
+        draft = parsed.report;
+        if (attempt > 0) note('the first answer was not a valid report and was repaired');
+        break;
+      }
+      fallbackReason = parsed.error;
+      messages.push({ role: 'assistant', content: response.content });
+      messages.push({ role: 'user', content: `That answer is invalid: ${parsed.error}. Reply with only the corrected JSON object.` });
+    }
+  } catch (error) {
+    if (!(error instanceof DeadlineReached)) {
+      // Configuration errors (unreachable, model missing, no tools, 401) must reach the user; a server failure after
+      // evidence was gathered still yields that evidence.
+      if (!(error instanceof OllamaError && error.kind === 'server' && session.all().length > 0)) throw error;
+      fallbackReason = error.message;
+    } else {
+      fallbackReason = `the analysis deadline of ${options.deadlineMs} ms was reached`;
+    }
+  }
+
+  if (!draft) {
+    note(`fallback report: ${fallbackReason ?? 'no valid answer'}`);
+    draft = fallbackReport(session.all(), fallbackReason ?? 'no valid answer');
+  }
+
+  const report = finalizeReport(
+    {
+      ...draft,
+      incident: request.incident,
+      window: inferWindow({ since: request.since, timeline: draft.timeline, calls: session.all() }),
+      engine: provider.label,
+      durationMs: Date.now() - started,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+    session,
+  );
+  emit({ type: 'final', report });
+  return report;
+}

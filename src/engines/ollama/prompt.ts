@@ -1,0 +1,38 @@
+import type { AnalyzeRequest } from '../../engine/types.js';
+import { DEFAULT_SINCE } from '../../report/window.js';
+
+/**
+ * The instructions a tool-calling model follows. They say how to cite (call ids, verbatim quotes) because the
+ * report is checked afterwards: quotes not found in the cited output are removed.
+ */
+export const SYSTEM_PROMPT = `You are IncidentPilot, an SRE investigating a production incident.
+Find the most likely root cause using the tools: logs, git history, deployments and metrics.
+
+How to work:
+- Start broad (error summaries, anomalies, recent deployments), then narrow to the services and times that matter.
+- Time arguments accept relative durations such as "2h" (counted back from the dataset's "now") or ISO-8601 times.
+- You may call several tools at once when they do not depend on each other.
+- Every tool result starts with its call id in brackets, e.g. [T3]. Cite evidence by that id.
+- Prefer the change (deployment, commit, config) whose timing and content explain the first errors; say when
+  nothing changed and the cause is elsewhere (capacity, a dependency, infrastructure).
+- Do not repeat a call with the same arguments; its result is already above.
+- Stop calling tools when you can explain the incident; you will then be asked for the report.`;
+
+export const FINAL_INSTRUCTION = `Write the final root-cause report now as one JSON object matching the given schema.
+Rules: evidence.tool is the call id (e.g. "T3") of the tool result the evidence comes from; evidence.quote, when
+given, is copied character for character from that result (a short line or fragment) and never paraphrased;
+timeline entries are ISO-8601 times from the tool outputs and reference evidence ids (E1, E2 …);
+confidence is "high" only when timing and content both point to the suspect. Answer with the JSON only.`;
+
+export function buildUserPrompt(request: AnalyzeRequest, evidencePack?: string): string {
+  const parts = [`Incident report: ${request.incident.trim()}`, `Look back: ${request.since ?? DEFAULT_SINCE}.`];
+  if (request.context?.trim()) parts.push(`Earlier context (a thread or a previous report):\n${request.context.trim()}`);
+  if (evidencePack?.trim()) {
+    parts.push(
+      `A deterministic pre-analysis already ran these tool calls; their ids can be cited like your own:\n${evidencePack.trim()}\n` +
+        'Check it with the tools rather than trusting it blindly.',
+    );
+  }
+  parts.push('Investigate with the tools, then stop calling tools.');
+  return parts.join('\n\n');
+}
