@@ -42,7 +42,7 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T {
     const where = issue ? issue.path.join('.') || '(root)' : '(root)';
     throw new ToolInputError(
       `${file} does not match the dataset format at ${where}: ${issue?.message ?? 'invalid'}`,
-      'see README "Incident datasets"',
+      'see docs/datasets.md',
     );
   }
   return parsed.data;

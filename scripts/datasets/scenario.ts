@@ -1,0 +1,36 @@
+import type { DatasetFiles } from './world.js';
+
+/** The evaluation case a scenario ships with, in the format of docs/eval-case-format.md. */
+export interface EvalCase {
+  title: string;
+  incident: string;
+  dataset: string;
+  since?: string;
+  expect: {
+    suspect?: { kind: string | string[]; id?: string[]; service?: string[] };
+    rootCauseKeywords: string[];
+    mustNot?: { suspectIds?: string[]; suspectKinds?: string[] };
+    minConfidence?: 'low' | 'medium' | 'high';
+  };
+}
+
+export interface ScenarioOutput {
+  /** Where the dataset goes, relative to the output root: data/<name> or test/evals/<case>/dataset. */
+  datasetDir: string;
+  files: DatasetFiles;
+  /** test/evals/<NN-slug>. */
+  caseDir: string;
+  evalCase: EvalCase;
+}
+
+export type Scenario = () => ScenarioOutput;
+
+/** Dataset and case locations for an eval-only scenario. */
+export function evalPlacement(slug: string): { datasetDir: string; caseDir: string; dataset: string } {
+  return { datasetDir: `test/evals/${slug}/dataset`, caseDir: `test/evals/${slug}`, dataset: 'dataset' };
+}
+
+/** Dataset and case locations for a sample under data/ that also has a case pointing at it. */
+export function samplePlacement(name: string, slug: string): { datasetDir: string; caseDir: string; dataset: string } {
+  return { datasetDir: `data/${name}`, caseDir: `test/evals/${slug}`, dataset: `data/${name}` };
+}

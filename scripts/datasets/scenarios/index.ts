@@ -1,0 +1,33 @@
+import type { Scenario } from '../scenario.js';
+import { pricingTypeError } from './04-pricing-typeerror.js';
+import { configTimeout } from './05-config-timeout.js';
+import { droppedIndex } from './06-dropped-index.js';
+import { idpOutage } from './07-idp-outage.js';
+import { dnsFailure } from './08-dns-failure.js';
+import { diskFull } from './09-disk-full.js';
+import { threadPool } from './10-thread-pool.js';
+import { certExpiry } from './11-cert-expiry.js';
+import { nodeHeapOom } from './12-node-heap-oom.js';
+import { trafficSurge } from './13-traffic-surge.js';
+import { latestDeployInnocent } from './14-latest-deploy-innocent.js';
+import { checkoutOutage } from './checkout-outage.js';
+import { memoryLeak } from './memory-leak.js';
+import { upstreamSlowdown } from './upstream-slowdown.js';
+
+/** Every scenario the generator writes: the three samples under data/, then the eval-only cases in number order. */
+export const SCENARIOS: Scenario[] = [
+  checkoutOutage,
+  memoryLeak,
+  upstreamSlowdown,
+  pricingTypeError,
+  configTimeout,
+  droppedIndex,
+  idpOutage,
+  dnsFailure,
+  diskFull,
+  threadPool,
+  certExpiry,
+  nodeHeapOom,
+  trafficSurge,
+  latestDeployInnocent,
+];

@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
+
+/** Reading the datasets the way the servers will: independent of the generator, so a generator bug cannot hide. */
+
+export const REPO = path.resolve(import.meta.dirname, '../..');
+
+/** Every dataset folder in the repository: data/* and test/evals/<case>/dataset. */
+export function datasetDirs(): string[] {
+  const data = readdirSync(path.join(REPO, 'data'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `data/${d.name}`);
+  const evals = readdirSync(path.join(REPO, 'test/evals'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(REPO, 'test/evals', d.name, 'dataset')))
+    .map((d) => `test/evals/${d.name}/dataset`);
+  return [...data, ...evals].sort();
+}
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const MetaSchema = z.strictObject({ name: z.string().min(1), description: z.string().min(1), now: isoTime });
+
+export const CommitSchema = z.strictObject({
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+  author: z.string().min(1),
+  date: isoTime,
+  message: z.string().min(1),
+  files: z.array(z.string().regex(/^[\w.@/-]+$/)).optional(),
+  service: z.string().optional(),
+});
+
+export const DeploymentSchema = z.strictObject({
+  id: z.string().min(1),
+  service: z.string().min(1),
+  version: z.string().min(1),
+  environment: z.enum(['production', 'staging']),
+  status: z.string().min(1),
+  deployed_at: isoTime,
+  deployed_by: z.string().optional(),
+  commits: z.array(z.string().regex(/^[0-9a-f]{40}$/)).optional(),
+  description: z.string().optional(),
+});
+
+export const SeriesSchema = z.strictObject({
+  metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  tags: z.record(z.string(), z.string()).refine((t) => typeof t.service === 'string', 'tags.service is required'),
+  unit: z.string().min(1),
+  points: z.array(z.tuple([isoTime, z.number().finite()])).min(300),
+});
+export const MetricsSchema = z.strictObject({ series: z.array(SeriesSchema).min(10) });
+
+export type Meta = z.infer<typeof MetaSchema>;
+export type Commit = z.infer<typeof CommitSchema>;
+export type Deployment = z.infer<typeof DeploymentSchema>;
+export type Series = z.infer<typeof SeriesSchema>;
+
+export interface Dataset {
+  dir: string;
+  meta: Meta;
+  commits: Commit[];
+  deployments: Deployment[];
+  series: Series[];
+  /** Log files by name (relative to logs/), decompressed. */
+  logs: Map<string, string>;
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+const cache = new Map<string, Dataset>();
+
+export function loadDataset(dir: string): Dataset {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const abs = path.join(REPO, dir);
+  const logs = new Map<string, string>();
+  for (const file of readdirSync(path.join(abs, 'logs')).sort()) {
+    const buf = readFileSync(path.join(abs, 'logs', file));
+    logs.set(file, (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8'));
+  }
+  const ds: Dataset = {
+    dir,
+    meta: MetaSchema.parse(readJson(path.join(abs, 'dataset.json'))),
+    commits: z.array(CommitSchema).parse(readJson(path.join(abs, 'git/commits.json'))),
+    deployments: z.array(DeploymentSchema).parse(readJson(path.join(abs, 'git/deployments.json'))),
+    series: MetricsSchema.parse(readJson(path.join(abs, 'metrics/metrics.json'))).series,
+    logs,
+  };
+  cache.set(dir, ds);
+  return ds;
+}
+
+/** The value of the first series matching metric and tags at an instant (exact minute). */
+export function valueAt(ds: Dataset, metric: string, tags: Record<string, string>, at: string): number {
+  const series = ds.series.find((s) => s.metric === metric && Object.entries(tags).every(([k, v]) => s.tags[k] === v));
+  if (!series) throw new Error(`${ds.dir}: no series ${metric} ${JSON.stringify(tags)}`);
+  const t = Date.parse(at);
+  const point = series.points.find(([time]) => Date.parse(time) === t);
+  if (!point) throw new Error(`${ds.dir}: ${metric} has no point at ${at}`);
+  return point[1];
+}
