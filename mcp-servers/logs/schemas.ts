@@ -23,12 +23,20 @@ export const ReadLogsOutput = z.object({
   entries: z.array(LogEntrySchema),
   total: z.number().int().describe('entries that matched the filters, of which `entries` is the newest `limit`'),
   truncated: z.boolean(),
+  totalExact: z
+    .boolean()
+    .optional()
+    .describe('false when a large file was read backwards only far enough for `limit` entries: total is then a lower bound'),
+  notes: z.array(z.string()).optional().describe('plain remarks: no logs found, files refused, limit lowered'),
 });
 
 export const SearchLogsOutput = z.object({
   matches: z.array(LogEntrySchema),
   total: z.number().int(),
   truncated: z.boolean(),
+  firstMatch: z.string().nullable().optional().describe('time of the oldest match, including those not shown'),
+  lastMatch: z.string().nullable().optional().describe('time of the newest match'),
+  notes: z.array(z.string()).optional().describe('plain remarks: no logs found, files refused, limit lowered'),
 });
 
 export const ErrorSignatureSchema = z.object({
@@ -47,6 +55,7 @@ export const ErrorSummaryOutput = z.object({
   totalErrors: z.number().int(),
   totalWarnings: z.number().int(),
   distinctSignatures: z.number().int(),
+  notes: z.array(z.string()).optional().describe('plain remarks: no logs found, files refused, limit lowered'),
 });
 
 export const ListServicesOutput = z.object({
@@ -61,4 +70,7 @@ export const ListServicesOutput = z.object({
     }),
   ),
   now: z.string().describe('the time relative windows count back from'),
+  mode: z.enum(['dataset', 'live']).optional().describe('live: LOGS_PATH is set and now is the wall clock unless dataset.json fixes it'),
+  files: z.number().int().optional().describe('log files read'),
+  notes: z.array(z.string()).optional().describe('plain remarks: no logs found, files refused, limit lowered'),
 });

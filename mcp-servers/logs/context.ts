@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { type DatasetMeta, isDirectory, readDatasetMeta, resolveNow } from '../shared/dataset.js';
+import { parseWindow, type TimeWindow } from '../shared/time.js';
+import { ToolInputError } from '../shared/tool-result.js';
+import { resolveSources, SourceError } from './reader/sources.js';
+import { LogReadError, LogStore, type ScanOptions, type ScanResult, type Visitor } from './store.js';
+import type { LogFile } from './types.js';
+
+export interface LogsServerOptions {
+  /** Dataset folder: its logs/ is read and its dataset.json `now` anchors relative windows. */
+  dataDir?: string | undefined;
+  /** Live mode: a folder or comma-separated globs of log files (rotated and .gz included). */
+  logsPath?: string | undefined;
+  /** Fixed "now" for relative windows; overrides everything (tests, replays). */
+  now?: Date | undefined;
+}
+
+/** A relative time argument ("2h", "now") needs the dataset's now; ISO ones do not, which spares a read. */
+function isRelative(value: string | undefined): boolean {
+  return value !== undefined && !/^\s*\d{4}-\d{2}-\d{2}/.test(value);
+}
+
+export interface Snapshot {
+  files: LogFile[];
+  notes: string[];
+}
+
+/** Everything the tools share: where logs are, what "now" is, and the store that reads them. */
+export class LogsContext {
+  readonly store = new LogStore();
+  private meta: DatasetMeta | undefined | null = null;
+
+  constructor(readonly options: LogsServerOptions) {}
+
+  get live(): boolean {
+    return Boolean(this.options.logsPath);
+  }
+
+  /** Lists the log files now (live files come and go); a bad LOGS_PATH is a tool error naming it. */
+  snapshot(): Snapshot {
+    const dataLogsDir = this.options.dataDir ? path.join(this.options.dataDir, 'logs') : undefined;
+    try {
+      const sources = resolveSources({ dataLogsDir, logsPath: this.options.logsPath });
+      this.store.prune(sources.files);
+      return { files: sources.files, notes: sources.notes };
+    } catch (error) {
+      if (error instanceof SourceError) throw new ToolInputError(error.message, error.hint);
+      throw error;
+    }
+  }
+
+  private datasetMeta(): DatasetMeta | undefined {
+    if (this.meta === null) {
+      const dir = this.options.dataDir;
+      this.meta = dir && isDirectory(dir) ? readDatasetMeta(dir) : undefined;
+    }
+    return this.meta;
+  }
+
+  /** Explicit now, else dataset.json's now, else the wall clock in live mode, else the newest timestamp in the logs. */
+  async now(files: LogFile[]): Promise<Date> {
+    if (this.options.now) return this.options.now;
+    const meta = this.datasetMeta();
+    if (meta?.now || this.live) return resolveNow(meta, undefined);
+    return resolveNow(meta, await this.store.newestTime(files));
+  }
+
+  async window(args: { since?: string | undefined; until?: string | undefined }, files: LogFile[]): Promise<TimeWindow> {
+    const now = isRelative(args.since) || isRelative(args.until) ? await this.now(files) : new Date();
+    return parseWindow(args, now);
+  }
+
+  /** Scans with read errors (a corrupt .gz, a file without permission) turned into tool errors that name the file. */
+  async scan(files: LogFile[], options: ScanOptions, visit: Visitor): Promise<ScanResult> {
+    try {
+      return await this.store.scan(files, options, visit);
+    } catch (error) {
+      throw asToolError(error);
+    }
+  }
+
+  /** Called when a service filter matched nothing: an unknown name is an error listing the known ones. */
+  async checkService(service: string | undefined, files: LogFile[]): Promise<void> {
+    if (service === undefined) return;
+    let stats: Awaited<ReturnType<LogStore['serviceStats']>>;
+    try {
+      stats = await this.store.serviceStats(files);
+    } catch (error) {
+      throw asToolError(error);
+    }
+    const known = [...stats.keys()].sort();
+    if (known.some((name) => name.toLowerCase() === service.toLowerCase())) return;
+    const shown = known.slice(0, 40).join(', ');
+    throw new ToolInputError(
+      `unknown service "${service}"; known: ${shown || '(none: no log entries)'}${known.length > 40 ? ` … and ${known.length - 40} more` : ''}`,
+      'call list_services, or leave service out to read every service',
+    );
+  }
+}
+
+export function asToolError(error: unknown): unknown {
+  if (error instanceof LogReadError) {
+    return new ToolInputError(error.message, 'repair or move that file (other files are fine), or point LOGS_PATH/DATA_DIR elsewhere');
+  }
+  return error;
+}

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { resolveDataDir } from '../shared/dataset.js';
+import { LogsContext, type LogsServerOptions } from './context.js';
+import { validateLogsPath } from './reader/sources.js';
+import { registerLogsTools } from './tools/index.js';
+
+export type { LogsServerOptions } from './context.js';
+export const SERVER_NAME = 'incidentpilot-logs';
+export const SERVER_VERSION = '0.1.0';
+
+/**
+ * The logs server. Dataset mode reads `<dataDir>/logs`; live mode (logsPath) reads a folder or globs and
+ * also `<dataDir>/logs` when a dataDir is given. Throws SourceError for a LOGS_PATH with `..`.
+ */
+export function createServer(options: LogsServerOptions = {}): McpServer {
+  validateLogsPath(options.logsPath);
+  const dataDir = options.dataDir ?? (options.logsPath ? undefined : resolveDataDir());
+  const logs = new LogsContext({ ...options, dataDir: dataDir ? path.resolve(dataDir) : undefined });
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions:
+        'Read-only application logs. Start with list_services (names, time span, now), then error_summary over a window before the incident and one near its onset to see which error signatures are new or growing; search_logs and read_logs for detail.',
+    },
+  );
+  registerLogsTools(server, { logs });
+  return server;
+}

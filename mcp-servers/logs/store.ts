@@ -1,0 +1,300 @@
+import { parseHead } from './parser/index.js';
+import { EntryAssembler, MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './reader/assembler.js';
+import { LineCounter, readLinesBackward } from './reader/backward.js';
+import { LogReadError, readLines } from './reader/lines.js';
+import type { LogEntry, LogFile } from './types.js';
+
+/** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
+export const CACHE_BUDGET_CHARS = 64 * 1024 * 1024;
+/** A plain file at least this big is read backwards when a call needs only its newest part. */
+export const BACKWARD_MIN_BYTES = 8 * 1024 * 1024;
+/** Lines read backwards while looking for a file's newest timestamp; a file with none that late has none useful. */
+const MAX_PROBE_LINES = 100_000;
+/** Entries up to this much older than `since` are still read: lines from threads of one process interleave slightly out of order. */
+export const ORDER_SLACK_MS = 5 * 60_000;
+/** gzip shrinks text about this much; used to guess whether a .gz file fits the cache before inflating it. */
+const GZIP_RATIO_GUESS = 8;
+
+export interface ServiceStats {
+  entries: number;
+  errors: number;
+  warnings: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+/** Receives each entry with the time it sorts by (its own, else the last time above it in the file); returns whether it matched. */
+export type Visitor = (entry: LogEntry, sortTime: number, fileIndex: number) => boolean;
+
+export interface ScanOptions {
+  /** Entries older than this (minus ORDER_SLACK_MS) are not needed, so a large file may be read backwards and stop there. */
+  since?: number | undefined;
+  /** Only the newest this-many matches per file are needed: a large file is read backwards until it has them. */
+  newestPerFile?: number | undefined;
+}
+
+export interface ScanResult {
+  /** False when a backward read stopped after `newestPerFile` matches, so counts are lower bounds. */
+  exact: boolean;
+  /** Per file read backwards: what resolveLines needs to number its entries. */
+  backward: Map<string, { file: LogFile; visited: number; minOffset: number }>;
+}
+
+interface FileMemo {
+  key: string;
+  entries: LogEntry[] | null;
+  chars: number;
+  stats: Map<string, ServiceStats> | null;
+}
+
+function fileKey(file: LogFile): string {
+  return `${file.ino}:${file.size}:${file.mtimeMs}`;
+}
+
+export function addToStats(stats: Map<string, ServiceStats>, entry: LogEntry): void {
+  let s = stats.get(entry.service);
+  if (!s) {
+    s = { entries: 0, errors: 0, warnings: 0, firstSeen: null, lastSeen: null };
+    stats.set(entry.service, s);
+  }
+  s.entries += 1;
+  if (entry.level === 'error' || entry.level === 'fatal') s.errors += 1;
+  else if (entry.level === 'warn') s.warnings += 1;
+  if (entry.time !== null) {
+    if (s.firstSeen === null || entry.time < s.firstSeen) s.firstSeen = entry.time;
+    if (s.lastSeen === null || entry.time > s.lastSeen) s.lastSeen = entry.time;
+  }
+}
+
+/**
+ * Reads entries from log files. Small data is parsed once and kept (keyed by inode, size and mtime, so a
+ * live file that grows is re-read); big data is streamed, or read backwards from the end when a call only
+ * needs recent entries. Per-file service counts are kept after any full read, so list_services is cheap.
+ */
+export class LogStore {
+  private readonly memo = new Map<string, FileMemo>();
+  private cachedChars = 0;
+  private readonly lines = new LineCounter();
+
+  /** Drops memos of files that are gone, so a rotated-away file frees its memory. */
+  prune(files: LogFile[]): void {
+    const live = new Set(files.map((f) => f.abs));
+    for (const [abs, memo] of this.memo) {
+      if (!live.has(abs)) {
+        this.cachedChars -= memo.chars;
+        this.memo.delete(abs);
+      }
+    }
+  }
+
+  private current(file: LogFile): FileMemo | undefined {
+    const memo = this.memo.get(file.abs);
+    if (!memo) return undefined;
+    if (memo.key === fileKey(file)) return memo;
+    this.cachedChars -= memo.chars;
+    this.memo.delete(file.abs);
+    return undefined;
+  }
+
+  async scan(files: LogFile[], options: ScanOptions, visit: Visitor): Promise<ScanResult> {
+    const result: ScanResult = { exact: true, backward: new Map() };
+    for (const [index, file] of files.entries()) {
+      const memo = this.current(file);
+      if (memo?.entries) {
+        let last = Number.NEGATIVE_INFINITY;
+        for (const entry of memo.entries) {
+          if (entry.time !== null) last = entry.time;
+          visit(entry, last, index);
+        }
+        continue;
+      }
+      const wantsTail = options.since !== undefined || options.newestPerFile !== undefined;
+      if (!file.gz && file.size >= BACKWARD_MIN_BYTES && wantsTail) {
+        const info = await this.scanBackward(file, index, options, visit);
+        result.backward.set(file.label, { file, visited: info.visited, minOffset: info.minOffset });
+        if (!info.exact) result.exact = false;
+        continue;
+      }
+      await this.scanForward(file, index, visit);
+    }
+    return result;
+  }
+
+  /** Reads a whole file in order; keeps its entries when the cache has room, and its service counts always. */
+  private async scanForward(file: LogFile, index: number, visit: Visitor): Promise<void> {
+    const estimate = file.gz ? file.size * GZIP_RATIO_GUESS : file.size;
+    let keep: LogEntry[] | null = this.cachedChars + estimate <= CACHE_BUDGET_CHARS ? [] : null;
+    let chars = 0;
+    const stats = new Map<string, ServiceStats>();
+    const assembler = new EntryAssembler(file.label, file.service);
+    let last = Number.NEGATIVE_INFINITY;
+    const take = (entries: LogEntry[]) => {
+      for (const entry of entries) {
+        if (entry.time !== null) last = entry.time;
+        addToStats(stats, entry);
+        visit(entry, last, index);
+        if (keep) {
+          chars += entry.raw.length + entry.message.length + 64;
+          if (this.cachedChars + chars > CACHE_BUDGET_CHARS) keep = null;
+          else keep.push(entry);
+        }
+      }
+    };
+    let lineNo = 0;
+    for await (const line of readLines(file.abs, file.gz, file.label)) {
+      lineNo += 1;
+      take(assembler.push(line, lineNo));
+    }
+    take(assembler.flush());
+    const old = this.memo.get(file.abs);
+    if (old) this.cachedChars -= old.chars;
+    this.memo.set(file.abs, { key: fileKey(file), entries: keep, chars: keep ? chars : 0, stats });
+    if (keep) this.cachedChars += chars;
+  }
+
+  /**
+   * Reads a plain file newest-first and rebuilds the same entries the forward reader makes: lines without a
+   * head are held until the head above them appears. Entries get provisional negative line numbers
+   * (-1 = last line) that resolveLines turns into real ones.
+   */
+  private async scanBackward(
+    file: LogFile,
+    index: number,
+    options: ScanOptions,
+    visit: Visitor,
+  ): Promise<{ exact: boolean; visited: number; minOffset: number }> {
+    const stopBefore = options.since === undefined ? undefined : options.since - ORDER_SLACK_MS;
+    let pending: { text: string; k: number }[] = [];
+    let matched = 0;
+    let k = 0;
+    let minOffset = file.size;
+    let newer = Number.POSITIVE_INFINITY;
+    const emitStandalone = (items: { text: string; k: number }[], sortTime: number) => {
+      for (const item of items) {
+        if (item.text.trim() === '') continue;
+        if (visit(standalone(item.text, file.label, file.service, -(item.k + 1)), sortTime, index)) matched += 1;
+      }
+    };
+    for await (const { text, offset } of readLinesBackward(file.abs, file.size, file.label)) {
+      minOffset = offset;
+      const head = parseHead(text);
+      if (!head) {
+        pending.push({ text, k });
+        k += 1;
+        // Past this many lines below any head, the oldest-read (newest) line can only be standalone.
+        if (pending.length > MAX_CONTINUATION_LINES) emitStandalone(pending.splice(0, 1), newer);
+        continue;
+      }
+      const below = pending.reverse();
+      let attach = 0;
+      let chars = 0;
+      while (attach < below.length && attach < MAX_CONTINUATION_LINES && chars + (below[attach]?.text.length ?? 0) < MAX_ENTRY_CHARS) {
+        chars += (below[attach]?.text.length ?? 0) + 1;
+        attach += 1;
+      }
+      const sortTime = head.time ?? newer;
+      emitStandalone(below.slice(attach).reverse(), sortTime);
+      const extra = below.slice(0, attach).map((item) => item.text);
+      while (extra.length > 0 && extra[extra.length - 1]?.trim() === '') extra.pop();
+      const rest = extra.join('\n');
+      const entry: LogEntry = {
+        time: head.time,
+        level: head.level,
+        service: head.service ?? file.service,
+        message: rest ? `${head.message}\n${rest}` : head.message,
+        raw: text,
+        rest,
+        file: file.label,
+        line: -(k + 1),
+      };
+      pending = [];
+      k += 1;
+      if (visit(entry, sortTime, index)) matched += 1;
+      if (head.time !== null) newer = head.time;
+      if (stopBefore !== undefined && head.time !== null && head.time < stopBefore) return { exact: true, visited: k, minOffset };
+      if (options.newestPerFile !== undefined && matched >= options.newestPerFile) return { exact: false, visited: k, minOffset };
+    }
+    emitStandalone(pending, Number.NEGATIVE_INFINITY);
+    return { exact: true, visited: k, minOffset };
+  }
+
+  /** Gives entries read backwards their real 1-based line numbers (counting newlines before the oldest line read). */
+  async resolveLines(entries: LogEntry[], result: ScanResult): Promise<void> {
+    const base = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.line >= 0) continue;
+      const info = result.backward.get(entry.file);
+      if (!info) continue;
+      let before = base.get(entry.file);
+      if (before === undefined) {
+        before = await this.lines.newlinesBefore(info.file.abs, info.file.ino, info.file.size, info.minOffset, info.file.label);
+        base.set(entry.file, before);
+      }
+      entry.line = before + info.visited + entry.line + 1;
+    }
+  }
+
+  /** Per-service counts of every file, reading in full only files not read since they last changed. */
+  async serviceStats(files: LogFile[]): Promise<Map<string, ServiceStats>> {
+    const total = new Map<string, ServiceStats>();
+    for (const [index, file] of files.entries()) {
+      let memo = this.current(file);
+      if (!memo?.stats) {
+        await this.scanForward(file, index, () => false);
+        memo = this.current(file);
+      }
+      for (const [service, s] of memo?.stats ?? []) mergeStats(total, service, s);
+    }
+    return total;
+  }
+
+  /** The newest timestamp in the data: known counts when present, else the tail of a big plain file, else a full read. */
+  async newestTime(files: LogFile[]): Promise<number | undefined> {
+    let newest: number | undefined;
+    for (const [index, file] of files.entries()) {
+      let candidate: number | null = null;
+      const memo = this.current(file);
+      if (memo?.stats) candidate = maxLastSeen(memo.stats);
+      else if (!file.gz && file.size >= BACKWARD_MIN_BYTES) candidate = await probeNewest(file);
+      else {
+        await this.scanForward(file, index, () => false);
+        const fresh = this.current(file);
+        candidate = fresh?.stats ? maxLastSeen(fresh.stats) : null;
+      }
+      if (candidate !== null && (newest === undefined || candidate > newest)) newest = candidate;
+    }
+    return newest;
+  }
+}
+
+function mergeStats(total: Map<string, ServiceStats>, service: string, s: ServiceStats): void {
+  const t = total.get(service);
+  if (!t) {
+    total.set(service, { ...s });
+    return;
+  }
+  t.entries += s.entries;
+  t.errors += s.errors;
+  t.warnings += s.warnings;
+  if (s.firstSeen !== null && (t.firstSeen === null || s.firstSeen < t.firstSeen)) t.firstSeen = s.firstSeen;
+  if (s.lastSeen !== null && (t.lastSeen === null || s.lastSeen > t.lastSeen)) t.lastSeen = s.lastSeen;
+}
+
+function maxLastSeen(stats: Map<string, ServiceStats>): number | null {
+  let max: number | null = null;
+  for (const s of stats.values()) if (s.lastSeen !== null && (max === null || s.lastSeen > max)) max = s.lastSeen;
+  return max;
+}
+
+async function probeNewest(file: LogFile): Promise<number | null> {
+  let seen = 0;
+  for await (const { text } of readLinesBackward(file.abs, file.size, file.label)) {
+    const head = parseHead(text);
+    if (head?.time != null) return head.time;
+    seen += 1;
+    if (seen >= MAX_PROBE_LINES) return null;
+  }
+  return null;
+}
+
+export { LogReadError };

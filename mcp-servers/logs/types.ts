@@ -1,0 +1,31 @@
+import type { LogLevel } from './schemas.js';
+
+/** One log entry: a head line plus its continuation lines. */
+export interface LogEntry {
+  /** Epoch ms, null when the line carried no timestamp. */
+  time: number | null;
+  level: LogLevel | null;
+  service: string;
+  /** Message, continuation lines after newlines. */
+  message: string;
+  /** The head line exactly as read (control characters removed). */
+  raw: string;
+  /** Continuation lines joined by newlines, '' when none. */
+  rest: string;
+  /** Label of the file relative to its logs root. */
+  file: string;
+  /** 1-based line number of the head line. */
+  line: number;
+}
+
+/** One log file the server may read. */
+export interface LogFile {
+  abs: string;
+  label: string;
+  gz: boolean;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** The service of lines that do not name one. */
+  service: string;
+}
