@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run bench`: every benchmark in turn, each in its own process so one's heap and caches do not colour the next.
+ * BENCH_LOG_MB sets the generated log size for the logs benchmark (default 200; try 1024 for the 1 GB figure).
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const logMb = process.env.BENCH_LOG_MB ?? '200';
+
+const benches: Array<{ title: string; args: string[] }> = [
+  { title: 'MCP host and engine loop', args: [path.join(here, 'engine.js')] },
+  { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
+  { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
+];
+
+let failed = 0;
+for (const bench of benches) {
+  console.log(`\n=== ${bench.title} ===`);
+  const result = spawnSync(process.execPath, bench.args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed += 1;
+    console.error(`${bench.title}: exited with ${result.status ?? result.signal}`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;

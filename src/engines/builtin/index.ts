@@ -1,0 +1,2 @@
+export { type BuiltinOptions, createBuiltinEngine } from './engine.js';
+export { buildEvidencePack } from './evidence-pack.js';

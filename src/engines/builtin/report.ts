@@ -1,0 +1,222 @@
+import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
+import type { ToolSession } from '../../engine/tool-session.js';
+import { finalizeReport, type ReportDraft } from '../../report/finalize.js';
+import type { Confidence, Evidence, Report, TimelineEntry } from '../../report/schema.js';
+import type { ScoredChange } from './changes.js';
+import type { ClassMatch } from './classes.js';
+import type { Cited, ErrorRate } from './facts.js';
+import type { Hypothesis } from './hypotheses.js';
+import { alternativesOf, recommendationsOf, rootCauseOf, summaryOf } from './narrative.js';
+import { quoteFrom } from './quotes.js';
+import type { Symptom } from './symptoms.js';
+
+/** Evidence items per kind: enough to back the conclusion, few enough to read in a Slack message. */
+const MAX_ANOMALY_EVIDENCE = 3;
+const MAX_RATE_EVIDENCE = 2;
+const MAX_SYMPTOM_EVIDENCE = 3;
+const MAX_COMMIT_EVIDENCE = 2;
+/** Outputs cut long lines; the start of a cause line is enough to find it. */
+const DETAIL_NEEDLE = 60;
+
+export interface Analysis {
+  incident: string;
+  now: Date;
+  windowStart: Date;
+  onset: Date;
+  onsetAnomaly?: Cited<AnomalyOut>;
+  /** A significant anomaly that began shortly before the onset. */
+  leadingAnomaly?: Cited<AnomalyOut>;
+  primary: string[];
+  anomalies: Cited<AnomalyOut>[];
+  errorRates: Cited<ErrorRate>[];
+  symptoms: Symptom[];
+  changes: ScoredChange[];
+  classes: ClassMatch[];
+  hypotheses: Hypothesis[];
+  confidence: Confidence;
+  /** Which call each commit came from, so commit evidence cites the right output. */
+  commitCalls?: Map<string, string>;
+}
+
+/** Collects evidence items, each quoting its own call's output so the quote can be checked. */
+class EvidenceBook {
+  readonly items: Evidence[] = [];
+  private readonly keys = new Map<string, string>();
+
+  constructor(private readonly session: ToolSession) {}
+
+  add(key: string, source: string, callId: string, summary: string, needles: (string | readonly string[] | null | undefined)[]): string {
+    const existing = this.keys.get(key);
+    if (existing) return existing;
+    const id = `E${this.items.length + 1}`;
+    const quote = quoteFrom(this.session.outputOf(callId), needles);
+    this.items.push({ id, source, tool: callId, summary, ...(quote ? { quote } : {}) });
+    this.keys.set(key, id);
+    return id;
+  }
+}
+
+export function describeAnomaly(anomaly: AnomalyOut): string {
+  const tags = Object.entries(anomaly.tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+  const unit = anomaly.unit ? ` ${anomaly.unit}` : '';
+  return `${anomaly.metric}${tags ? `{${tags}}` : ''} ${anomaly.kind} ${anomaly.direction}: ${round(anomaly.baseline)} → ${round(anomaly.peak)}${unit} (${anomaly.severity})`;
+}
+
+export function round(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
+}
+
+export function describeChange(scored: ScoredChange): string {
+  const change = scored.change;
+  const head =
+    change.kind === 'deployment'
+      ? `deployment ${change.id}${change.version ? ` (${change.version})` : ''}`
+      : `${change.kind} ${change.id.slice(0, 7)}`;
+  return `${head}${change.service ? ` of ${change.service}` : ''}`;
+}
+
+export function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim().length > 0) ?? '').trim();
+}
+
+export function buildReport(analysis: Analysis, session: ToolSession, notes: string[], durationMs: number): Report {
+  const book = new EvidenceBook(session);
+  const timeline: TimelineEntry[] = [];
+  const best = analysis.hypotheses[0];
+  const relevant = analysis.anomalies.filter(({ value }) => value.service === null || analysis.primary.includes(value.service));
+
+  const changeEvidence = (scored: ScoredChange): string => {
+    const change = scored.change;
+    const id = book.add(
+      `change:${change.id}`,
+      change.kind === 'deployment' ? 'deployments' : 'git',
+      change.callId,
+      `${describeChange(scored)} at ${change.at}: ${firstLine(change.text)}`,
+      change.needles,
+    );
+    timeline.push({
+      at: change.at,
+      source: change.kind === 'deployment' ? 'deployments' : 'git',
+      event: `${describeChange(scored)}`,
+      evidence: [id],
+    });
+    return id;
+  };
+  const commitEvidence = (scored: ScoredChange) => {
+    if (scored.change.kind !== 'deployment') return;
+    for (const commit of scored.change.commits.slice(0, MAX_COMMIT_EVIDENCE)) {
+      const callId = analysis.commitCalls?.get(commit.sha) ?? scored.change.callId;
+      book.add(
+        `commit:${commit.sha}`,
+        'git',
+        callId,
+        `commit ${commit.shortSha} shipped in ${scored.change.id}: ${firstLine(commit.message)}`,
+        [firstLine(commit.message), commit.shortSha],
+      );
+    }
+  };
+
+  if (best?.change) {
+    changeEvidence(best.change);
+    commitEvidence(best.change);
+  }
+  if (analysis.onsetAnomaly) {
+    const { value, callId } = analysis.onsetAnomaly;
+    const id = book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
+    timeline.push({ at: value.onset, source: 'metrics', event: `${value.metric} leaves its baseline (onset)`, evidence: [id] });
+  }
+  if (analysis.leadingAnomaly) {
+    const { value, callId } = analysis.leadingAnomaly;
+    const id = book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
+    timeline.push({ at: value.onset, source: 'metrics', event: `${value.metric} starts rising ahead of the symptoms`, evidence: [id] });
+  }
+  for (const { value, callId } of relevant.slice(0, MAX_ANOMALY_EVIDENCE)) {
+    const id = book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
+    timeline.push({ at: value.peakAt, source: 'metrics', event: `${value.metric} peaks at ${round(value.peak)}`, evidence: [id] });
+  }
+  for (const { value, callId } of analysis.errorRates.filter(({ value }) => value.status !== 'ok').slice(0, MAX_RATE_EVIDENCE)) {
+    book.add(
+      `rate:${value.service}`,
+      'metrics',
+      callId,
+      `${value.service} error rate ${value.status}: ${fmt(value.baseline)} → ${fmt(value.current)}`,
+      [value.metric, value.service],
+    );
+  }
+  for (const symptom of analysis.symptoms.slice(0, MAX_SYMPTOM_EVIDENCE)) {
+    const id = book.add(`symptom:${symptom.signature}`, 'logs', symptom.callId, symptomSummary(symptom), [
+      symptom.example,
+      symptom.signature,
+    ]);
+    if (symptom.detail && symptom.detailCallId) {
+      book.add(
+        `detail:${symptom.signature}`,
+        'logs',
+        symptom.detailCallId,
+        `full entry of "${clip(symptom.signature, 80)}": ${clip(symptom.detail, 160)}`,
+        [symptom.detail.slice(0, DETAIL_NEEDLE)],
+      );
+    }
+    if (symptom.firstSeen && symptom.novel)
+      timeline.push({ at: symptom.firstSeen, source: 'logs', event: `first "${clip(symptom.signature, 80)}"`, evidence: [id] });
+  }
+  if (best?.cls) {
+    for (const { value, callId } of best.cls.anomalies.slice(0, 1)) {
+      book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
+    }
+  }
+  const runnerUpChange = analysis.hypotheses.slice(1).find((hypothesis) => hypothesis.change)?.change;
+  if (runnerUpChange) changeEvidence(runnerUpChange);
+
+  const suspect = suspectOf(best, analysis);
+  const draft: ReportDraft = {
+    incident: analysis.incident,
+    window: { start: analysis.windowStart.toISOString(), end: analysis.now.toISOString() },
+    summary: summaryOf(analysis),
+    rootCause: rootCauseOf(analysis),
+    confidence: analysis.confidence,
+    ...(suspect ? { suspect } : {}),
+    timeline: timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.event.localeCompare(b.event)),
+    evidence: book.items,
+    recommendations: recommendationsOf(analysis),
+    alternatives: alternativesOf(analysis),
+    engine: 'builtin',
+    durationMs,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  return finalizeReport(draft, session);
+}
+
+function suspectOf(best: Hypothesis | undefined, analysis: Analysis): Report['suspect'] {
+  if (!best || best.score <= 0) return { kind: 'unknown', ...(analysis.primary[0] ? { service: analysis.primary[0] } : {}) };
+  if (best.change) {
+    const service = best.change.touches.find((name) => analysis.primary.includes(name)) ?? best.change.change.service ?? undefined;
+    return { kind: best.change.change.kind, id: best.change.change.id, ...(service ? { service } : {}) };
+  }
+  const service = best.cls?.service ?? analysis.primary[0];
+  return { kind: best.kind, ...(service ? { service } : {}) };
+}
+
+/** The anomaly's own line (metric and onset together) before any line naming the metric. */
+function anomalyNeedles(anomaly: AnomalyOut): (string | string[])[] {
+  return [[anomaly.metric, anomaly.onset, ...Object.values(anomaly.tags)], [anomaly.metric, anomaly.onset], anomaly.metric];
+}
+
+function anomalyKey(anomaly: AnomalyOut): string {
+  return `${anomaly.metric}${JSON.stringify(anomaly.tags)}`;
+}
+
+function symptomSummary(symptom: Symptom): string {
+  const change = symptom.novel ? 'new since the onset' : `×${round(symptom.growth)} the earlier rate`;
+  return `"${clip(symptom.signature, 120)}": ${symptom.after} after the onset vs ${symptom.before} before (${change})`;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function fmt(value: number | null): string {
+  return value === null ? '?' : round(value);
+}

@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isDirectory } from '../../mcp-servers/shared/dataset.js';
+import { ConfidenceSchema, SuspectKindSchema } from '../report/schema.js';
+
+/** The case format of docs/eval-case-format.md. */
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([z.array(item), item]).transform((value) => (Array.isArray(value) ? value : [value]));
+
+// Strict where a typo would silently weaken a check; the rest of the file may carry extra keys (comments, owners).
+export const ExpectSchema = z
+  .object({
+    suspect: z
+      .object({
+        kind: oneOrMany(SuspectKindSchema),
+        id: oneOrMany(z.coerce.string()).optional(),
+        service: oneOrMany(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    rootCauseKeywords: z.array(z.coerce.string()).optional(),
+    mustNot: z
+      .object({ suspectIds: z.array(z.coerce.string()).optional(), suspectKinds: z.array(SuspectKindSchema).optional() })
+      .strict()
+      .optional(),
+    minConfidence: ConfidenceSchema.optional(),
+  })
+  .strict();
+export type Expectation = z.infer<typeof ExpectSchema>;
+
+export const CaseFileSchema = z.object({
+  title: z.string().min(1),
+  incident: z.string().min(1),
+  dataset: z.string().min(1),
+  since: z.coerce.string().optional(),
+  context: z.string().optional(),
+  expect: ExpectSchema,
+});
+
+export interface EvalCase {
+  /** The folder name, e.g. 04-dns-resolution. */
+  name: string;
+  dir: string;
+  title: string;
+  incident: string;
+  since?: string;
+  context?: string;
+  /** Absolute dataset folder. */
+  dataDir: string;
+  expect: Expectation;
+}
+
+export class CaseError extends Error {}
+
+/** Case folders in name order: each holds a case.yaml. */
+export function listCaseDirs(root: string): string[] {
+  if (!isDirectory(root)) throw new CaseError(`cases folder ${root} does not exist`);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => path.join(root, entry.name))
+    .filter((dir) => {
+      try {
+        readFileSync(path.join(dir, 'case.yaml'));
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/** Reads one case; the dataset is the case-relative folder when it exists, else a path from the repository root. */
+export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCase {
+  const file = path.join(dir, 'case.yaml');
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CaseError(`${file}: ${(error as Error).message}`);
+  }
+  const parsed = CaseFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CaseError(`${file}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+  }
+  const data = parsed.data;
+  const local = path.resolve(dir, data.dataset);
+  const fromRoot = path.resolve(repoRoot, data.dataset);
+  const dataDir = isDirectory(local) ? local : fromRoot;
+  if (!isDirectory(dataDir)) throw new CaseError(`${file}: dataset ${data.dataset} is neither ${local} nor ${fromRoot}`);
+  return {
+    name: path.basename(dir),
+    dir,
+    title: data.title,
+    incident: data.incident,
+    dataDir,
+    expect: data.expect,
+    ...(data.since !== undefined ? { since: data.since } : {}),
+    ...(data.context !== undefined ? { context: data.context } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CaseError, type EvalCase, listCaseDirs, loadCase } from './cases.js';
+import { ENGINE_CHOICES, type EngineChoice, providerFor } from './providers.js';
+import { runCases, UsageError } from './runner.js';
+import { formatTable } from './table.js';
+
+const USAGE = `usage: npm run eval -- [--cases DIR] [--case NAME]... [--engine builtin|ollama|auto] [--json]
+
+Runs every case folder under DIR (default test/evals), scores each report against its case.yaml
+and prints a table. Exit status: 0 all passed, 1 a case failed, 2 usage or case-file error.`;
+
+async function main(argv: string[]): Promise<number> {
+  let options: { cases: string; case?: string[]; engine: string; json: boolean; help: boolean };
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        cases: { type: 'string', default: 'test/evals' },
+        case: { type: 'string', multiple: true },
+        engine: { type: 'string', default: 'builtin' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    options = values as typeof options;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!(ENGINE_CHOICES as readonly string[]).includes(options.engine)) {
+    console.error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, got "${options.engine}"\n\n${USAGE}`);
+    return 2;
+  }
+  let cases: EvalCase[];
+  try {
+    const dirs = listCaseDirs(path.resolve(options.cases)).filter(
+      (dir) => !options.case || options.case.some((name) => path.basename(dir).includes(name)),
+    );
+    if (dirs.length === 0) throw new CaseError(`no case folders (with case.yaml) matched under ${options.cases}`);
+    cases = dirs.map((dir) => loadCase(dir));
+  } catch (error) {
+    if (error instanceof CaseError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  let results: Awaited<ReturnType<typeof runCases>>;
+  try {
+    const provider = await providerFor(options.engine as EngineChoice);
+    results = await runCases(cases, provider, (result) => {
+      if (!options.json) console.error(`${result.verdict === 'pass' ? 'ok  ' : 'FAIL'} ${result.name} (${result.ms} ms)`);
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.json) {
+    const slim = results.map(({ report, ...rest }) => ({
+      ...rest,
+      suspect: report?.suspect,
+      confidence: report?.confidence,
+      summary: report?.summary,
+    }));
+    console.log(JSON.stringify({ engine: options.engine, results: slim }, null, 2));
+  } else {
+    console.log(formatTable(results));
+  }
+  return results.every((result) => result.verdict === 'pass') ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('eval failed:', error);
+    process.exitCode = 1;
+  },
+);

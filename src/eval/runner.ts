@@ -1,0 +1,79 @@
+import type { Engine, Report } from '../engine/types.js';
+import type { EvalCase } from './cases.js';
+import { type CheckFailure, scoreReport } from './score.js';
+
+/** A mistake in how the eval was invoked or configured: it stops the run (exit 2) rather than failing one case. */
+export class UsageError extends Error {}
+
+/** An engine bound to one case's dataset, and how to release what it holds. */
+export interface BoundEngine {
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+/** Builds an engine over a dataset folder; the CLI picks builtin, ollama or auto. */
+export type EngineProvider = (dataDir: string) => Promise<BoundEngine>;
+
+export interface CaseResult {
+  name: string;
+  title: string;
+  verdict: 'pass' | 'fail' | 'error';
+  failures: CheckFailure[];
+  error?: string;
+  ms: number;
+  toolCalls: number;
+  engine?: string;
+  report?: Report;
+}
+
+/** Runs one case and scores it; an engine that throws is a failed case ('error'), never a crashed suite. */
+export async function runCase(evalCase: EvalCase, provide: EngineProvider): Promise<CaseResult> {
+  const started = performance.now();
+  const base = { name: evalCase.name, title: evalCase.title };
+  let bound: BoundEngine | undefined;
+  try {
+    bound = await provide(evalCase.dataDir);
+    const report = await bound.engine.analyze({
+      incident: evalCase.incident,
+      ...(evalCase.since ? { since: evalCase.since } : {}),
+      ...(evalCase.context ? { context: evalCase.context } : {}),
+    });
+    const score = scoreReport(report, evalCase.expect);
+    return {
+      ...base,
+      verdict: score.pass ? 'pass' : 'fail',
+      failures: score.failures,
+      ms: Math.round(performance.now() - started),
+      toolCalls: report.toolCalls.length,
+      engine: report.engine,
+      report,
+    };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return {
+      ...base,
+      verdict: 'error',
+      failures: [],
+      error: error instanceof Error ? error.message : String(error),
+      ms: Math.round(performance.now() - started),
+      toolCalls: 0,
+    };
+  } finally {
+    await bound?.close().catch(() => undefined);
+  }
+}
+
+/** Cases run one after another: engines share one device and deterministic order keeps output stable. */
+export async function runCases(
+  cases: readonly EvalCase[],
+  provide: EngineProvider,
+  onResult?: (result: CaseResult) => void,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const evalCase of cases) {
+    const result = await runCase(evalCase, provide);
+    onResult?.(result);
+    results.push(result);
+  }
+  return results;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest';
+import { ExpectSchema } from '../../src/eval/cases.js';
+import { idMatches, scoreReport } from '../../src/eval/score.js';
+import type { Report } from '../../src/report/schema.js';
+
+const report: Report = {
+  incident: 'orders failing',
+  window: { start: '2031-01-01T00:00:00Z', end: '2031-01-01T06:00:00Z' },
+  summary: 'orders-api: pool exhausted after deployment rel-3',
+  rootCause: 'The deploy lowered the connection pool size.',
+  confidence: 'medium',
+  suspect: { kind: 'deployment', id: 'rel-3', service: 'orders-api' },
+  timeline: [],
+  evidence: [],
+  recommendations: [],
+  engine: 'builtin',
+  toolCalls: [],
+  durationMs: 1,
+};
+
+const expectation = (raw: unknown) => ExpectSchema.parse(raw);
+
+describe('scorer', () => {
+  test('a matching expectation passes', () => {
+    const score = scoreReport(
+      report,
+      expectation({
+        suspect: { kind: ['deployment', 'config'], id: ['v9', 'rel-3'], service: 'orders-api' },
+        rootCauseKeywords: ['POOL'],
+        mustNot: { suspectIds: ['rel-2'], suspectKinds: ['dependency'] },
+        minConfidence: 'medium',
+      }),
+    );
+    expect(score).toEqual({ pass: true, failures: [] });
+  });
+
+  test('a deliberately wrong expectation fails, naming each failed check', () => {
+    const score = scoreReport(
+      report,
+      expectation({
+        suspect: { kind: 'dependency', id: 'rel-4', service: ['payments'] },
+        rootCauseKeywords: ['dns', 'nxdomain'],
+        mustNot: { suspectIds: ['rel-3'], suspectKinds: ['deployment'] },
+        minConfidence: 'high',
+      }),
+    );
+    expect(score.pass).toBe(false);
+    expect(score.failures.map((failure) => failure.check)).toEqual([
+      'suspect.kind',
+      'suspect.id',
+      'suspect.service',
+      'rootCauseKeywords',
+      'mustNot.suspectIds',
+      'mustNot.suspectKinds',
+      'minConfidence',
+    ]);
+  });
+
+  test('a report without a suspect fails a suspect expectation', () => {
+    const { suspect: _none, ...bare } = report;
+    expect(scoreReport(bare, expectation({ suspect: { kind: 'unknown' } })).pass).toBe(false);
+  });
+
+  test('ids match exactly or as sha prefixes of at least 7 characters', () => {
+    expect(idMatches('9f3c2ab71d', '9f3c2ab')).toBe(true);
+    expect(idMatches('9f3c2ab', '9f3c2ab71d')).toBe(true);
+    expect(idMatches('9f3c2ab71d', '9f3c')).toBe(false);
+    expect(idMatches('REL-3', 'rel-3')).toBe(true);
+    expect(idMatches('rel-30', 'rel-3')).toBe(false);
+  });
+
+  test('typos in expectations are rejected instead of silently passing', () => {
+    expect(() => expectation({ suspect: { kind: 'deployment', ids: ['x'] } })).toThrow();
+    expect(() => expectation({ rootCauseKeyword: ['x'] })).toThrow();
+  });
+});
