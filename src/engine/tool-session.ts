@@ -26,16 +26,28 @@ export class ToolSession {
   }
 
   hasTool(name: string): boolean {
-    return this.host.listTools().some((tool) => tool.name === name);
+    return this.resolve(name) !== undefined;
+  }
+
+  /**
+   * Finds a tool by its exposed name, or else by the name its server gives it: adding a server whose tool names
+   * clash with ours (GitHub's MCP server also has get_commit) renames both, and engines that ask for `get_commit`
+   * should still reach one. On a clash the server listed first in the host's configuration wins.
+   */
+  resolve(name: string): HostTool | undefined {
+    const tools = this.host.listTools();
+    return tools.find((tool) => tool.name === name) ?? tools.find((tool) => tool.serverToolName === name);
   }
 
   async call(name: string, args: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<RecordedCall> {
     const id = `T${this.calls.length + 1}`;
-    const server = this.host.listTools().find((tool) => tool.name === name)?.server ?? 'unknown';
-    const placeholder: RecordedCall = { id, server, tool: name, args, ms: 0, ok: false, outcome: { ok: false, text: '', ms: 0 } };
+    const resolved = this.resolve(name);
+    const server = resolved?.server ?? 'unknown';
+    const toolName = resolved?.name ?? name;
+    const placeholder: RecordedCall = { id, server, tool: toolName, args, ms: 0, ok: false, outcome: { ok: false, text: '', ms: 0 } };
     this.calls.push(placeholder);
-    this.onEvent({ type: 'tool_started', callId: id, server, tool: name, args });
-    const outcome = await this.host.callTool(name, args, { signal: this.signal, timeoutMs: options.timeoutMs });
+    this.onEvent({ type: 'tool_started', callId: id, server, tool: toolName, args });
+    const outcome = await this.host.callTool(toolName, args, { signal: this.signal, timeoutMs: options.timeoutMs });
     placeholder.ms = outcome.ms;
     placeholder.ok = outcome.ok;
     placeholder.outcome = outcome;
@@ -43,7 +55,7 @@ export class ToolSession {
       type: 'tool_finished',
       callId: id,
       server,
-      tool: name,
+      tool: toolName,
       args,
       ok: outcome.ok,
       ms: outcome.ms,
