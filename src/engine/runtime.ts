@@ -66,8 +66,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     async analyze(request) {
       const { engine: choice, ...rest } = request;
       const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, host, config);
-      if (selection.note) rest.onEvent?.({ type: 'note', message: selection.note });
-      return selection.engine.analyze(rest);
+      if (!selection.note) return selection.engine.analyze(rest);
+      rest.onEvent?.({ type: 'note', message: selection.note });
+      const report = await selection.engine.analyze(rest);
+      // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
+      return { ...report, notes: [selection.note, ...(report.notes ?? [])] };
     },
     close: () => host.close(),
   };

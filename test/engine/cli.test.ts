@@ -134,6 +134,29 @@ describe('rca CLI analysis', () => {
   });
 });
 
+describe('rca CLI with no model', () => {
+  it('auto falls back to the built-in engine on the sample dataset and says why in the report', async () => {
+    const run = await rca(
+      [
+        '500 errors on checkout API',
+        '--config',
+        path.join(REPO, 'mcp-servers.json'),
+        '--data',
+        path.join(REPO, 'data/checkout-outage'),
+        '--json',
+      ],
+      { OLLAMA_HOST: 'http://127.0.0.1:9', OLLAMA_API_KEY: SECRET },
+    );
+    expect(run.code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(run.stdout));
+    expect(report.engine).toBe('builtin');
+    expect(report.notes?.[0]).toContain('Ollama is not reachable at http://127.0.0.1:9');
+    expect(report.toolCalls.length).toBeGreaterThan(3);
+    expect(run.stderr).toContain('using the built-in engine');
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+});
+
 describe('rca CLI interruption', () => {
   it('Ctrl-C aborts a stuck analysis, closes the servers and exits 130', async () => {
     const stuck = await startFakeOllama({ script: () => ({ hang: true }) });
