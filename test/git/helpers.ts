@@ -3,30 +3,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll } from 'vitest';
 import { createServer, type GitServerOptions } from '../../mcp-servers/git/server.js';
+import { type Connected, connectInProcess } from '../support/in-process.js';
 
 export const FIXTURE_DATASET = fileURLToPath(new URL('../fixtures/git-dataset', import.meta.url));
 
-export interface Connected {
-  client: Client;
-  close(): Promise<void>;
-}
+export type { Connected };
 
-export async function connect(options: GitServerOptions): Promise<Connected> {
-  const server = createServer(options);
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'git-test', version: '0.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  return {
-    client,
-    close: async () => {
-      await client.close();
-      await server.close();
-    },
-  };
+export function connect(options: GitServerOptions): Promise<Connected> {
+  return connectInProcess(createServer(options), 'git-test');
 }
 
 export interface CallResult {

@@ -2,34 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll } from 'vitest';
 import { EntryAssembler } from '../../mcp-servers/logs/reader/assembler.js';
 import { readLines } from '../../mcp-servers/logs/reader/lines.js';
 import { createServer, type LogsServerOptions } from '../../mcp-servers/logs/server.js';
 import type { LogEntry } from '../../mcp-servers/logs/types.js';
+import { type Connected, connectInProcess } from '../support/in-process.js';
 
 export const FIXTURE_DATASET = fileURLToPath(new URL('../fixtures/logs-dataset', import.meta.url));
 export const LOGHUB = fileURLToPath(new URL('../fixtures/loghub', import.meta.url));
 
-export interface Connected {
-  client: Client;
-  close(): Promise<void>;
-}
+export type { Connected };
 
-export async function connect(options: LogsServerOptions): Promise<Connected> {
-  const server = createServer(options);
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'logs-test', version: '0.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  return {
-    client,
-    close: async () => {
-      await client.close();
-      await server.close();
-    },
-  };
+export function connect(options: LogsServerOptions): Promise<Connected> {
+  return connectInProcess(createServer(options), 'logs-test');
 }
 
 export interface CallResult {

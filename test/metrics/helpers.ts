@@ -1,22 +1,12 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { MetricsConfig } from '../../mcp-servers/metrics/config.js';
 import { createServer } from '../../mcp-servers/metrics/server.js';
+import { type Connected, connectInProcess } from '../support/in-process.js';
 
 /** An SDK client connected in-process to a metrics server built from `config`. */
-export async function connect(config: MetricsConfig): Promise<{ client: Client; close: () => Promise<void> }> {
-  const server = createServer({ config });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'metrics-test', version: '0.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  return {
-    client,
-    close: async () => {
-      await client.close();
-      await server.close();
-    },
-  };
+export function connect(config: MetricsConfig): Promise<Connected> {
+  return connectInProcess(createServer({ config }), 'metrics-test');
 }
 
 export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
