@@ -111,8 +111,9 @@ describe('git server on a real repository', () => {
       deployedBy: null,
       description: null,
     });
-    expect(pay120?.commits).toEqual([shop.c4, shop.c3, shop.c2, shop.c1]);
-    expect(v241?.commits).toEqual([shop.c3, shop.c2, shop.c1]);
+    // In a monorepo a release ships its own service's commits, not every team's work since its previous tag.
+    expect(pay120?.commits).toEqual([shop.c3, shop.c1]);
+    expect(v241?.commits).toEqual([shop.c2, shop.c1]);
     expect(v100).toMatchObject({ service: 'shop', version: 'v1.0.0', environment: 'production' });
     expect(v100?.commits).toEqual([shop.c1]);
     expect(r.text).not.toContain('nightly');
@@ -137,7 +138,8 @@ describe('git server on a real repository', () => {
     const out = GetCommitOutput.parse(r.structured);
     expect(out.commit.sha).toBe(shop.c2);
     expect(out.commit.diffStat).toEqual([{ file: 'services/checkout-api/config/db.yaml', added: 1, removed: 0 }]);
-    expect(out.deployments.map((d) => d.id).sort()).toEqual(['checkout-api/v2.4.1', 'payments@1.2.0']);
+    // payments@1.2.0 contains this checkout-api commit but did not ship it.
+    expect(out.deployments.map((d) => d.id)).toEqual(['checkout-api/v2.4.1']);
     expect(r.text).toContain('Saves memory.');
     expect(r.text).toContain('+1 -0  services/checkout-api/config/db.yaml');
   });
@@ -148,7 +150,8 @@ describe('git server on a real repository', () => {
       { file: 'docs/x.md', added: 3, removed: 0 },
       { file: 'web/logo.png', added: null, removed: null },
     ]);
-    expect(out.deployments.map((d) => d.id).sort()).toEqual(['checkout-api/v2.4.2', 'payments@1.2.0']);
+    // No service's path claims docs/ or web/, so the release whose range holds only such commits keeps them all.
+    expect(out.deployments.map((d) => d.id)).toEqual(['checkout-api/v2.4.2']);
   });
 
   it('bounds the diff stat and the file list of a huge commit', async () => {
@@ -223,7 +226,7 @@ describe('real repository edge cases', () => {
       const staging = DeploymentListOutput.parse((await call(conn.client, 'get_deployments', { environment: 'staging' })).structured);
       expect(staging.deployments.map((d) => d.id)).toEqual(['dep-7']);
       const shipped = GetCommitOutput.parse((await call(conn.client, 'get_commit', { sha: shop.c2 })).structured);
-      expect(shipped.deployments.map((d) => d.id).sort()).toEqual(['checkout-api/v2.4.1', 'dep-7', 'payments@1.2.0']);
+      expect(shipped.deployments.map((d) => d.id).sort()).toEqual(['checkout-api/v2.4.1', 'dep-7']);
     } finally {
       await conn.close();
     }

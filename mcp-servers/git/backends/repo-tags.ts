@@ -1,4 +1,5 @@
 import type { GitDeployment } from '../backend.js';
+import type { ServiceMapper } from '../service-map.js';
 import { isFullSha, runGit } from './git-exec.js';
 
 /** The newest release tags considered; older ones rarely matter to an incident and each costs a git call. */
@@ -107,25 +108,41 @@ export async function tagsShipping(repoPath: string, tags: readonly ReleaseTag[]
   return tags.filter((t) => containing.has(t.name) && (t.previousCommit === null || !containingCommits.has(t.previousCommit)));
 }
 
-/** Computes `git log prev..tag` once per pair: tags are immutable in practice, so results are cached. */
+/**
+ * Computes what a release shipped, once per pair of tags (tags are immutable in practice, so results are cached).
+ * `git log prev..tag` alone is wrong in a monorepo: between two releases of one service every team's commits land,
+ * and a release would claim (and be blamed for) another service's change. So the range is narrowed to the commits
+ * whose files belong to the tag's service; a repository whose paths name no services (one service, plain `v*` tags)
+ * keeps the whole range.
+ */
 export class ShippedCommits {
   private readonly cache = new Map<string, string[]>();
 
-  constructor(private readonly repoPath: string) {}
+  constructor(
+    private readonly repoPath: string,
+    private readonly mapper: ServiceMapper,
+  ) {}
 
   async of(tag: ReleaseTag): Promise<string[]> {
-    const key = `${tag.previousCommit ?? ''}..${tag.commit}`;
+    const key = `${tag.service}:${tag.previousCommit ?? ''}..${tag.commit}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const range = tag.previousCommit ? [tag.commit, `^${tag.previousCommit}`] : [tag.commit];
     const { stdout } = await runGit(this.repoPath, [
       'log',
-      '--format=%H',
+      '--format=%x1e%H',
+      '--name-only',
       `--max-count=${MAX_SHIPPED_COMMITS}`,
       '--end-of-options',
       ...range,
     ]);
-    const shas = stdout.split('\n').filter(isFullSha);
+    const commits = stdout
+      .split('\x1e')
+      .map((record) => record.split('\n').filter(Boolean))
+      .filter(([sha]) => sha !== undefined && isFullSha(sha))
+      .map(([sha = '', ...files]) => ({ sha, services: this.mapper.servicesOfFiles(files) }));
+    const own = commits.filter((commit) => commit.services.includes(tag.service));
+    const shas = (own.length > 0 ? own : commits).map((commit) => commit.sha);
     this.cache.set(key, shas);
     return shas;
   }

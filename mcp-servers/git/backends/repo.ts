@@ -63,7 +63,7 @@ export class RepoBackend implements GitBackend {
 
   constructor(private readonly options: RepoBackendOptions) {
     this.label = `repository ${displayPath(options.repoPath)}`;
-    this.shipped = new ShippedCommits(options.repoPath);
+    this.shipped = new ShippedCommits(options.repoPath, options.mapper);
     this.deploymentsFile = options.deploymentsFile ? new CachedJsonFile(options.deploymentsFile, DeploymentsFile) : undefined;
   }
 
@@ -142,7 +142,9 @@ export class RepoBackend implements GitBackend {
       this.fileDeployments().filter((d) => shipsCommit(d, full)),
     );
     await this.fillShippedCommits(merged);
-    return { commit, diffStat, diffStatFilesTotal: stat.length, deployments: merged.map((m) => m.deployment) };
+    // A tag of another service can contain the commit without having shipped it (see ShippedCommits).
+    const shipped = merged.filter((m) => !m.tag || m.deployment.commits.includes(full));
+    return { commit, diffStat, diffStatFilesTotal: stat.length, deployments: shipped.map((m) => m.deployment) };
   }
 
   private ready(): Promise<void> {

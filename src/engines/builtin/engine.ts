@@ -170,11 +170,15 @@ async function expandDeployments(
   scored: readonly ScoredChange[],
   known: readonly string[],
 ): Promise<Cited<CommitOut>[]> {
-  const missing = scored
-    .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset)
-    .slice(0, MAX_DEPLOYS_TO_EXPAND)
-    .flatMap((entry) => missingShas(entry, known))
-    .slice(0, MAX_COMMIT_LOOKUPS);
+  // Several deployments can name the same commit (staging then production); look each one up once.
+  const missing = [
+    ...new Set(
+      scored
+        .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset)
+        .slice(0, MAX_DEPLOYS_TO_EXPAND)
+        .flatMap((entry) => missingShas(entry, known)),
+    ),
+  ].slice(0, MAX_COMMIT_LOOKUPS);
   const out: Cited<CommitOut>[] = [];
   for (const sha of missing) {
     const commit = await commitDetail(session, notes, sha);

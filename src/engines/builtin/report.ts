@@ -192,7 +192,10 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
 function suspectOf(best: Hypothesis | undefined, analysis: Analysis): Report['suspect'] {
   if (!best || best.score <= 0) return { kind: 'unknown', ...(analysis.primary[0] ? { service: analysis.primary[0] } : {}) };
   if (best.change) {
-    const service = best.change.touches.find((name) => analysis.primary.includes(name)) ?? best.change.change.service ?? undefined;
+    // A deployment belongs to the service it deployed; a commit is placed by the affected service it touches.
+    const deployed = best.change.change.kind === 'deployment' ? best.change.change.service : undefined;
+    const service =
+      deployed ?? best.change.touches.find((name) => analysis.primary.includes(name)) ?? best.change.change.service ?? undefined;
     return { kind: best.change.change.kind, id: best.change.change.id, ...(service ? { service } : {}) };
   }
   const service = best.cls?.service ?? analysis.primary[0];
