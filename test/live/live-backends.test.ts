@@ -6,10 +6,11 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/engine/runtime.js';
 import { type Report, ReportSchema } from '../../src/report/schema.js';
+import { type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
 import { builtEntries, REPO, writeLiveConfig } from './support/config.js';
 import { type BuiltRepo, buildRepo } from './support/git-repo.js';
 import { type BuiltLogs, buildLogs, POOL_EXHAUSTED } from './support/logs.js';
-import { type RunningPrometheus, startPrometheus } from './support/prometheus.js';
+import { openMetrics } from './support/prometheus.js';
 import {
   CULPRIT_SERVICE,
   CULPRIT_TAG,
@@ -62,7 +63,7 @@ beforeAll(async () => {
     t = timeline();
     repo = buildRepo(path.join(root, 'shop'), t);
     logs = buildLogs(path.join(root, 'logs'), t);
-    prom = await startPrometheus(path.join(root, 'prometheus'), t);
+    prom = await startPrometheus(openMetrics(t));
     configPath = writeLiveConfig(path.join(root, 'mcp-servers.json'), {
       GIT_REPO_PATH: repo.dir,
       GIT_SERVICE_PATHS: 'services/*/**',

@@ -1,17 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-/** Where scripts/fetch-prometheus.sh puts Debian's prometheus package. */
-export const PROM_DIR = path.resolve('.tools/prometheus/usr/bin');
-export const PROMETHEUS_BIN = path.join(PROM_DIR, 'prometheus');
-export const PROMTOOL_BIN = path.join(PROM_DIR, 'promtool');
-
-/** /-/ready is polled this many times, 100 ms apart: a cold start on two cores takes a few seconds. */
-const MAX_READY_POLLS = 300;
-const POLL_MS = 100;
+import { type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
 
 export const MIN = 60_000;
 export const SERVICES = ['checkout', 'payments', 'search'] as const;
@@ -90,70 +77,12 @@ export function openMetrics(t: Timeline): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RunningPrometheus {
-  url: string;
+export interface HarnessPrometheus extends RunningPrometheus {
   timeline: Timeline;
-  stop: () => Promise<void>;
 }
 
-/** Backfills the generated data with promtool and serves it from a real Prometheus on a loopback port. */
-export async function startPrometheus(): Promise<RunningPrometheus> {
-  if (!existsSync(PROMETHEUS_BIN) || !existsSync(PROMTOOL_BIN)) {
-    throw new Error(`Prometheus is not installed at ${PROM_DIR}: run scripts/fetch-prometheus.sh (npm run fetch-prometheus) first`);
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'metrics-prom-'));
+/** The generated series served from a real Prometheus on a loopback port. */
+export async function startHarnessPrometheus(): Promise<HarnessPrometheus> {
   const t = timeline();
-  const input = path.join(dir, 'data.om');
-  const tsdb = path.join(dir, 'tsdb');
-  writeFileSync(input, openMetrics(t));
-  execFileSync(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, tsdb], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const stderr: string[] = [];
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${tsdb}`,
-      '--storage.tsdb.retention.time=30d',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < MAX_READY_POLLS; i += 1) {
-    if (child.exitCode !== null) break;
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { url, timeline: t, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  await stop();
-  throw new Error(`Prometheus did not become ready at ${url}: ${stderr.join('').slice(-2000)}`);
+  return { ...(await startPrometheus(openMetrics(t))), timeline: t };
 }

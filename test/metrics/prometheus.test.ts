@@ -1,12 +1,13 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type MetricsConfig } from '../../mcp-servers/metrics/config.js';
+import { freePort } from '../support/prometheus.js';
 import { call, connect, structured, text } from './helpers.js';
-import { BURST_SERVICE, freePort, MIN, RAMP_SERVICE, type RunningPrometheus, SERVICES, startPrometheus } from './prometheus-harness.js';
+import { BURST_SERVICE, type HarnessPrometheus, MIN, RAMP_SERVICE, SERVICES, startHarnessPrometheus } from './prometheus-harness.js';
 
 /** Real Prometheus, backfilled by promtool: every tool end to end through the MCP client. */
 
-let prom: RunningPrometheus | undefined;
+let prom: HarnessPrometheus | undefined;
 let client: Client;
 let close: (() => Promise<void>) | undefined;
 const iso = (t: number) => new Date(t).toISOString();
@@ -16,7 +17,7 @@ function config(env: Record<string, string>): MetricsConfig {
 }
 
 beforeAll(async () => {
-  prom = await startPrometheus();
+  prom = await startHarnessPrometheus();
   ({ client, close } = await connect(config({ PROMETHEUS_URL: prom.url })));
 }, 60_000);
 

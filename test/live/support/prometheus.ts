@@ -1,15 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { CULPRIT_SERVICE, MIN, SERVICES, seeded, type Timeline } from './scenario.js';
-
-/** Where `npm run fetch-prometheus` unpacks Debian's prometheus package. */
-export const PROM_DIR = path.resolve(import.meta.dirname, '../../../.tools/prometheus/usr/bin');
-
-/** /-/ready is polled up to this many times, 100 ms apart: a cold start on two cores takes a few seconds. */
-const MAX_READY_POLLS = 300;
-const POLL_MS = 100;
 
 /** Requests per minute per service, and the share of 5xx before and after the onset. */
 const TRAFFIC: Record<string, number> = { 'checkout-api': 1200, 'payment-service': 480, 'inventory-service': 2400 };
@@ -81,80 +70,4 @@ export function openMetrics(t: Timeline): string {
   }
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RunningPrometheus {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Fails (never skips) when the binaries are missing, saying how to get them. */
-export function prometheusBinaries(dir = PROM_DIR): { prometheus: string; promtool: string } {
-  const prometheus = path.join(dir, 'prometheus');
-  const promtool = path.join(dir, 'promtool');
-  if (!existsSync(prometheus) || !existsSync(promtool)) {
-    throw new Error(
-      `Prometheus is not installed at ${dir}: run \`npm run fetch-prometheus\` first (it unpacks Debian's prometheus package there)`,
-    );
-  }
-  return { prometheus, promtool };
-}
-
-/** Backfills the scenario's metrics into a TSDB under `dir` with promtool and serves it from Prometheus on loopback. */
-export async function startPrometheus(dir: string, t: Timeline): Promise<RunningPrometheus> {
-  const bin = prometheusBinaries();
-  mkdirSync(dir, { recursive: true });
-  const input = path.join(dir, 'metrics.om');
-  const tsdb = path.join(dir, 'tsdb');
-  writeFileSync(input, openMetrics(t));
-  execFileSync(bin.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, tsdb], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const stderr: string[] = [];
-  const child: ChildProcess = spawn(
-    bin.prometheus,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${tsdb}`,
-      '--storage.tsdb.retention.time=30d',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr.push(chunk.toString());
-    if (stderr.length > 200) stderr.shift();
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  for (let i = 0; i < MAX_READY_POLLS && child.exitCode === null; i += 1) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  await stop();
-  throw new Error(`Prometheus did not become ready at ${url}: ${stderr.join('').slice(-2000)}`);
 }
