@@ -23,8 +23,15 @@ function where(analysis: Analysis): string {
   return analysis.primary.length > 0 ? analysis.primary.join(', ') : 'the affected service';
 }
 
-function whatBroke(analysis: Analysis): string {
-  const symptom = analysis.symptoms[0];
+/**
+ * The headline symptom: with a suspect change, the strongest one on a service it touches (a gateway's "upstream
+ * error" is an echo of the failing service's own error), else the strongest overall.
+ */
+function whatBroke(analysis: Analysis, change?: ScoredChange): string {
+  const own = change
+    ? analysis.symptoms.find((symptom) => symptom.services.some((service) => change.touches.includes(service)))
+    : undefined;
+  const symptom = own ?? analysis.symptoms[0];
   if (symptom) return `"${clip(symptom.signature, 90)}"`;
   const anomaly = analysis.onsetAnomaly?.value ?? analysis.anomalies[0]?.value;
   return anomaly ? `${anomaly.metric} ${anomaly.direction === 'up' ? 'rising' : 'falling'}` : 'errors';
@@ -44,7 +51,7 @@ export function summaryOf(analysis: Analysis): string {
   const best = analysis.hypotheses[0];
   const onset = analysis.onset.toISOString().slice(11, 16);
   if (best?.change) {
-    return `${where(analysis)}: ${whatBroke(analysis)} since ${onset} UTC, most likely caused by ${describeChange(best.change)}: ${clip(firstLine(best.change.change.text), 100)}`;
+    return `${where(analysis)}: ${whatBroke(analysis, best.change)} since ${onset} UTC, most likely caused by ${describeChange(best.change)}: ${clip(firstLine(best.change.change.text), 100)}`;
   }
   if (best?.cls) {
     const subject = best.cls.anomalies[0] ? subjectOf(best.cls.anomalies[0].value) : undefined;
