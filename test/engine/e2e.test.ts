@@ -8,7 +8,14 @@ import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';
 import { McpHost } from '../../src/host/host.js';
 import { ReportSchema } from '../../src/report/schema.js';
-import { type ChatBody, type FakeOllama, type FakeTurn, finalAnswer, startFakeOllama } from '../fakes/ollama/server.js';
+import {
+  type ChatBody,
+  type FakeOllama,
+  type FakeTurn,
+  finalAnswer,
+  firstToolOutputLine,
+  startFakeOllama,
+} from '../fakes/ollama/server.js';
 import { REPO } from './helpers.js';
 
 /**
@@ -37,12 +44,6 @@ const TOOLS = [
 let host: McpHost;
 let fake: FakeOllama;
 
-function firstLineOf(request: ChatBody, callId: string): string {
-  const message = request.messages.find((candidate) => candidate.role === 'tool' && candidate.content.startsWith(`[${callId}] `));
-  const lines = message?.content.split('\n').slice(1) ?? [];
-  return lines.find((line) => line.trim().length > 0)?.trim() ?? '';
-}
-
 /** Turn 1 calls three servers at once; turn 2 stops; the answer quotes the real outputs and one invented line. */
 function script(request: ChatBody): FakeTurn {
   const toolResults = request.messages.filter((message) => message.role === 'tool');
@@ -53,8 +54,8 @@ function script(request: ChatBody): FakeTurn {
       confidence: 'medium',
       timeline: [],
       evidence: [
-        { id: 'E1', source: 'logs', tool: 'T1', summary: 'error summary', quote: firstLineOf(request, 'T1') },
-        { id: 'E2', source: 'git', tool: 'T2', summary: 'deployments', quote: firstLineOf(request, 'T2') },
+        { id: 'E1', source: 'logs', tool: 'T1', summary: 'error summary', quote: firstToolOutputLine(request, 'T1') },
+        { id: 'E2', source: 'git', tool: 'T2', summary: 'deployments', quote: firstToolOutputLine(request, 'T2') },
         { id: 'E3', source: 'logs', tool: 'T1', summary: 'invented', quote: 'kernel: Out of memory: Killed process 4242 (zz-not-in-data)' },
       ],
       recommendations: ['scripted'],

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createRuntime, type Runtime as EngineRuntime } from '../../src/engine/runtime.js';
 import { type LaunchResult, launch } from '../../src/slack/launch.js';
-import { type ChatBody, type FakeOllama, type FakeTurn, finalAnswer, startFakeOllama } from '../fakes/ollama/server.js';
+import { type FakeOllama, type FakeTurn, finalAnswer, firstToolOutputLine, startFakeOllama } from '../fakes/ollama/server.js';
 import { blockText, FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
 
 /**
@@ -112,10 +112,6 @@ describe('Slack bot with the real analysis runtime', () => {
   });
 
   it('with a model: its tool calls show in the thread and its report, quoting real tool output, is posted', async () => {
-    const quoteOf = (request: ChatBody, callId: string): string => {
-      const message = request.messages.find((m) => m.role === 'tool' && m.content.startsWith(`[${callId}] `));
-      return (message?.content.split('\n').slice(1) ?? []).find((line) => line.trim().length > 0)?.trim() ?? '';
-    };
     ollama = await startFakeOllama({
       script: (request): FakeTurn => {
         if (request.format) {
@@ -124,7 +120,9 @@ describe('Slack bot with the real analysis runtime', () => {
             rootCause: 'scripted model root cause',
             confidence: 'medium',
             timeline: [],
-            evidence: [{ id: 'E1', source: 'logs', tool: 'T1', summary: 'errors after the onset', quote: quoteOf(request, 'T1') }],
+            evidence: [
+              { id: 'E1', source: 'logs', tool: 'T1', summary: 'errors after the onset', quote: firstToolOutputLine(request, 'T1') },
+            ],
             recommendations: ['scripted recommendation'],
           });
         }
@@ -147,7 +145,7 @@ describe('Slack bot with the real analysis runtime', () => {
     expect(text).toContain('scripted model summary');
     expect(text).toMatch(/Engine: ollama:qwen3:8b/);
     // The quote survived verification, so it is a line the real logs server returned.
-    const quoted = quoteOf(ollama.requests.at(-1)!, 'T1');
+    const quoted = firstToolOutputLine(ollama.requests.at(-1)!, 'T1');
     expect(quoted.length).toBeGreaterThan(0);
     expect(text).toContain(quoted.slice(0, 40).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
     expect(ollama.requests[0]?.tools?.map((tool) => tool.function.name)).toContain('search_logs');

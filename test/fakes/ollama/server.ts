@@ -228,3 +228,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
 export function finalAnswer(report: Record<string, unknown>): FakeTurn {
   return { content: JSON.stringify(report) };
 }
+
+/** The first non-empty line of a tool result the client sent back (`[T1] …` header skipped), for a scripted quote. */
+export function firstToolOutputLine(request: ChatBody, callId: string): string {
+  const message = request.messages.find((candidate) => candidate.role === 'tool' && candidate.content.startsWith(`[${callId}] `));
+  const lines = message?.content.split('\n').slice(1) ?? [];
+  return lines.find((line) => line.trim().length > 0)?.trim() ?? '';
+}
