@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HostTool } from '../src/engine/types.js';
+import type { HostTool } from '../src/agent/types.js';
 import { createOllamaEngine } from '../src/engines/ollama/engine.js';
 import { OllamaProvider } from '../src/engines/ollama/ollama-provider.js';
 import { McpHost } from '../src/host/host.js';

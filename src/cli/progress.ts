@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../engine/types.js';
+import type { AgentEvent } from '../agent/types.js';
 import type { HostEvent } from '../host/events.js';
 
 /** Longest argument text printed per tool call; the full arguments are in --json output. */

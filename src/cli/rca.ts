@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from '../config.js';
-import { createRuntime, type Runtime } from '../engine/runtime.js';
 import { HostConfigError } from '../host/config.js';
 import { renderReportText } from '../report/render.js';
+import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { formatAgentEvent, formatHostEvent } from './progress.js';
 

@@ -1,5 +1,5 @@
+import type { AnalyzeRequest, Engine, ToolHost } from '../agent/types.js';
 import type { EngineChoice, EngineConfig } from '../config.js';
-import type { AnalyzeRequest, Engine, ToolHost } from '../engine/types.js';
 import { buildEvidencePack, createBuiltinEngine } from './builtin/index.js';
 import { createOllamaEngineFromConfig } from './ollama/index.js';
 import { hasModel, OllamaProvider } from './ollama/ollama-provider.js';

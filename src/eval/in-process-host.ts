@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { HostTool, ToolHost, ToolOutcome } from '../engine/types.js';
+import type { HostTool, ToolHost, ToolOutcome } from '../agent/types.js';
 import { errorToOutcome, failure, resultToOutcome } from '../host/outcome.js';
 
 /** A generous per-call limit: in-process calls are fast, so hitting this means a server hung. */

@@ -1,4 +1,4 @@
-import type { Engine, Report } from '../engine/types.js';
+import type { Engine, Report } from '../agent/types.js';
 import type { EvalCase } from './cases.js';
 import { type CheckFailure, scoreReport } from './score.js';
 

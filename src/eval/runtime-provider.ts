@@ -1,6 +1,6 @@
 import { ConfigError } from '../config.js';
-import { createRuntime } from '../engine/runtime.js';
 import { HostConfigError } from '../host/config.js';
+import { createRuntime } from '../runtime/runtime.js';
 import { type EngineProvider, UsageError } from './runner.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HostTool, ToolHost, ToolOutcome } from '../engine/types.js';
+import type { HostTool, ToolHost, ToolOutcome } from '../agent/types.js';
 import { loadHostConfig, type ServerSpec } from './config.js';
 import { ServerConnection, type ServerState } from './connection.js';
 import type { HostEvent } from './events.js';

@@ -1,5 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolOutcome } from '../engine/types.js';
+import type { ToolOutcome } from '../agent/types.js';
 
 /**
  * Tool failure is data: whatever a call did — returned, returned isError, threw, timed out, was aborted, lost its

@@ -1,5 +1,5 @@
+import type { AnalyzeRequest } from '../agent/types.js';
 import { ConfigError } from '../config.js';
-import type { AnalyzeRequest } from '../engine/types.js';
 import type { Report } from '../report/schema.js';
 import { createSlackBot, type SlackBot } from './app.js';
 import { loadSlackConfig, type SlackConfig } from './config.js';

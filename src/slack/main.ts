@@ -1,5 +1,5 @@
 import dotenv from 'dotenv';
-import { createRuntime as createEngineRuntime } from '../engine/runtime.js';
+import { createRuntime as createEngineRuntime } from '../runtime/runtime.js';
 import { launch, type RuntimeFactory } from './launch.js';
 
 /**

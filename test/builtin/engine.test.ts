@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AgentEvent, Report } from '../../src/engine/types.js';
+import type { AgentEvent, Report } from '../../src/agent/types.js';
 import { buildEvidencePack, createBuiltinEngine } from '../../src/engines/builtin/index.js';
 import { ReportSchema } from '../../src/report/schema.js';
 import { FakeHost, type Scenario } from './support/fake-host.js';

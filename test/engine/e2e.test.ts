@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../src/engine/runtime.js';
-import type { AgentEvent } from '../../src/engine/types.js';
+import type { AgentEvent } from '../../src/agent/types.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';
 import { McpHost } from '../../src/host/host.js';
 import { ReportSchema } from '../../src/report/schema.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
 import {
   type ChatBody,
   type FakeOllama,

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ToolHost } from '../../src/engine/types.js';
+import type { ToolHost } from '../../src/agent/types.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { OllamaError } from '../../src/engines/ollama/errors.js';
 import { hasModel, OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentEvent } from '../../src/engine/types.js';
+import type { AgentEvent } from '../../src/agent/types.js';
 import { createOllamaEngine, type OllamaEngineOptions } from '../../src/engines/ollama/engine.js';
 import { OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';
 import type { McpHost } from '../../src/host/host.js';

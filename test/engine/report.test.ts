@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ToolSession } from '../../src/engine/tool-session.js';
-import type { ToolHost, ToolOutcome } from '../../src/engine/types.js';
+import { ToolSession } from '../../src/agent/tool-session.js';
+import type { ToolHost, ToolOutcome } from '../../src/agent/types.js';
 import { finalizeReport, normalizeForQuote, type ReportDraft, verifyEvidence } from '../../src/report/finalize.js';
 import { modelReportJsonSchema, parseModelReport } from '../../src/report/model-schema.js';
 import { renderReportText } from '../../src/report/render.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ToolSession } from '../../src/engine/tool-session.js';
-import type { AgentEvent, HostTool, ToolHost, ToolOutcome } from '../../src/engine/types.js';
+import { ToolSession } from '../../src/agent/tool-session.js';
+import type { AgentEvent, HostTool, ToolHost, ToolOutcome } from '../../src/agent/types.js';
 
 /** A host whose tools clash the way ours do when GitHub's MCP server (which also has get_commit) is added. */
 function clashingHost(): ToolHost & { called: string[] } {

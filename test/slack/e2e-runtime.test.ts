@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { createRuntime, type Runtime as EngineRuntime } from '../../src/engine/runtime.js';
+import { createRuntime, type Runtime as EngineRuntime } from '../../src/runtime/runtime.js';
 import { type LaunchResult, launch } from '../../src/slack/launch.js';
 import { type FakeOllama, type FakeTurn, finalAnswer, firstToolOutputLine, startFakeOllama } from '../fakes/ollama/server.js';
 import { blockText, FakeSlack, type StoredMessage } from '../fakes/slack/server.js';

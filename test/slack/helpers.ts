@@ -1,4 +1,4 @@
-import type { AgentEvent, AnalyzeRequest } from '../../src/engine/types.js';
+import type { AgentEvent, AnalyzeRequest } from '../../src/agent/types.js';
 import type { Report } from '../../src/report/schema.js';
 import { type BotConfig, createSlackBot, type SlackBot } from '../../src/slack/app.js';
 import { FakeSlack } from '../fakes/slack/server.js';

@@ -1,14 +1,15 @@
 import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
 import { parseTimeArg } from '../../../mcp-servers/shared/time.js';
-import { ToolSession } from '../../engine/tool-session.js';
-import type { AnalyzeRequest, Engine, Report, ToolHost } from '../../engine/types.js';
+import { ToolSession } from '../../agent/tool-session.js';
+import type { AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
+import type { Analysis } from './analysis.js';
 import { buildChanges, type ScoredChange, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
 import type { Cited } from './facts.js';
 import { changeHistory, commitDetail, discover, errorSignatures, fullEntry, metricSignals } from './gather.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
-import { type Analysis, buildReport } from './report.js';
+import { buildReport } from './report.js';
 import { causeLine, literalPrefix, type Symptom, scoreSymptoms, symptomText } from './symptoms.js';
 import { otherServicesNamed } from './text.js';
 

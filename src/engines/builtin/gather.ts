@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { CommitListOutput, DeploymentListOutput, GetCommitOutput } from '../../../mcp-servers/git/schemas.js';
 import { ErrorSummaryOutput, ListServicesOutput, SearchLogsOutput } from '../../../mcp-servers/logs/schemas.js';
 import { GetAnomaliesOutput, GetErrorRatesOutput, ListMetricsOutput } from '../../../mcp-servers/metrics/schemas.js';
-import type { ToolSession } from '../../engine/tool-session.js';
+import type { ToolSession } from '../../agent/tool-session.js';
 import type { Cited, ErrorRate } from './facts.js';
 
 /** Result sizes: enough for a correlator to rank, small enough to keep every call quick. */

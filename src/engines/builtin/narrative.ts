@@ -1,9 +1,10 @@
 import type { Report } from '../../report/schema.js';
+import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
+import { clip, describeChange, firstLine, round } from './describe.js';
 import type { Hypothesis } from './hypotheses.js';
-import { type Analysis, clip, describeChange, firstLine, round } from './report.js';
 
 /** Runner-up hypotheses reported as alternatives. */
 const MAX_ALTERNATIVES = 2;

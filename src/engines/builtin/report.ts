@@ -1,9 +1,10 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
-import type { ToolSession } from '../../engine/tool-session.js';
+import type { ToolSession } from '../../agent/tool-session.js';
 import { finalizeReport, type ReportDraft } from '../../report/finalize.js';
 import type { Confidence, Evidence, Report, TimelineEntry } from '../../report/schema.js';
+import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
-import type { ClassMatch } from './classes.js';
+import { clip, describeAnomaly, describeChange, firstLine, round } from './describe.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import { alternativesOf, recommendationsOf, rootCauseOf, summaryOf } from './narrative.js';
@@ -17,26 +18,6 @@ const MAX_SYMPTOM_EVIDENCE = 3;
 const MAX_COMMIT_EVIDENCE = 2;
 /** Outputs cut long lines; the start of a cause line is enough to find it. */
 const DETAIL_NEEDLE = 60;
-
-export interface Analysis {
-  incident: string;
-  now: Date;
-  windowStart: Date;
-  onset: Date;
-  onsetAnomaly?: Cited<AnomalyOut>;
-  /** A significant anomaly that began shortly before the onset. */
-  leadingAnomaly?: Cited<AnomalyOut>;
-  primary: string[];
-  anomalies: Cited<AnomalyOut>[];
-  errorRates: Cited<ErrorRate>[];
-  symptoms: Symptom[];
-  changes: ScoredChange[];
-  classes: ClassMatch[];
-  hypotheses: Hypothesis[];
-  confidence: Confidence;
-  /** Which call each commit came from, so commit evidence cites the right output. */
-  commitCalls?: Map<string, string>;
-}
 
 /** Collects evidence items, each quoting its own call's output so the quote can be checked. */
 class EvidenceBook {
@@ -54,31 +35,6 @@ class EvidenceBook {
     this.keys.set(key, id);
     return id;
   }
-}
-
-export function describeAnomaly(anomaly: AnomalyOut): string {
-  const tags = Object.entries(anomaly.tags)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
-  const unit = anomaly.unit ? ` ${anomaly.unit}` : '';
-  return `${anomaly.metric}${tags ? `{${tags}}` : ''} ${anomaly.kind} ${anomaly.direction}: ${round(anomaly.baseline)} → ${round(anomaly.peak)}${unit} (${anomaly.severity})`;
-}
-
-export function round(value: number): string {
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
-}
-
-export function describeChange(scored: ScoredChange): string {
-  const change = scored.change;
-  const head =
-    change.kind === 'deployment'
-      ? `deployment ${change.id}${change.version ? ` (${change.version})` : ''}`
-      : `${change.kind} ${change.id.slice(0, 7)}`;
-  return `${head}${change.service ? ` of ${change.service}` : ''}`;
-}
-
-export function firstLine(text: string): string {
-  return (text.split('\n').find((line) => line.trim().length > 0) ?? '').trim();
 }
 
 export function buildReport(analysis: Analysis, session: ToolSession, notes: string[], durationMs: number): Report {
@@ -214,10 +170,6 @@ function anomalyKey(anomaly: AnomalyOut): string {
 function symptomSummary(symptom: Symptom): string {
   const change = symptom.novel ? 'new since the onset' : `×${round(symptom.growth)} the earlier rate`;
   return `"${clip(symptom.signature, 120)}": ${symptom.after} after the onset vs ${symptom.before} before (${change})`;
-}
-
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function fmt(value: number | null): string {

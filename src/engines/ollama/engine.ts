@@ -1,5 +1,5 @@
-import { ToolSession } from '../../engine/tool-session.js';
-import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } from '../../engine/types.js';
+import { ToolSession } from '../../agent/tool-session.js';
+import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } from '../../agent/types.js';
 import { finalizeReport } from '../../report/finalize.js';
 import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../../report/model-schema.js';
 import { inferWindow } from '../../report/window.js';

@@ -1,4 +1,4 @@
-import type { RecordedCall } from '../../engine/tool-session.js';
+import type { RecordedCall } from '../../agent/tool-session.js';
 import type { ModelReport } from '../../report/model-schema.js';
 
 /** Longest verbatim prefix of an output line used as a fallback quote. */

@@ -1,5 +1,5 @@
+import type { AnalyzeRequest, Engine, ToolHost } from '../../agent/types.js';
 import type { EngineConfig } from '../../config.js';
-import type { AnalyzeRequest, Engine, ToolHost } from '../../engine/types.js';
 import { createOllamaEngine, type OllamaEngineOptions } from './engine.js';
 import { OllamaProvider } from './ollama-provider.js';
 

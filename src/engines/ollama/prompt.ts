@@ -1,4 +1,4 @@
-import type { AnalyzeRequest } from '../../engine/types.js';
+import type { AnalyzeRequest } from '../../agent/types.js';
 import { DEFAULT_SINCE } from '../../report/window.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AnalyzeRequest } from '../../engine/types.js';
+import type { AnalyzeRequest } from '../../agent/types.js';
 import type { Report } from '../../report/schema.js';
 import type { AnalysisState, StatusView } from '../blocks/status.js';
 

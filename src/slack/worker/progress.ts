@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../engine/types.js';
+import type { AgentEvent } from '../../agent/types.js';
 import { buildProgressMessage, type ToolLine } from '../blocks/status.js';
 import type { ChannelPacer } from './pacer.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { AgentEvent } from '../../engine/types.js';
+import type { AgentEvent } from '../../agent/types.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
 import { buildNoticeMessage, buildStatusMessage, userMention } from '../blocks/status.js';

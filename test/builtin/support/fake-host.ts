@@ -1,7 +1,7 @@
 import type { CommitOut, DeploymentOut } from '../../../mcp-servers/git/schemas.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import { parseTimeArg } from '../../../mcp-servers/shared/time.js';
-import type { HostTool, ToolHost, ToolOutcome } from '../../../src/engine/types.js';
+import type { HostTool, ToolHost, ToolOutcome } from '../../../src/agent/types.js';
 import type { ErrorRate } from '../../../src/engines/builtin/facts.js';
 
 /** A synthetic incident: the raw material the fake tools answer from. */

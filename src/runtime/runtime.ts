@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { AnalyzeRequest, Report } from '../agent/types.js';
 import { DEFAULT_MCP_CONFIG, type EngineChoice, type EngineConfig, loadConfig } from '../config.js';
 import { selectEngine } from '../engines/select.js';
 import { loadHostConfig } from '../host/config.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
-import type { AnalyzeRequest, Report } from './types.js';
 
 /** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
 function packagedConfig(): string | undefined {
