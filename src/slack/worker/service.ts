@@ -2,14 +2,16 @@ import PQueue from 'p-queue';
 import type { AgentEvent } from '../../agent/types.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
-import { buildNoticeMessage, buildStatusMessage, userMention } from '../blocks/status.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
 import type { QueueEntryView } from '../blocks/usage.js';
+import { AlertJoining, joinNotice } from './alert-joining.js';
 import { BoundedMap } from './bounded-map.js';
+import { type CancelOutcome, cancelAnalysis } from './cancel.js';
 import { AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, ShutdownError, type Trigger } from './job.js';
 import { ChannelPacer } from './pacer.js';
 import { ProgressReporter } from './progress.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
+import { StatusBoard } from './status-board.js';
 
 export interface Logger {
   debug(...args: unknown[]): void;
@@ -63,23 +65,25 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /**
  * The analysis worker: a bounded queue of analyses run ANALYSIS_CONCURRENCY at a time, each with a deadline,
- * cancellable, reporting progress into its Slack thread and keeping the status message current.
+ * cancellable, reporting progress into its Slack thread; the StatusBoard keeps what Slack shows current.
  */
 export class AnalysisService {
   private readonly queue: PQueue;
   private readonly pacer: ChannelPacer;
+  private readonly board: StatusBoard;
+  private readonly alerts: AlertJoining;
   private readonly jobs = new BoundedMap<string, AnalysisJob>(MAX_REMEMBERED_ANALYSES);
   private readonly byThread = new BoundedMap<string, string>(MAX_REMEMBERED_ANALYSES);
-  private readonly fingerprints = new BoundedMap<string, { jobId: string; at: number }>(MAX_REMEMBERED_ANALYSES);
   /** Queued and running jobs in arrival order. */
   private active: AnalysisJob[] = [];
-  private readonly shownPosition = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly options: ServiceOptions) {
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.pacer = new ChannelPacer(options.pacingMs);
     this.now = options.now ?? Date.now;
+    this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job));
+    this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.jobs.get(id));
   }
 
   get limits(): { concurrency: number; queueMax: number } {
@@ -124,7 +128,17 @@ export class AnalysisService {
     this.active.push(job);
     if (job.threadTs) this.byThread.set(threadKey(job.channel, job.threadTs), job.id);
     const position = this.active.filter((other) => !other.started).length;
-    job.anchored = this.anchor(job, position > this.availableSlots() ? position - this.availableSlots() : 0);
+    const shownPosition = position > this.availableSlots() ? position - this.availableSlots() : 0;
+    job.anchored = this.board.anchor(
+      job,
+      shownPosition,
+      (ts) => this.byThread.set(threadKey(job.channel, ts), job.id),
+      (reason) => {
+        job.reason = reason;
+        this.finish(job, 'failed');
+        job.controller.abort(new Error(reason));
+      },
+    );
     void this.queue
       .add(() => this.run(job))
       .catch((error: unknown) => this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`));
@@ -137,44 +151,22 @@ export class AnalysisService {
 
   /** An alert: joins the running or last analysis of the same fingerprint within the cooldown, else starts one. */
   submitAlert(trigger: Trigger & { fingerprint: string }, alertTs: string): AlertResult {
-    const seen = this.fingerprints.get(trigger.fingerprint);
-    if (seen && this.now() - seen.at < this.options.alertCooldownMs) {
-      const job = this.jobs.get(seen.jobId);
-      if (job && job.state !== 'failed' && job.state !== 'cancelled') {
-        job.joined += 1;
-        void this.afterAnchor(job, async (threadTs) => {
-          await this.options.io.post(
-            job.channel,
-            buildNoticeMessage(
-              `:link: The same alert fired again in <#${trigger.channel}> (message ${alertTs}); it joined this analysis instead of starting another.`,
-            ),
-            threadTs,
-          );
-          await this.updateStatus(job);
-        });
-        return { ok: true, joined: job };
-      }
+    const joined = this.alerts.joinable(trigger.fingerprint);
+    if (joined) {
+      joined.joined += 1;
+      void this.board.afterAnchor(joined, async (threadTs) => {
+        await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs));
+        await this.board.update(joined);
+      });
+      return { ok: true, joined };
     }
     const result = this.submit(trigger);
-    if (result.ok) this.fingerprints.set(trigger.fingerprint, { jobId: result.job.id, at: this.now() });
+    if (result.ok) this.alerts.remember(trigger.fingerprint, result.job);
     return result;
   }
 
-  cancel(id: string, by: string): 'cancelled' | 'finished' | 'unknown' {
-    const job = this.jobs.get(id);
-    if (!job) return 'unknown';
-    if (!job.active) return 'finished';
-    job.reason = `cancelled by ${userMention(by)}`;
-    if (job.state === 'queued') {
-      // A queued job never reaches the engine; the pool skips it when its turn comes.
-      this.finish(job, 'cancelled');
-      void this.afterAnchor(job, async (threadTs) => {
-        await this.options.io.post(job.channel, buildNoticeMessage(`:no_entry_sign: Analysis ${job.reason} before it started.`), threadTs);
-        await this.updateStatus(job);
-      });
-    }
-    job.controller.abort(new CancelledError(by));
-    return 'cancelled';
+  cancel(id: string, by: string): CancelOutcome {
+    return cancelAnalysis(this.jobs.get(id), by, (job, state) => this.finish(job, state), this.board);
   }
 
   /** Aborts everything and waits (bounded) for running analyses to stop. */
@@ -184,64 +176,11 @@ export class AnalysisService {
     await Promise.race([this.queue.onIdle(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
   }
 
-  private async anchor(job: AnalysisJob, position: number): Promise<boolean> {
-    try {
-      const ts = await this.options.io.post(job.channel, buildStatusMessage(job.statusView(position)), job.threadTs);
-      job.statusTs = ts;
-      if (!job.threadTs) {
-        job.threadTs = ts;
-        this.byThread.set(threadKey(job.channel, ts), job.id);
-      }
-      this.shownPosition.set(job.id, position);
-      return true;
-    } catch (error) {
-      const code = slackErrorCode(error);
-      this.options.logger.error(`analysis ${job.id}: could not post in ${job.channel}: ${code}`);
-      job.reason = `could not post in the channel (${code})`;
-      this.finish(job, 'failed');
-      job.controller.abort(new Error(job.reason));
-      const hint = /not_in_channel|channel_not_found/.test(code) ? ' Invite me first: `/invite @IncidentPilot`.' : '';
-      await job.trigger
-        .notifyRequester?.(`:x: I could not post in this channel (${code}), so the analysis did not start.${hint}`)
-        .catch(() => {});
-      return false;
-    }
-  }
-
-  /** Runs `task` with the job's thread once its status message exists; failures are logged, never thrown. */
-  private async afterAnchor(job: AnalysisJob, task: (threadTs: string) => Promise<void>): Promise<void> {
-    try {
-      if (!(await job.anchored) || !job.threadTs) return;
-      await task(job.threadTs);
-    } catch (error) {
-      this.options.logger.warn(`analysis ${job.id}: Slack update failed: ${slackErrorCode(error)}`);
-    }
-  }
-
-  private async updateStatus(job: AnalysisJob): Promise<void> {
-    if (!job.statusTs) return;
-    const position = this.positionOf(job);
-    this.shownPosition.set(job.id, position);
-    try {
-      await this.options.io.update(job.channel, job.statusTs, buildStatusMessage(job.statusView(position)));
-    } catch (error) {
-      this.options.logger.warn(`analysis ${job.id}: status update failed: ${slackErrorCode(error)}`);
-    }
-  }
-
-  /** Keeps "queued (position N)" true for everyone still waiting after the line moved. */
-  private refreshPositions(): void {
-    for (const job of this.active) {
-      if (job.state !== 'queued' || job.started || !job.statusTs) continue;
-      if (this.shownPosition.get(job.id) !== this.positionOf(job)) void this.updateStatus(job);
-    }
-  }
-
   private finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled'): void {
     job.state = state;
     this.active = this.active.filter((other) => other !== job);
-    this.shownPosition.delete(job.id);
-    this.refreshPositions();
+    this.board.forget(job);
+    this.board.refreshPositions(this.active);
   }
 
   private async run(job: AnalysisJob): Promise<void> {
@@ -250,8 +189,8 @@ export class AnalysisService {
     const threadTs = job.threadTs;
     const { io, logger, timeoutMs } = this.options;
     job.state = 'running';
-    this.refreshPositions();
-    await this.updateStatus(job);
+    this.board.refreshPositions(this.active);
+    await this.board.update(job);
 
     const signal = job.controller.signal;
     const deadline = setTimeout(() => job.controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
@@ -267,7 +206,7 @@ export class AnalysisService {
         // chat.update has its own rate limit; the tool count need not change with every reply.
         if (this.now() - lastStatusAt < statusEveryMs) return;
         lastStatusAt = this.now();
-        await this.updateStatus(job);
+        await this.board.update(job);
       },
       logger,
     );
@@ -291,18 +230,18 @@ export class AnalysisService {
       const reason = signal.aborted ? signal.reason : error;
       if (reason instanceof CancelledError) {
         this.finish(job, 'cancelled');
-        await this.postNotice(job, threadTs, `:no_entry_sign: Analysis ${job.reason ?? 'cancelled'} after ${job.toolCalls} tool calls.`);
+        await this.board.notice(job, threadTs, `:no_entry_sign: Analysis ${job.reason ?? 'cancelled'} after ${job.toolCalls} tool calls.`);
       } else {
         job.reason = reason instanceof Error ? reason.message : String(reason);
         this.finish(job, 'failed');
         logger.error(`analysis ${job.id} failed: ${redactSecrets(job.reason)}`);
-        await this.postNotice(
+        await this.board.notice(
           job,
           threadTs,
           `:x: Analysis failed: ${oneLine(job.reason, 1000)}. Mention me in this thread to try again, or run \`/rca ${oneLine(job.trigger.incident, 300)}\`.`,
         );
       }
-      await this.updateStatus(job);
+      await this.board.update(job);
       return;
     } finally {
       clearTimeout(deadline);
@@ -318,20 +257,12 @@ export class AnalysisService {
     } catch (error) {
       // A report Slack refuses must still reach the thread in some form.
       logger.error(`analysis ${job.id}: report post failed: ${slackErrorCode(error)}`);
-      await this.postNotice(
+      await this.board.notice(
         job,
         threadTs,
         `Root cause (${report.confidence}): ${oneLine(report.summary, 1500)}\n_(the full report could not be posted: ${oneLine(slackErrorCode(error), 200)})_`,
       );
     }
-    await this.updateStatus(job);
-  }
-
-  private async postNotice(job: AnalysisJob, threadTs: string, text: string): Promise<void> {
-    try {
-      await this.pacer.run(job.channel, () => this.options.io.post(job.channel, buildNoticeMessage(text), threadTs));
-    } catch (error) {
-      this.options.logger.error(`analysis ${job.id}: could not post in thread: ${slackErrorCode(error)}`);
-    }
+    await this.board.update(job);
   }
 }
