@@ -31,6 +31,8 @@ interface TrackedGroup {
   parentTs?: string;
   job?: AnalysisJob;
   resolution?: string;
+  /** Slack refused the parent message (bot not in the channel …). */
+  refused?: boolean;
   /** Slack effects of this group run one after another, in the order deliveries arrived. */
   chain: Promise<void>;
 }
@@ -56,15 +58,16 @@ export class AlertGroups {
 
   receive(group: WebhookGroup, channel: string): IntakeOutcome {
     const key = groupKey(group, channel);
-    const tracked = this.groups.get(key);
+    const known = this.groups.get(key);
+    // A group whose parent Slack refused is as good as unknown: the sender's next delivery tries again.
+    const tracked = known?.refused ? undefined : known;
     const firing = group.status === 'firing' ? group.alerts.filter((a) => a.status === 'firing') : [];
+    if (!tracked) return firing.length > 0 ? this.start(key, group, firing, channel) : 'ignored';
+    // Past the cooldown (or after a failed analysis) only something newly firing deserves a new analysis; resends
+    // and resolutions still belong to the thread the group already has.
     const stale =
-      !tracked ||
-      this.now() - tracked.createdAt >= this.options.cooldownMs ||
-      tracked.job?.state === 'failed' ||
-      tracked.job?.state === 'cancelled';
-    if (firing.length > 0 && stale) return this.start(key, group, firing, channel);
-    if (!tracked) return 'ignored';
+      this.now() - tracked.createdAt >= this.options.cooldownMs || tracked.job?.state === 'failed' || tracked.job?.state === 'cancelled';
+    if (stale && firing.some((a) => isNew(a, tracked.alerts.get(a.fingerprint)))) return this.start(key, group, firing, channel);
     return this.update(tracked, group);
   }
 
@@ -93,8 +96,7 @@ export class AlertGroups {
       const code = slackErrorCode(error);
       const hint = /not_in_channel|channel_not_found/.test(code) ? ' (invite the bot to the channel: /invite @IncidentPilot)' : '';
       logger.error(`could not post the alert in ${tracked.channel}: ${code}${hint}`);
-      // Forgotten, so the sender's next delivery tries again.
-      tracked.createdAt = Number.NEGATIVE_INFINITY;
+      tracked.refused = true;
       return;
     }
     tracked.parentTs = parentTs;
@@ -118,7 +120,7 @@ export class AlertGroups {
       const status = group.status === 'resolved' ? 'resolved' : alert.status;
       if (status === 'firing') {
         if (!known && tracked.alerts.size >= MAX_ALERTS_PER_PAYLOAD) continue;
-        if (!known || known.status === 'resolved' || known.startsAt !== alert.startsAt) added.push(alert);
+        if (isNew(alert, known)) added.push(alert);
         tracked.alerts.set(alert.fingerprint, alert);
       } else if (known?.status === 'firing') {
         const done = { ...alert, status: 'resolved' as const, endsAt: alert.endsAt ?? new Date(this.now()).toISOString() };
@@ -196,6 +198,11 @@ export class AlertGroups {
   private parentView(tracked: TrackedGroup) {
     return { group: tracked.latest, alerts: [...tracked.alerts.values()], resolution: tracked.resolution };
   }
+}
+
+/** Firing and not known to be firing already (new to the group, or firing again with a new start). */
+function isNew(alert: WebhookAlert, known: WebhookAlert | undefined): boolean {
+  return !known || known.status === 'resolved' || known.startsAt !== alert.startsAt;
 }
 
 export function resolvedText(startsAt: string, endsAt: string | undefined): string {
