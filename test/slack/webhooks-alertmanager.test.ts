@@ -17,7 +17,7 @@ function snippetConfig(botUrl: string, tokenFile: string): string {
   const marker = docs.indexOf('<!-- alertmanager-snippet');
   const block = /```yaml\n([\s\S]*?)```/.exec(docs.slice(marker));
   if (marker === -1 || !block?.[1]) throw new Error('docs/alerts.md lost its alertmanager-snippet block');
-  let config = block[1];
+  let config: string = block[1];
   for (const [from, to] of [
     [/https:\/\/incidentpilot\.example\.com/, botUrl],
     [/\/etc\/prometheus\/incidentpilot\.token/, tokenFile],
@@ -34,8 +34,10 @@ function snippetConfig(botUrl: string, tokenFile: string): string {
 let fake: FakeSlack;
 let bot: SlackBot;
 let engine: ScriptedEngine;
-let am: RunningAlertmanager;
+let am: RunningAlertmanager | undefined;
 let dir: string;
+let listenerPort: number;
+let tokenFile: string;
 
 beforeAll(async () => {
   fake = await FakeSlack.start({ secrets: [TOKEN] });
@@ -47,10 +49,11 @@ beforeAll(async () => {
     pacingMs: 5,
   });
   const { port } = await bot.start();
+  if (!port) throw new Error('the webhook listener did not start');
+  listenerPort = port;
   dir = mkdtempSync(path.join(tmpdir(), 'ip-am-token-'));
-  const tokenFile = path.join(dir, 'token');
+  tokenFile = path.join(dir, 'token');
   writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
-  am = await startAlertmanager(snippetConfig(`http://127.0.0.1:${port}`, tokenFile));
 });
 
 afterAll(async () => {
@@ -70,12 +73,14 @@ async function waitFor<T>(what: string, check: () => T | undefined | false | nul
   try {
     return await fake.waitFor(what, check);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nwebhook stats: ${JSON.stringify(stats())}\nAlertmanager log:\n${am.log()}`);
+    throw new Error(`${(error as Error).message}\nwebhook stats: ${JSON.stringify(stats())}\nAlertmanager log:\n${am?.log()}`);
   }
 }
 
 describe('a real Alertmanager (Debian prometheus-alertmanager) drives the bot through docs/alerts.md', () => {
   it('firing → parent and analysis in its thread; a new alert is noted; a resend posts nothing; endsAt in the past resolves', async () => {
+    // Started here, not in beforeAll, so a missing binary fails this test instead of skipping it.
+    am = await startAlertmanager(snippetConfig(`http://127.0.0.1:${listenerPort}`, tokenFile));
     const startsAt = new Date(Date.now() - 10 * 60_000).toISOString();
     const alertA = {
       labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical', instance: 'checkout-1:8080', job: 'checkout' },
@@ -149,6 +154,11 @@ describe('a real Alertmanager (Debian prometheus-alertmanager) drives the bot th
     expect(engine.requests).toHaveLength(1);
     expect(fake.messages.filter((m) => m.channel === CHANNEL && !m.thread_ts)).toHaveLength(1);
     expect(stats().refused).toBe(0);
+
+    // The Socket Mode listener serves the alert paths and /healthz, nothing of Slack's.
+    const base = `http://127.0.0.1:${listenerPort}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect(fake.invalid).toEqual([]);
     expect(fake.leaks).toEqual([]);
   }, 60_000);
