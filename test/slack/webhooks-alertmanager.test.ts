@@ -142,7 +142,7 @@ describe('a real Alertmanager (Debian prometheus-alertmanager) drives the bot th
     const resolved: StoredMessage = await waitFor('the resolution in the thread', () =>
       fake
         .thread(CHANNEL, parent.ts)
-        .find((m) => /Alert resolved at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(lasted 10 min\)/.test(m.text ?? '')),
+        .find((m) => /Alert resolved at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(lasted 1[01] min\)/.test(m.text ?? '')),
     );
     expect(resolved.thread_ts).toBe(parent.ts);
     await waitFor('the parent to show resolved', () =>

@@ -132,7 +132,7 @@ describe('alert webhooks in HTTP mode (Bolt custom routes beside /slack/events)'
     const resolved = await h.post('/alerts/grafana', JSON.stringify(grafanaPayload('resolved', new Date().toISOString())));
     expect(resolved).toEqual({ status: 200, body: { ok: true, outcome: 'updated' } });
     const note = await fake.waitFor('the resolution note', () =>
-      fake.thread(CHANNEL, parent.ts).find((m) => /Alert resolved at .* UTC \(lasted 5 min\)/.test(m.text ?? '')),
+      fake.thread(CHANNEL, parent.ts).find((m) => /Alert resolved at .* UTC \(lasted [56] min\)/.test(m.text ?? '')),
     );
     expect(note.thread_ts).toBe(parent.ts);
     await fake.waitFor('the parent to show resolved', () =>
@@ -235,5 +235,16 @@ describe('alert webhooks off', () => {
     expect(response.status).toBe(404);
     expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
     expectNothingQueued(h);
+  });
+
+  it('in Socket Mode without ALERT_WEBHOOK_TOKEN the bot opens no port at all', async () => {
+    const fake = await FakeSlack.start();
+    const bot = createSlackBot({ config: botConfig(fake, { PORT: 0 }), analyze: new ScriptedEngine().analyze, pacingMs: 5 });
+    cleanup = async () => {
+      await bot.stop();
+      await fake.close();
+    };
+    expect(await bot.start()).toEqual({ port: undefined });
+    expect(bot.webhooks).toBeUndefined();
   });
 });
