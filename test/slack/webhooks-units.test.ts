@@ -91,6 +91,7 @@ function harness(options: { full?: boolean; failPost?: boolean } = {}) {
     advance: (ms: number) => {
       clock += ms;
     },
+    now: () => clock,
     set failPost(value: boolean) {
       failPost = value;
     },
@@ -134,6 +135,20 @@ describe('alert groups (join, notes, resolution)', () => {
     // Past the cooldown a resolution still reaches the thread; nothing new was analysed.
     expect(h.submitted).toHaveLength(1);
     expect(h.posts).toHaveLength(1);
+  });
+
+  it('a resolved group resolves the alerts its payload left out (max_alerts) too', async () => {
+    const h = harness();
+    h.groups.receive(group([alert('a'), alert('b')]), 'C1');
+    h.advance(3 * 60_000);
+    // Only an alert this bot never saw made it into the payload; the group as a whole is resolved.
+    const payload = {
+      ...group([alert('c', { status: 'resolved', endsAt: new Date(h.now()).toISOString() })], 'resolved'),
+      truncatedAlerts: 2,
+    };
+    expect(h.groups.receive(payload, 'C1')).toBe('updated');
+    await h.groups.settled();
+    expect(h.resolutions).toEqual(['resolved at 2026-03-01 10:03:00 UTC (lasted 3 min)']);
   });
 
   it('past ALERT_COOLDOWN a plain resend joins but a new alert starts a new analysis; a resolved group never seen is ignored', async () => {

@@ -131,8 +131,10 @@ export class AlertGroups {
     // A group Alertmanager calls resolved has no firing alert left, even ones this payload left out.
     if (group.status === 'resolved') {
       for (const [fingerprint, alert] of tracked.alerts) {
-        if (alert.status === 'firing')
-          tracked.alerts.set(fingerprint, { ...alert, status: 'resolved', endsAt: new Date(this.now()).toISOString() });
+        if (alert.status !== 'firing') continue;
+        const done = { ...alert, status: 'resolved' as const, endsAt: new Date(this.now()).toISOString() };
+        resolved.push(done);
+        tracked.alerts.set(fingerprint, done);
       }
     }
     if (added.length === 0 && resolved.length === 0) return 'unchanged';
