@@ -221,8 +221,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         refuse(req, res, 404, `no such path; alerts go to ${Object.values(WEBHOOK_PATHS).join(' or ')}`);
         return;
       }
-      if (req.method !== 'POST') {
-        refuse(req, res, 405, 'use POST', { allow: 'POST' });
+      // Grafana's contact point may be set to PUT; Alertmanager always POSTs.
+      if (req.method !== 'POST' && req.method !== 'PUT') {
+        refuse(req, res, 405, 'use POST', { allow: 'POST, PUT' });
         return;
       }
       receive(source, url, req, res).catch((error: unknown) => {

@@ -55,7 +55,7 @@ export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undef
   ];
   if (!handle) return routes;
   for (const path of Object.values(WEBHOOK_PATHS)) {
-    // Every method reaches the handler, so a GET is told to POST instead of getting Bolt's bare 404.
+    // GET reaches the handler too, so it is told to POST instead of getting Bolt's bare 404.
     routes.push({ path, method: ['POST', 'GET', 'PUT'], handler: (req, res) => handle()?.handle(req, res) });
   }
   return routes;
