@@ -50,6 +50,11 @@ export interface AnalyzeRequest {
   context?: string;
   /** How far back to look, e.g. `2h`; engines choose a default when absent. */
   since?: string;
+  /**
+   * Labels of the alert that started this analysis (service, job, namespace, instance …), so tool calls can be
+   * scoped to what fired. Untrusted data, like the incident text.
+   */
+  scope?: Record<string, string>;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
 }

@@ -5,6 +5,8 @@ import { type SlackConfig, slackMode } from './config.js';
 import type { SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
 import { registerListeners } from './listeners/index.js';
+import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, webhookRoutes } from './webhooks/index.js';
+import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
@@ -25,6 +27,8 @@ export type BotConfig = Pick<
   | 'ANALYSIS_TIMEOUT_MS'
   | 'ALERT_CHANNELS'
   | 'ALERT_COOLDOWN'
+  | 'ALERT_WEBHOOK_TOKEN'
+  | 'ALERT_WEBHOOK_CHANNEL'
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
 >;
@@ -35,13 +39,20 @@ export interface BotOptions {
   /** Gap between posts in one channel; injectable so tests run fast. */
   pacingMs?: number;
   feedback?: FeedbackStore;
+  /** The access policy's hook for channels alerts are routed to by webhook; every channel when absent. */
+  channelAllowed?: ChannelAllowed;
 }
 
 export interface SlackBot {
   app: App;
   deps: SlackDeps;
   mode: 'socket' | 'http';
-  /** Resolves once connected (Socket Mode) or listening (HTTP mode; `port` is then the bound port). */
+  /** The alert webhooks (/alerts/alertmanager, /alerts/grafana) when ALERT_WEBHOOK_TOKEN is set. */
+  webhooks?: AlertWebhooks;
+  /**
+   * Resolves once connected (Socket Mode) or listening. `port` is the bound HTTP port: Slack's and the webhooks'
+   * in HTTP mode, the webhook listener's in Socket Mode (absent when the webhooks are off).
+   */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
 }
@@ -59,6 +70,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
   // Separate objects: the Socket Mode client mutates its options (retryConfig), which must not leak into the bot's client.
   const clientOptions = () => (config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
   const logLevel = LOG_LEVELS[config.SLACK_LOG_LEVEL];
+  let webhooks: AlertWebhooks | undefined;
+  const webhooksOn = Boolean(config.ALERT_WEBHOOK_TOKEN);
 
   const app =
     mode === 'socket'
@@ -74,6 +87,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
           token: config.SLACK_BOT_TOKEN,
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
           port: config.PORT,
+          customRoutes: webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
           logLevel,
           clientOptions: clientOptions(),
         });
@@ -90,6 +104,18 @@ export function createSlackBot(options: BotOptions): SlackBot {
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
     logger,
   });
+  if (config.ALERT_WEBHOOK_TOKEN) {
+    webhooks = createAlertWebhooks({
+      token: config.ALERT_WEBHOOK_TOKEN,
+      defaultChannel: config.ALERT_WEBHOOK_CHANNEL,
+      channelAllowed: options.channelAllowed,
+      service,
+      io: webClientIO(app.client),
+      cooldownMs: config.ALERT_COOLDOWN,
+      logger,
+    });
+  }
+  let listener: WebhookServer | undefined;
   const deps: SlackDeps = {
     service,
     feedback: options.feedback ?? new FeedbackStore(config.FEEDBACK_FILE),
@@ -107,6 +133,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     app,
     deps,
     mode,
+    webhooks,
     async start() {
       // Who "self" is must be known before the first event, so the bot never answers itself.
       const auth = await app.client.auth.test();
@@ -114,12 +141,16 @@ export function createSlackBot(options: BotOptions): SlackBot {
       self.botId = auth.bot_id;
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
+      // Socket Mode has no HTTP server; the webhooks get a small one of their own on PORT.
+      if (mode === 'socket' && webhooks) listener = await startWebhookServer(webhooks.handler, config.PORT);
+      const webhookNote = webhooks ? `; alert webhooks on port ${listener?.port ?? address?.port}` : '';
       logger.info(
-        `IncidentPilot connected as ${auth.user ?? self.userId} (${mode === 'socket' ? 'Socket Mode' : `HTTP on port ${address?.port}`})`,
+        `IncidentPilot connected as ${auth.user ?? self.userId} (${mode === 'socket' ? 'Socket Mode' : `HTTP on port ${address?.port}`}${webhookNote})`,
       );
-      return { port: address?.port };
+      return { port: address?.port ?? listener?.port };
     },
     async stop() {
+      await listener?.close();
       await service.shutdown();
       await app.stop();
     },

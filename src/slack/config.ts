@@ -102,6 +102,19 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
         return ms;
       }),
   ),
+  /** Bearer token Alertmanager/Grafana send to /alerts/*; unset turns the alert webhooks off. */
+  ALERT_WEBHOOK_TOKEN: z.preprocess(
+    blankAsUnset,
+    z.string().min(16, { error: 'too short: use at least 16 random characters, e.g. `openssl rand -hex 32` (docs/alerts.md)' }).optional(),
+  ),
+  /** Where webhook alerts go unless the webhook URL says ?channel=C…. */
+  ALERT_WEBHOOK_CHANNEL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(CHANNEL_ID, { error: `expected a channel id such as C0123ABCD, not a name (${WHERE.channels})` })
+      .optional(),
+  ),
   /** Where 👍/👎 votes are appended as JSON lines; unset keeps them in memory (and in the log). */
   FEEDBACK_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   SLACK_LOG_LEVEL: z.preprocess(

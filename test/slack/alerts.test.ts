@@ -26,7 +26,10 @@ describe('alert parsers', () => {
       alertName: 'HighErrorRate',
       labels: { service: 'checkout', severity: 'critical' },
     });
-    expect(parse(alertmanager('RESOLVED'))?.status).toBe('resolved');
+    const resolved = parse(alertmanager('RESOLVED'));
+    expect(resolved).toMatchObject({ source: 'alertmanager', status: 'resolved' });
+    // The resolution must find the analysis its firing started.
+    expect(alertFingerprint(resolved!)).toBe(alertFingerprint(alert!));
     expect(alertIncident(alert!)).toContain('HighErrorRate');
   });
 

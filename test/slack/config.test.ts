@@ -36,6 +36,11 @@ describe('Slack configuration', () => {
     expect(errorOf({ ...base, ALERT_CHANNELS: '#alerts' })).toMatch(/ALERT_CHANNELS: .*channel ids/);
     expect(errorOf({ ...base, ALERT_COOLDOWN: 'soon' })).toMatch(/ALERT_COOLDOWN: .*duration/);
     expect(errorOf({ ...base, ANALYSIS_CONCURRENCY: '0' })).toMatch(/ANALYSIS_CONCURRENCY/);
+    expect(errorOf({ ...base, ALERT_WEBHOOK_TOKEN: 'short' })).toMatch(/ALERT_WEBHOOK_TOKEN: too short.*16/);
+    expect(errorOf({ ...base, ALERT_WEBHOOK_CHANNEL: '#alerts' })).toMatch(/ALERT_WEBHOOK_CHANNEL: expected a channel id/);
+    const webhooks = loadSlackConfig({ ...base, ALERT_WEBHOOK_TOKEN: ' 0123456789abcdef0123 ', ALERT_WEBHOOK_CHANNEL: 'C0HOOK' });
+    expect(webhooks).toMatchObject({ ALERT_WEBHOOK_TOKEN: '0123456789abcdef0123', ALERT_WEBHOOK_CHANNEL: 'C0HOOK' });
+    expect(loadSlackConfig({ ...base, ALERT_WEBHOOK_TOKEN: '' }).ALERT_WEBHOOK_TOKEN).toBeUndefined();
   });
 
   it('never echoes secret values in errors', () => {

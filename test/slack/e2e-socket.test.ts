@@ -149,7 +149,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     expectCleanSlack(harness);
   });
 
-  it('an Alertmanager alert starts an analysis in its thread; resolved is ignored; a repeat joins; the bot ignores itself', async () => {
+  it('an Alertmanager alert starts an analysis in its thread; its resolution is noted there; a repeat joins; the bot ignores itself', async () => {
     const engine = new ScriptedEngine();
     engine.hold = true;
     harness = await startSocketHarness({}, engine);
@@ -181,6 +181,14 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
 
     const resolved = fake.seed(alert('RESOLVED'));
     await fake.event({ ...alert('RESOLVED'), ts: resolved.ts });
+    // The [RESOLVED] message matches the analysed fingerprint: noted in the analysis' thread and on its status.
+    const resolution = await fake.waitFor('the resolution note', () =>
+      fake.thread('C0ALERTS', first.ts).find((m) => /Alert resolved at .* UTC \(lasted \d+ s\)/.test(m.text ?? '')),
+    );
+    expect(resolution.thread_ts).toBe(first.ts);
+    await fake.waitFor('the status to show the resolution', () =>
+      /Alert resolved at/.test(blockText(fake.messages.find((m) => m.ts === status.ts)!)),
+    );
     const again = fake.seed(alert('FIRING'));
     await fake.event({ ...alert('FIRING'), ts: again.ts });
     await fake.waitFor('the join note', () => fake.thread('C0ALERTS', first.ts).find((m) => /joined this analysis/.test(m.text ?? '')));

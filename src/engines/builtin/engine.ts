@@ -51,7 +51,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   emit({ type: 'started', engine: 'builtin', incident: request.incident });
   const session = new ToolSession(host, emit, request.signal);
   const notes: string[] = [];
-  const incidentText = [request.incident, request.context ?? ''].join('\n');
+  // An alert's labels name the services it is about, as a human would in the incident text.
+  const incidentText = [request.incident, scopeLine(request.scope), request.context ?? ''].join('\n');
 
   const discovered = await discover(session, notes);
   const now = discovered.now ?? new Date();
@@ -153,6 +154,13 @@ async function addDetails(session: ToolSession, notes: string[], symptoms: Sympt
       symptom.detailCallId = entry.callId;
     }
   }
+}
+
+/** `service=checkout namespace=prod`: scope labels as words the service ranking can match. */
+export function scopeLine(scope: Record<string, string> | undefined): string {
+  return Object.entries(scope ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
 }
 
 function resolveSince(since: string, now: Date, notes: string[]): Date {

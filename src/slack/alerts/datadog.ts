@@ -1,3 +1,4 @@
+import { findPrometheusTitle } from './prometheus-title.js';
 import type { AlertParser, AlertStatus } from './types.js';
 
 /** Datadog monitor notifications: `[Triggered] [P1] Monitor name`, `[Recovered] …`, `[Warn] …`. */
@@ -14,6 +15,9 @@ function statusOf(word: string): AlertStatus {
 export const datadogParser: AlertParser = {
   source: 'datadog',
   parse(message) {
+    // `[RESOLVED] name` is Alertmanager's and Grafana's title; its labels are theirs to read, or the resolution of
+    // an alert could never match the fingerprint of its firing.
+    if (findPrometheusTitle(message.title, message.text)) return undefined;
     const match = TITLE.exec(message.title ?? '') ?? TITLE.exec(message.text);
     if (!match?.[1] || !match[2]) return undefined;
     const labels: Record<string, string> = {};

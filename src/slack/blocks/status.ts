@@ -21,6 +21,8 @@ export interface StatusView {
   reason?: string;
   /** Alerts of the same fingerprint that joined this analysis. */
   joined?: number;
+  /** The alert behind it resolved: "resolved at … (lasted …)", built by the bot, untrusted parts escaped. */
+  resolution?: string;
 }
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -57,6 +59,7 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
   const blocks: types.KnownBlock[] = [section(`${title}\n${line}`)];
   if (view.joined)
     blocks.push(context(`${view.joined} more alert${view.joined === 1 ? '' : 's'} with the same fingerprint joined this analysis`));
+  if (view.resolution) blocks.push(context(`:white_check_mark: Alert ${view.resolution}`));
   if (view.state === 'queued' || view.state === 'running') {
     blocks.push({
       type: 'actions',

@@ -24,6 +24,12 @@ export class AlertJoining {
     return job && job.state !== 'failed' && job.state !== 'cancelled' ? job : undefined;
   }
 
+  /** The analysis a fingerprint started, whatever its age or state, while it is remembered. */
+  find(fingerprint: string): AnalysisJob | undefined {
+    const seen = this.fingerprints.get(fingerprint);
+    return seen ? this.lookup(seen.jobId) : undefined;
+  }
+
   remember(fingerprint: string, job: AnalysisJob): void {
     this.fingerprints.set(fingerprint, { jobId: job.id, at: this.now() });
   }

@@ -20,6 +20,9 @@ export interface Trigger {
   notifyRequester?: (text: string) => Promise<void>;
   /** Alert fingerprint, for joining repeats within the cooldown. */
   fingerprint?: string;
+  /** Where the engine's window starts (an alert's startsAt, a little earlier) and the alert's labels. */
+  since?: string;
+  scope?: Record<string, string>;
 }
 
 export class CancelledError extends Error {
@@ -57,6 +60,8 @@ export class AnalysisJob {
   joined = 0;
   report?: Report;
   reason?: string;
+  /** Set when the alert behind this analysis resolved ("resolved at … (lasted …)"); the status message shows it. */
+  resolution?: string;
   readonly createdAt: number;
   /** Resolves true once the status message is in Slack; false when Slack refused it. */
   anchored: Promise<boolean> = Promise.resolve(false);
@@ -89,6 +94,7 @@ export class AnalysisJob {
       confidence: this.report?.confidence,
       reason: this.reason,
       joined: this.joined,
+      resolution: this.resolution,
     };
   }
 }

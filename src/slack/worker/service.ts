@@ -165,6 +165,30 @@ export class AnalysisService {
     return result;
   }
 
+  /** True when a new analysis would be refused (webhooks answer 503 then, so the sender retries later). */
+  get full(): boolean {
+    return this.active.length >= this.options.concurrency + this.options.queueMax;
+  }
+
+  /** The analysis an alert fingerprint started, while remembered (for its resolution). */
+  alertJob(fingerprint: string): AnalysisJob | undefined {
+    return this.alerts.find(fingerprint);
+  }
+
+  /** A notice in the analysis' thread once its status message exists; never throws. */
+  noteInThread(job: AnalysisJob, text: string): Promise<void> {
+    return this.board.afterAnchor(job, (threadTs) => this.board.notice(job, threadTs, text));
+  }
+
+  /** The alert behind `job` resolved: noted in its thread and on its status message; no new analysis. */
+  resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
+    job.resolution = resolution;
+    return this.board.afterAnchor(job, async (threadTs) => {
+      await this.board.notice(job, threadTs, `:white_check_mark: Alert ${resolution}.`);
+      await this.board.update(job);
+    });
+  }
+
   cancel(id: string, by: string): CancelOutcome {
     return cancelAnalysis(this.jobs.get(id), by, (job, state) => this.finish(job, state), this.board);
   }
@@ -221,7 +245,14 @@ export class AnalysisService {
     let report: Report | undefined;
     try {
       report = await raceAbort(
-        this.options.analyze({ incident: job.trigger.incident, context: job.trigger.context, signal, onEvent }),
+        this.options.analyze({
+          incident: job.trigger.incident,
+          context: job.trigger.context,
+          ...(job.trigger.since ? { since: job.trigger.since } : {}),
+          ...(job.trigger.scope ? { scope: job.trigger.scope } : {}),
+          signal,
+          onEvent,
+        }),
         signal,
       );
     } catch (error) {

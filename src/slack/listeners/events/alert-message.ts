@@ -3,6 +3,7 @@ import { toAlertMessage } from '../../alerts/message.js';
 import { alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
+import { resolvedText } from '../../webhooks/groups.js';
 import { slackErrorCode } from '../../worker/slack-io.js';
 import { busyText } from '../replies.js';
 
@@ -11,7 +12,8 @@ const ALERT_SUBTYPES = new Set([undefined, 'bot_message']);
 
 /**
  * Messages in ALERT_CHANNELS posted by integrations or other bots. Firing alerts start an analysis in the alert's
- * thread; resolved ones and the bot's own messages are ignored; repeats within ALERT_COOLDOWN join.
+ * thread; repeats within ALERT_COOLDOWN join; a resolved one that matches an analysed fingerprint is noted in that
+ * analysis' thread and status; other resolved ones and the bot's own messages are ignored.
  */
 export function register(app: App, deps: SlackDeps): void {
   app.event('message', async ({ event, body, client }) => {
@@ -29,6 +31,15 @@ export function register(app: App, deps: SlackDeps): void {
 
     const alert = parseAlert(toAlertMessage(message));
     if (!alert) return;
+    if (alert.status === 'resolved') {
+      // Resolution of an alert already analysed is noted in that thread; no new analysis either way.
+      const job = deps.service.alertJob(alertFingerprint(alert));
+      if (job) {
+        const resolvedAt = Number(message.ts) * 1000 || Date.now();
+        await deps.service.resolveAlert(job, resolvedText(new Date(job.createdAt).toISOString(), new Date(resolvedAt).toISOString()));
+        return;
+      }
+    }
     if (alert.status !== 'firing') {
       deps.logger.info(`${alert.source} alert ${alert.alertName} is ${alert.status}; no analysis`);
       return;

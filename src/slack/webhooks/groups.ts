@@ -1,0 +1,219 @@
+import { buildNoticeMessage } from '../blocks/status.js';
+import { busyText } from '../listeners/replies.js';
+import { BoundedMap } from '../worker/bounded-map.js';
+import type { AnalysisJob } from '../worker/job.js';
+import type { AnalysisService, Logger } from '../worker/service.js';
+import { type SlackIO, slackErrorCode } from '../worker/slack-io.js';
+import { buildAlertParent, formatLasted, formatTime, newAlertsNote, partlyResolvedNote } from './blocks.js';
+import { alertTrigger } from './incident.js';
+import { MAX_ALERTS_PER_PAYLOAD, type WebhookAlert, type WebhookGroup } from './schema.js';
+
+/** Alert groups remembered for joining and resolution; the least recently touched are forgotten first. */
+const MAX_REMEMBERED_GROUPS = 1000;
+
+/** What one webhook delivery did: `busy` is answered 503 so the sender retries; the rest 2xx. */
+export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'ignored' | 'busy';
+
+export interface AlertGroupsOptions {
+  service: Pick<AnalysisService, 'full' | 'submit' | 'noteInThread' | 'resolveAlert'>;
+  io: SlackIO;
+  cooldownMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface TrackedGroup {
+  channel: string;
+  latest: WebhookGroup;
+  /** Alerts seen in this group by fingerprint, with their last known state. */
+  alerts: Map<string, WebhookAlert>;
+  createdAt: number;
+  parentTs?: string;
+  job?: AnalysisJob;
+  resolution?: string;
+  /** Slack refused the parent message (bot not in the channel …). */
+  refused?: boolean;
+  /** Slack effects of this group run one after another, in the order deliveries arrived. */
+  chain: Promise<void>;
+}
+
+/**
+ * Alert groups from webhooks, by group key: the first firing delivery posts the parent message and starts one
+ * analysis in its thread; later deliveries within ALERT_COOLDOWN join it (new alerts are noted, plain resends post
+ * nothing); resolution is noted in the thread and on both messages. State changes synchronously, so the HTTP
+ * answer says what happened; Slack calls follow in the background.
+ */
+export class AlertGroups {
+  private readonly groups = new BoundedMap<string, TrackedGroup>(MAX_REMEMBERED_GROUPS);
+  private readonly now: () => number;
+
+  constructor(private readonly options: AlertGroupsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Resolves once every Slack effect queued so far has run (tests and shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.groups.values()].map((group) => group.chain));
+  }
+
+  receive(group: WebhookGroup, channel: string): IntakeOutcome {
+    const key = groupKey(group, channel);
+    const known = this.groups.get(key);
+    // A group whose parent Slack refused is as good as unknown: the sender's next delivery tries again.
+    const tracked = known?.refused ? undefined : known;
+    const firing = group.status === 'firing' ? group.alerts.filter((a) => a.status === 'firing') : [];
+    if (!tracked) return firing.length > 0 ? this.start(key, group, firing, channel) : 'ignored';
+    // Past the cooldown (or after a failed analysis) only something newly firing deserves a new analysis; resends
+    // and resolutions still belong to the thread the group already has.
+    const stale =
+      this.now() - tracked.createdAt >= this.options.cooldownMs || tracked.job?.state === 'failed' || tracked.job?.state === 'cancelled';
+    if (stale && firing.some((a) => isNew(a, tracked.alerts.get(a.fingerprint)))) return this.start(key, group, firing, channel);
+    return this.update(tracked, group);
+  }
+
+  private start(key: string, group: WebhookGroup, firing: WebhookAlert[], channel: string): IntakeOutcome {
+    if (this.options.service.full) return 'busy';
+    const tracked: TrackedGroup = {
+      channel,
+      latest: group,
+      alerts: new Map(firing.map((a) => [a.fingerprint, a])),
+      createdAt: this.now(),
+      chain: Promise.resolve(),
+    };
+    this.groups.set(key, tracked);
+    tracked.chain = this.post(tracked, firing).catch((error: unknown) => {
+      this.options.logger.error(`alert group ${group.groupKey || '(no key)'}: ${slackErrorCode(error)}`);
+    });
+    return 'started';
+  }
+
+  private async post(tracked: TrackedGroup, firing: WebhookAlert[]): Promise<void> {
+    const { io, service, logger } = this.options;
+    let parentTs: string;
+    try {
+      parentTs = await io.post(tracked.channel, buildAlertParent(this.parentView(tracked)));
+    } catch (error) {
+      const code = slackErrorCode(error);
+      const hint = /not_in_channel|channel_not_found/.test(code) ? ' (invite the bot to the channel: /invite @IncidentPilot)' : '';
+      logger.error(`could not post the alert in ${tracked.channel}: ${code}${hint}`);
+      tracked.refused = true;
+      return;
+    }
+    tracked.parentTs = parentTs;
+    const result = service.submit(alertTrigger(tracked.latest, firing, tracked.channel, parentTs));
+    if (result.ok) {
+      tracked.job = result.job;
+      return;
+    }
+    await io.post(
+      tracked.channel,
+      buildNoticeMessage(`${busyText(result)} Mention me in this thread to analyse this alert later.`),
+      parentTs,
+    );
+  }
+
+  private update(tracked: TrackedGroup, group: WebhookGroup): IntakeOutcome {
+    const added: WebhookAlert[] = [];
+    const resolved: WebhookAlert[] = [];
+    for (const alert of group.alerts) {
+      const known = tracked.alerts.get(alert.fingerprint);
+      const status = group.status === 'resolved' ? 'resolved' : alert.status;
+      if (status === 'firing') {
+        if (!known && tracked.alerts.size >= MAX_ALERTS_PER_PAYLOAD) continue;
+        if (isNew(alert, known)) added.push(alert);
+        tracked.alerts.set(alert.fingerprint, alert);
+      } else if (known?.status === 'firing') {
+        const done = { ...alert, status: 'resolved' as const, endsAt: alert.endsAt ?? new Date(this.now()).toISOString() };
+        resolved.push(done);
+        tracked.alerts.set(alert.fingerprint, done);
+      }
+    }
+    // A group Alertmanager calls resolved has no firing alert left, even ones this payload left out.
+    if (group.status === 'resolved') {
+      for (const [fingerprint, alert] of tracked.alerts) {
+        if (alert.status !== 'firing') continue;
+        const done = { ...alert, status: 'resolved' as const, endsAt: new Date(this.now()).toISOString() };
+        resolved.push(done);
+        tracked.alerts.set(fingerprint, done);
+      }
+    }
+    if (added.length === 0 && resolved.length === 0) return 'unchanged';
+    tracked.latest = group;
+
+    const stillFiring = [...tracked.alerts.values()].filter((a) => a.status === 'firing').length;
+    let resolution: string | undefined;
+    if (stillFiring === 0) resolution = this.resolution(tracked);
+    const wasResolved = tracked.resolution !== undefined;
+    tracked.resolution = resolution;
+    const common = group.commonLabels;
+    tracked.chain = tracked.chain.then(async () => {
+      try {
+        await this.effects(tracked, { added, resolved, stillFiring, resolution, wasResolved, common });
+      } catch (error) {
+        this.options.logger.warn(`alert group update failed: ${slackErrorCode(error)}`);
+      }
+    });
+    return 'updated';
+  }
+
+  private async effects(
+    tracked: TrackedGroup,
+    change: {
+      added: WebhookAlert[];
+      resolved: WebhookAlert[];
+      stillFiring: number;
+      resolution?: string;
+      wasResolved: boolean;
+      common: Record<string, string>;
+    },
+  ): Promise<void> {
+    const { io, service } = this.options;
+    const { job, parentTs } = tracked;
+    if (!parentTs) return;
+    const note = (text: string) =>
+      job ? service.noteInThread(job, text) : io.post(tracked.channel, buildNoticeMessage(text), parentTs).then(() => {});
+    if (change.added.length > 0) {
+      await note(
+        change.wasResolved
+          ? `:rotating_light: Firing again. ${newAlertsNote(change.added, change.common)}`
+          : newAlertsNote(change.added, change.common),
+      );
+    }
+    if (change.resolution) {
+      if (job) await service.resolveAlert(job, change.resolution);
+      else await note(`:white_check_mark: Alert ${change.resolution}.`);
+    } else if (change.resolved.length > 0) {
+      const lines = change.resolved.map((alert) => ({ alert, text: resolvedText(alert.startsAt, alert.endsAt) }));
+      await note(partlyResolvedNote(lines, change.stillFiring, change.common));
+    }
+    await io.update(tracked.channel, parentTs, buildAlertParent(this.parentView(tracked)));
+  }
+
+  /** "resolved at … (lasted …)" from the earliest start to the latest end in the group. */
+  private resolution(tracked: TrackedGroup): string {
+    const alerts = [...tracked.alerts.values()];
+    const start = Math.min(...alerts.map((a) => Date.parse(a.startsAt)));
+    const end = Math.max(...alerts.map((a) => Date.parse(a.endsAt ?? '') || this.now()));
+    return resolvedText(new Date(start).toISOString(), new Date(end).toISOString());
+  }
+
+  private parentView(tracked: TrackedGroup) {
+    return { group: tracked.latest, alerts: [...tracked.alerts.values()], resolution: tracked.resolution };
+  }
+}
+
+/** Firing and not known to be firing already (new to the group, or firing again with a new start). */
+function isNew(alert: WebhookAlert, known: WebhookAlert | undefined): boolean {
+  return !known || known.status === 'resolved' || known.startsAt !== alert.startsAt;
+}
+
+export function resolvedText(startsAt: string, endsAt: string | undefined): string {
+  const end = endsAt ?? startsAt;
+  return `resolved at ${formatTime(end)} (lasted ${formatLasted(Date.parse(end) - Date.parse(startsAt))})`;
+}
+
+/** The sender's group key, per source and receiver (Grafana's default key is the same for many groups) and channel. */
+function groupKey(group: WebhookGroup, channel: string): string {
+  const key = group.groupKey || JSON.stringify(Object.entries(group.groupLabels).sort());
+  return `${group.source}\n${group.receiver}\n${channel}\n${key}`;
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { AnalysisService, Logger } from '../worker/service.js';
+import type { SlackIO } from '../worker/slack-io.js';
+import { AlertGroups } from './groups.js';
+import { type ChannelAllowed, createWebhookHandler, HEALTH_PATH, WEBHOOK_PATHS, type WebhookHandler } from './http.js';
+
+export type { ChannelAllowed } from './http.js';
+
+export interface AlertWebhooksOptions {
+  token: string;
+  defaultChannel?: string;
+  /** The access policy's say on a channel; allows every channel when absent. */
+  channelAllowed?: ChannelAllowed;
+  service: AnalysisService;
+  io: SlackIO;
+  cooldownMs: number;
+  logger: Logger;
+}
+
+export interface AlertWebhooks {
+  handler: WebhookHandler;
+  groups: AlertGroups;
+}
+
+export function createAlertWebhooks(options: AlertWebhooksOptions): AlertWebhooks {
+  const groups = new AlertGroups({ service: options.service, io: options.io, cooldownMs: options.cooldownMs, logger: options.logger });
+  const handler = createWebhookHandler({
+    token: options.token,
+    defaultChannel: options.defaultChannel,
+    channelAllowed: options.channelAllowed,
+    groups,
+    logger: options.logger,
+  });
+  return { handler, groups };
+}
+
+function healthOnly(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end('{"ok":true}');
+}
+
+/** Bolt custom routes beside /slack/events (HTTP mode): /healthz always, the alert paths when the webhooks are on. */
+export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undefined): CustomRoute[] {
+  const routes: CustomRoute[] = [
+    {
+      path: HEALTH_PATH,
+      method: ['GET', 'HEAD'],
+      handler: (req, res) => {
+        const handler = handle?.();
+        if (handler) handler.handle(req, res);
+        else healthOnly(req, res);
+      },
+    },
+  ];
+  if (!handle) return routes;
+  for (const path of Object.values(WEBHOOK_PATHS)) {
+    // GET reaches the handler too, so it is told to POST instead of getting Bolt's bare 404.
+    routes.push({ path, method: ['POST', 'GET', 'PUT'], handler: (req, res) => handle()?.handle(req, res) });
+  }
+  return routes;
+}
