@@ -125,15 +125,18 @@ describe('rca CLI analysis', () => {
 
   it('--model overrides OLLAMA_MODEL for one run', async () => {
     const before = fake.requests.length;
-    const run = await rca(['500 errors on checkout API', '--config', config, '--engine', 'ollama', '--model', 'llama3.1:8b', '--json'], {
-      ...ollamaEnv(),
-      OLLAMA_MODEL: 'qwen3:8b',
-    });
+    const run = await rca(
+      ['500 errors on checkout API', '--config', config, '--engine', 'ollama', '--model', 'mistral-small3.2:24b', '--json'],
+      {
+        ...ollamaEnv(),
+        OLLAMA_MODEL: 'qwen3:8b',
+      },
+    );
     expect(run.code).toBe(0);
-    expect(ReportSchema.parse(JSON.parse(run.stdout)).engine).toBe('ollama:llama3.1:8b');
+    expect(ReportSchema.parse(JSON.parse(run.stdout)).engine).toBe('ollama:mistral-small3.2:24b');
     const sent = fake.requests.slice(before).map((request) => request.model);
     expect(sent.length).toBeGreaterThan(0);
-    expect(new Set(sent)).toEqual(new Set(['llama3.1:8b']));
+    expect(new Set(sent)).toEqual(new Set(['mistral-small3.2:24b']));
   });
 
   it('--json prints only the report on stdout and progress on stderr', async () => {

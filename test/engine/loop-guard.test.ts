@@ -43,6 +43,18 @@ describe('canonical arguments', () => {
     expect(canonicalArgs({ pattern: 'No space left', since: '1h', limit: 10 }, schema)).not.toEqual(a);
   });
 
+  it('fills defaults a schema states only in its descriptions (zod .optional() servers)', () => {
+    const schema = {
+      properties: {
+        pattern: { type: 'string' },
+        limit: { type: 'integer', description: 'How many entries to return, 50 by default, at most 500.' },
+        regex: { type: 'boolean', description: 'Treat pattern as a regular expression. Default false.' },
+      },
+    };
+    expect(canonicalArgs({ pattern: 'x', limit: 50, regex: false }, schema)).toEqual(canonicalArgs({ pattern: 'x' }, schema));
+    expect(canonicalArgs({ pattern: 'x', limit: 20 }, schema)).not.toEqual(canonicalArgs({ pattern: 'x' }, schema));
+  });
+
   it('time arguments resolve to the window they mean', () => {
     expect(canonicalTime('1h')).toBe(canonicalTime('3600s'));
     expect(canonicalTime('2 hours')).toBe(canonicalTime('120m'));

@@ -79,6 +79,20 @@ function normaliseValue(value: unknown): unknown {
 }
 
 /**
+ * A number or boolean default that a schema states only in prose ("50 by default", "Default false"), as MCP servers
+ * built with zod's `.optional()` do.
+ */
+function describedDefault(property: { type?: unknown; description?: unknown } | undefined): unknown {
+  if (!property || typeof property.description !== 'string') return undefined;
+  const match = /\bdefault(?:s to|:)?\s+(true|false|\d+)\b|\b(true|false|\d+) by default\b/i.exec(property.description);
+  const raw = (match?.[1] ?? match?.[2])?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (property.type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  if ((property.type === 'integer' || property.type === 'number') && /^\d+$/.test(raw)) return Number(raw);
+  return undefined;
+}
+
+/**
  * The arguments as the tool will understand them: empty values dropped, defaults from the input schema filled in,
  * numbers and booleans sent as strings typed, times resolved, strings compared without case or spacing.
  */
@@ -86,7 +100,8 @@ export function canonicalArgs(args: Record<string, unknown>, inputSchema: Record
   const schema = inputSchema as Schema;
   const out: Record<string, unknown> = {};
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    if (property && 'default' in property && property.default !== undefined) out[key] = property.default;
+    const fallback = property && 'default' in property ? property.default : describedDefault(property);
+    if (fallback !== undefined) out[key] = fallback;
   }
   for (const [key, raw] of Object.entries(args)) {
     if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) continue;
@@ -257,6 +272,8 @@ export class LoopGuard {
     failure.count += 1;
     if (failure.count >= SAME_ERROR_LIMIT) {
       this.withheldTools.add(call.name);
+      // The tool set changed: the model gets a round with what is left before "nothing new" can end the search.
+      this.roundBroughtNew = true;
       this.note(`${call.name} failed the same way ${failure.count} times: withheld for the rest of the analysis`);
       return `${call.name} has now failed this way ${failure.count} times and is withheld for the rest of this analysis. Use another tool or answer with what you have.`;
     }

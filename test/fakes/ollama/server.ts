@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeToolCall {
   name: string;
-  arguments: Record<string, unknown>;
+  /** An object, or a JSON string of one: some models send arguments that way and the client passes it on. */
+  arguments: Record<string, unknown> | string;
 }
 
 export interface FakeTurn {
@@ -67,7 +68,7 @@ export interface FakeOllama {
 
 export const DEFAULT_MODELS: FakeModel[] = [
   { name: 'qwen3:8b', capabilities: ['completion', 'tools', 'thinking'] },
-  { name: 'llama3.1:8b', capabilities: ['completion', 'tools'] },
+  { name: 'mistral-small3.2:24b', capabilities: ['completion', 'tools'] },
   { name: 'gemma2:2b', capabilities: ['completion'] },
 ];
 
