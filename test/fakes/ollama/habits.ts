@@ -3,7 +3,7 @@ import { createOllamaEngine, type OllamaEngineOptions } from '../../../src/engin
 import { thinkSettings } from '../../../src/engines/ollama/index.js';
 import { OllamaProvider } from '../../../src/engines/ollama/ollama-provider.js';
 import { type Report, ReportSchema } from '../../../src/report/schema.js';
-import { type ChatBody, type FakeScript, type FakeTurn, finalAnswer, startFakeOllama } from './server.js';
+import { type ChatBody, type FakeScript, type FakeTurn, startFakeOllama } from './server.js';
 
 /**
  * The habits of local models, each as a scripted fake model that an analysis must survive: end with a report, run
