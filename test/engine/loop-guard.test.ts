@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostTool } from '../../src/agent/types.js';
-import {
-  canonicalArgs,
-  canonicalTime,
-  LoopGuard,
-  MAX_CALLS_PER_TOOL,
-  MAX_NOTHING_NEW_ROUNDS,
-} from '../../src/engines/ollama/loop-guard.js';
+import { canonicalArgs, canonicalTime } from '../../src/engines/ollama/canonical-args.js';
+import { LoopGuard, MAX_CALLS_PER_TOOL, MAX_NOTHING_NEW_ROUNDS } from '../../src/engines/ollama/loop-guard.js';
 
 const SEARCH: HostTool = {
   name: 'search_logs',

@@ -49,21 +49,6 @@ export function toChatTools(tools: readonly HostTool[]): ChatToolSpec[] {
   }));
 }
 
-/** Key for detecting a repeated call: key order in the arguments must not make two identical calls look different. */
-export function callKey(call: ChatToolCall): string {
-  const stable = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(stable)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value as Record<string, unknown>)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([key, inner]) => [key, stable(inner)]),
-          )
-        : value;
-  return `${call.name} ${JSON.stringify(stable(call.arguments))}`;
-}
-
 /** A result over its budget goes to the model as head and tail with the lines left out counted. */
 export const cutToBudget = headAndTail;
 

@@ -218,7 +218,7 @@ export const HABITS: Habit[] = [
   },
   {
     name: 'context filling up',
-    maxModelCalls: 6,
+    maxModelCalls: 7,
     runs: ['read_logs'],
     notes: [/context compacted: .* older tool results? (was|were) summarised \(T1/],
     engine: { numCtx: 4_096 },
@@ -227,13 +227,17 @@ export const HABITS: Habit[] = [
       native(call('read_logs', { limit: 70, level: 'info' })),
       native(call('read_logs', { limit: 80, level: 'debug' })),
       native(call('read_logs', { limit: 90, level: 'warn' })),
+      // The first call again, after its result was summarised: the loop guard still remembers it.
+      native(call('read_logs', { limit: 60 })),
     ]),
     verify: (run) => {
       const last = run.requests.at(-1);
-      const summarised = last
-        ? toolMessages(last).find((message) => message.content.startsWith('[T1] read_logs ok — summarised'))
-        : undefined;
-      return summarised ? undefined : 'the oldest result was not summarised in the last request';
+      const messages = last ? toolMessages(last) : [];
+      if (!messages.some((message) => message.content.startsWith('[T1] read_logs ok — summarised'))) {
+        return 'the oldest result was not summarised in the last request';
+      }
+      const refused = messages.some((message) => /^\[refused\] read_logs .*T1.*summarised above to save context/.test(message.content));
+      return refused ? undefined : 'the repeat of a summarised call was not refused';
     },
   },
   {
