@@ -146,6 +146,28 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     expect(server.requests).toHaveLength(4);
   });
 
+  it('runs tool calls written as text, noting the form once; a text call to an unknown tool is prose', async () => {
+    const server = await fake([
+      { content: '<tool_call>\n{"name": "echo", "arguments": {"text": "one"}}\n</tool_call>' },
+      { content: '<tool_call>\n{"name": "echo", "arguments": {"text": "two"}}\n</tool_call>' },
+      { content: '<tool_call>\n{"name": "drop_tables", "arguments": {}}\n</tool_call>' },
+      answer(),
+    ]);
+    const report = await engine(server).analyze({ incident: 'x' });
+    expect(report.toolCalls.map((call) => [call.tool, call.args])).toEqual([
+      ['echo', { text: 'one' }],
+      ['echo', { text: 'two' }],
+    ]);
+    // Sent back as a native call with its result, so the model sees the format it should use.
+    const assistant = server.requests[1]?.messages.find((message) => message.role === 'assistant');
+    expect(assistant?.tool_calls).toEqual([{ function: { name: 'echo', arguments: { text: 'one' } } }]);
+    expect(toolMessages(server.requests[1])[0]?.content).toBe('[T1] echo ok\necho: one');
+    expect(report.notes?.filter((note) => note.includes('as text'))).toEqual([
+      'the model wrote 1 tool call as text (<tool_call> tag (Qwen/Hermes)): run as real calls',
+    ]);
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('repairs a malformed final answer by sending the validation error back', async () => {
     const server = await fake([stop, { content: '{"summary": "half' }, answer({ confidence: 'low' })]);
     const report = await engine(server).analyze({ incident: 'x' });

@@ -189,6 +189,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     { role: 'user', content: buildUserPrompt(request, evidencePack) },
   ];
   const tools = toChatTools(session.tools());
+  const textForms = new Set<string>();
   let draft: ModelReport | undefined;
   let fallbackReason: string | undefined;
 
@@ -232,9 +233,13 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
       if (calls.length === 0) {
         const written = parseTextToolCalls(response.content, (name) => session.hasTool(name));
         if (written) {
-          note(
-            `the model wrote ${written.calls.length} tool call${written.calls.length === 1 ? '' : 's'} as text (${written.form}): run as real calls`,
-          );
+          // Once per form: a model that always writes its calls as text would otherwise fill the notes.
+          if (!textForms.has(written.form)) {
+            textForms.add(written.form);
+            note(
+              `the model wrote ${written.calls.length} tool call${written.calls.length === 1 ? '' : 's'} as text (${written.form}): run as real calls`,
+            );
+          }
           calls = written.calls;
           content = written.prose;
         }
