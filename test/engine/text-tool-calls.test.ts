@@ -171,6 +171,8 @@ describe('text tool call parsing never blocks (built module, child process with 
           '[TOOL_CALLS]search_logs[ARGS]{'.repeat(2000),
           ('\\n{"a": "' + 'x'.repeat(50)).repeat(1000) + '}',
           '"'.repeat(63000) + '}',
+          '<think>'.repeat(9000),
+          '\n{'.repeat(31000) + '}',
         ];
         let found = 0;
         for (const text of texts) if (parseTextToolCalls(text, isTool)) found += 1;
@@ -182,5 +184,28 @@ describe('text tool call parsing never blocks (built module, child process with 
       );
     });
     expect(output).toMatch(/^done \d+$/);
+  });
+
+  it('the loop guard and the retry-hint reader return quickly on adversarial schema text and error messages', async () => {
+    const canonical = path.join(REPO, 'dist/src/engines/ollama/canonical-args.js');
+    const errors = path.join(REPO, 'dist/src/engines/ollama/errors.js');
+    for (const file of [canonical, errors]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+    const script = `
+      Promise.all([import(${JSON.stringify(canonical)}), import(${JSON.stringify(errors)})]).then(([{ canonicalArgs, canonicalTime }, { retryHintMs }]) => {
+        // Sizes at which a quadratic regex takes minutes: a linear one takes milliseconds.
+        const digits = '9'.repeat(300000);
+        const schema = { properties: { limit: { type: 'integer', description: 'default ' + digits + ' x ' + digits + ' by defaul' } } };
+        canonicalArgs({ since: ' '.repeat(150000) + '1' + ' '.repeat(150000) + 'h', limit: digits }, schema);
+        canonicalTime('9'.repeat(300000) + 'hours x');
+        retryHintMs(undefined, 'retry in '.repeat(30000) + '9'.repeat(300000) + 'x');
+        retryHintMs(undefined, 'try again' + ' '.repeat(300000) + 'in' + ' '.repeat(300000));
+        process.stdout.write('done');
+      });`;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    expect(output).toBe('done');
   });
 });

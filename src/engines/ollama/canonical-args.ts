@@ -5,6 +5,11 @@ import { parseDuration } from '../../../mcp-servers/shared/time.js';
  * notion of "the same call".
  */
 
+/** Longest text read as a time argument ("2024-05-01T14:00:00.000+02:00" is 29). */
+const MAX_TIME_CHARS = 64;
+/** Characters of a property description searched for a stated default. */
+const MAX_DESCRIPTION_CHARS = 1_000;
+
 type Schema = { properties?: Record<string, { type?: unknown; default?: unknown; description?: unknown }> };
 
 /** Argument names that hold times, whatever a tool's description says. */
@@ -31,6 +36,8 @@ const LONG_UNITS: Record<string, string> = {
 /** A time argument as the window it means: `1h`, `60m`, `60 minutes ago` and `-1h` are one window; ISO times compare as instants. */
 export function canonicalTime(value: string): string | undefined {
   const text = value.trim().toLowerCase();
+  // A time is short; a long value is not one, and its regexes stay cheap.
+  if (text.length > MAX_TIME_CHARS) return undefined;
   if (text === 'now') return 'now';
   const relative = text
     .replace(/\s+ago$/, '')
@@ -72,7 +79,9 @@ function normaliseValue(value: unknown): unknown {
  */
 function describedDefault(property: { type?: unknown; description?: unknown } | undefined): unknown {
   if (!property || typeof property.description !== 'string') return undefined;
-  const match = /\bdefault(?:s to|:)?\s+(true|false|\d+)\b|\b(true|false|\d+) by default\b/i.exec(property.description);
+  // Bounded digits after a non-digit keep the search linear on any description; a default is stated early anyway.
+  const text = property.description.slice(0, MAX_DESCRIPTION_CHARS);
+  const match = /\bdefault(?:s to|:)?\s{1,3}(true|false|\d{1,9})\b|(?<![\w.])(true|false|\d{1,9}) by default\b/i.exec(text);
   const raw = (match?.[1] ?? match?.[2])?.toLowerCase();
   if (raw === undefined) return undefined;
   if (property.type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';

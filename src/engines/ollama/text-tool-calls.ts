@@ -30,15 +30,26 @@ const MAX_JSON_CANDIDATES = 16;
 /** Calls taken from one text; the loop refuses more than its per-turn bound anyway. */
 const MAX_TEXT_CALLS = 16;
 
-/** Reasoning a model put in its content (`<think>…</think>`, also an unclosed one at the start) is never a call. */
-export function stripThinking(text: string): string {
-  let out = text.replace(/<think>[\s\S]*?<\/think>/g, '');
-  // A template that opened the block in the prompt leaves only the closing tag in the reply.
-  const close = out.indexOf('</think>');
-  if (close >= 0) out = out.slice(close + '</think>'.length);
-  const open = out.indexOf('<think>');
-  if (open >= 0) out = out.slice(0, open);
-  return out;
+/**
+ * Reasoning a model put in its content (`<think>…</think>`; also a block the template opened in the prompt, so only
+ * its `</think>` arrives, and one left unclosed at the end) is never a call. Index searches, so the cost stays
+ * linear however many tags the text holds.
+ */
+export function stripThinking(raw: string): string {
+  let text = raw;
+  const firstClose = text.indexOf('</think>');
+  const firstOpen = text.indexOf('<think>');
+  if (firstClose >= 0 && (firstOpen < 0 || firstClose < firstOpen)) text = text.slice(firstClose + '</think>'.length);
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('<think>', from);
+    if (open < 0) return out + text.slice(from);
+    out += text.slice(from, open);
+    const close = text.indexOf('</think>', open);
+    if (close < 0) return out;
+    from = close + '</think>'.length;
+  }
 }
 
 /**
