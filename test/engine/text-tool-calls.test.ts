@@ -172,7 +172,7 @@ describe('text tool call parsing never blocks (built module, child process with 
           ('\\n{"a": "' + 'x'.repeat(50)).repeat(1000) + '}',
           '"'.repeat(63000) + '}',
           '<think>'.repeat(9000),
-          '\n{'.repeat(31000) + '}',
+          '\\n{'.repeat(31000) + '}',
         ];
         let found = 0;
         for (const text of texts) if (parseTextToolCalls(text, isTool)) found += 1;
