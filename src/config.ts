@@ -8,6 +8,10 @@ import { z } from 'zod';
 export const ENGINE_CHOICES = ['auto', 'ollama', 'builtin'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
+/** OLLAMA_THINK values; docs/engine.md says which models honour which. */
+export const THINK_CHOICES = ['off', 'on', 'answer', 'low', 'medium', 'high'] as const;
+export type ThinkChoice = (typeof THINK_CHOICES)[number];
+
 /** A tool-capable model small enough for a laptop GPU; docs/engine.md explains the choice. */
 export const DEFAULT_OLLAMA_MODEL = 'qwen3:8b';
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -62,6 +66,18 @@ export const EngineEnvSchema = z.object({
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
       .default('true')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  ),
+  /**
+   * Ollama's `think` flag. Off by default: reasoning before every tool choice costs minutes on a local GPU and buys
+   * little; `answer` reasons only for the final report; `on` or a level (gpt-oss) for every turn.
+   */
+  OLLAMA_THINK: z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      const text = value.trim().toLowerCase();
+      return text === '' ? undefined : text === 'true' ? 'on' : text === 'false' ? 'off' : text;
+    },
+    z.enum(THINK_CHOICES, { error: `expected one of ${THINK_CHOICES.join(', ')} (true/false also work)` }).default('off'),
   ),
 });
 

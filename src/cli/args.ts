@@ -3,15 +3,16 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../../mcp-servers/shared/time.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../config.js';
 
-export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine auto|ollama|builtin] [--since 2h] [--json] [--config FILE] [--verbose]
+export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine auto|ollama|builtin] [--model NAME] [--since 2h] [--json] [--config FILE] [--verbose]
 
   --data DIR      dataset folder for the default servers (sets DATA_DIR)
   --engine NAME   auto (Ollama when it answers and has the model, else built-in), ollama or builtin
+  --model NAME    the Ollama model for this run (overrides OLLAMA_MODEL), e.g. qwen3:14b
   --since WHEN    how far back to look: 30m, 2h, 1d or an ISO-8601 time
   --json          print only the report as JSON on stdout (progress goes to stderr)
   --config FILE   MCP servers config (default: MCP_CONFIG or mcp-servers.json)
   --verbose       also print the servers' stderr
-Environment: OLLAMA_HOST, OLLAMA_MODEL, OLLAMA_API_KEY, OLLAMA_NUM_CTX, ANALYSIS_ENGINE, ANALYSIS_TIMEOUT_MS, TOOL_TIMEOUT_MS (.env is read)`;
+Environment: OLLAMA_HOST, OLLAMA_MODEL, OLLAMA_API_KEY, OLLAMA_NUM_CTX, OLLAMA_THINK, ANALYSIS_ENGINE, ANALYSIS_TIMEOUT_MS, TOOL_TIMEOUT_MS (.env is read)`;
 
 export class UsageError extends Error {}
 
@@ -19,6 +20,7 @@ export interface CliArgs {
   incident: string;
   data?: string;
   engine?: EngineChoice;
+  model?: string;
   since?: string;
   json: boolean;
   config?: string;
@@ -45,6 +47,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
     }
     args.engine = engine as EngineChoice;
   }
+  if (values.model !== undefined) {
+    const model = values.model.trim();
+    // Ollama model names are name[:tag] with an optional namespace/ and host/ prefix; nothing else reaches the server.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:]{0,199}$/.test(model)) {
+      throw new UsageError(`--model "${values.model}" is not a model name such as qwen3:8b or llama3.1:8b`);
+    }
+    args.model = model;
+  }
   if (values.data !== undefined) {
     if (!existsSync(values.data) || !statSync(values.data).isDirectory()) throw new UsageError(`--data ${values.data}: no such folder`);
     args.data = values.data;
@@ -68,6 +78,7 @@ function parse(argv: string[]) {
     options: {
       data: { type: 'string' },
       engine: { type: 'string' },
+      model: { type: 'string' },
       since: { type: 'string' },
       json: { type: 'boolean' },
       config: { type: 'string' },

@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     runtime = await createRuntime({
       ...(args.config ? { configPath: args.config } : {}),
       ...(args.data ? { dataDir: args.data } : {}),
+      ...(args.model ? { env: { ...process.env, OLLAMA_MODEL: args.model } } : {}),
       onHostEvent: (event) => print(formatHostEvent(event, args.verbose)),
     });
     if (runtime.host.listTools().length === 0) {

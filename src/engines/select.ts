@@ -16,7 +16,8 @@ export interface Selection {
 export type SelectConfig = Pick<
   EngineConfig,
   'OLLAMA_HOST' | 'OLLAMA_MODEL' | 'OLLAMA_API_KEY' | 'OLLAMA_NUM_CTX' | 'ANALYSIS_TIMEOUT_MS' | 'TOOL_TIMEOUT_MS' | 'OLLAMA_EVIDENCE_PACK'
->;
+> &
+  Partial<Pick<EngineConfig, 'OLLAMA_THINK'>>;
 
 /** Is Ollama up with the configured model? Resolves to a reason when not; never throws. */
 export async function probeOllama(

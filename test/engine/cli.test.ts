@@ -67,6 +67,7 @@ describe('rca CLI exit codes', () => {
     [['x', '--engine', 'gpt4'], /--engine "gpt4" is not one of auto, ollama, builtin/],
     [['x', '--data', '/nonexistent/dataset'], /--data \/nonexistent\/dataset: no such folder/],
     [['x', '--since', 'yesterday'], /--since "yesterday" is not a duration/],
+    [['x', '--model', 'qwen3 8b; rm'], /--model "qwen3 8b; rm" is not a model name/],
   ])('exits 2 on bad usage %j', async (args, message) => {
     const run = await rca(args);
     expect(run.code).toBe(2);
@@ -120,6 +121,22 @@ describe('rca CLI analysis', () => {
     for (const heading of ['Root Cause', 'Evidence', 'Recommendations']) expect(run.stdout).toContain(`\n${heading}\n`);
     expect(run.stdout).toContain('“connection pool exhausted”');
     expect(run.stdout).not.toContain(SECRET);
+  });
+
+  it('--model overrides OLLAMA_MODEL for one run', async () => {
+    const before = fake.requests.length;
+    const run = await rca(
+      ['500 errors on checkout API', '--config', config, '--engine', 'ollama', '--model', 'mistral-small3.2:24b', '--json'],
+      {
+        ...ollamaEnv(),
+        OLLAMA_MODEL: 'qwen3:8b',
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(ReportSchema.parse(JSON.parse(run.stdout)).engine).toBe('ollama:mistral-small3.2:24b');
+    const sent = fake.requests.slice(before).map((request) => request.model);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(new Set(sent)).toEqual(new Set(['mistral-small3.2:24b']));
   });
 
   it('--json prints only the report on stdout and progress on stderr', async () => {

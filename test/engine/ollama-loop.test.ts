@@ -141,8 +141,30 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     expect(report.toolCalls).toHaveLength(1);
     const refused = toolMessages(server.requests[2]).at(-1);
     expect(refused?.content).toMatch(/^\[refused\] echo was already called with these exact arguments as T1/);
-    expect(report.notes?.some((note) => note.includes('repeated identical calls'))).toBe(true);
+    expect(report.notes?.some((note) => note.startsWith('2 rounds in a row brought nothing new'))).toBe(true);
     // Two tool rounds of repeats after the first call, then the answer.
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('runs tool calls written as text, noting the form once; a text call to an unknown tool is prose', async () => {
+    const server = await fake([
+      { content: '<tool_call>\n{"name": "echo", "arguments": {"text": "one"}}\n</tool_call>' },
+      { content: '<tool_call>\n{"name": "echo", "arguments": {"text": "two"}}\n</tool_call>' },
+      { content: '<tool_call>\n{"name": "drop_tables", "arguments": {}}\n</tool_call>' },
+      answer(),
+    ]);
+    const report = await engine(server).analyze({ incident: 'x' });
+    expect(report.toolCalls.map((call) => [call.tool, call.args])).toEqual([
+      ['echo', { text: 'one' }],
+      ['echo', { text: 'two' }],
+    ]);
+    // Sent back as a native call with its result, so the model sees the format it should use.
+    const assistant = server.requests[1]?.messages.find((message) => message.role === 'assistant');
+    expect(assistant?.tool_calls).toEqual([{ function: { name: 'echo', arguments: { text: 'one' } } }]);
+    expect(toolMessages(server.requests[1])[0]?.content).toBe('[T1] echo ok\necho: one');
+    expect(report.notes?.filter((note) => note.includes('as text'))).toEqual([
+      'the model wrote 1 tool call as text (<tool_call> tag (Qwen/Hermes)): run as real calls',
+    ]);
     expect(server.requests).toHaveLength(4);
   });
 
@@ -208,8 +230,11 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     ]);
     const report = await engine(server, { toolResultChars: 500 }).analyze({ incident: 'x' });
     const message = toolMessages(server.requests[1])[0]?.content ?? '';
-    expect(message.length).toBeLessThan(700);
-    expect(message).toMatch(/\[cut: \d+ more characters not shown; narrow the query/);
+    expect(message.length).toBeLessThan(800);
+    // Head and tail whole lines, with the lines between counted and a hint to narrow the query.
+    expect(message).toMatch(/^\[T1\] lines ok\nline 1 of 200: status=/);
+    expect(message).toMatch(/\n… \[\d+ of 200 lines left out here; narrow the query \(a shorter time window/);
+    expect(message).toMatch(/line 200 of 200: status=500 path=\/api\/checkout$/);
     expect(report.evidence[0]?.quote).toBe('line 190 of 200: status=500');
   });
 

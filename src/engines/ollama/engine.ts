@@ -3,17 +3,19 @@ import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } f
 import { finalizeReport } from '../../report/finalize.js';
 import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../../report/model-schema.js';
 import { inferWindow } from '../../report/window.js';
+import { Compactor, estimateTokens, headAndTail } from './compaction.js';
 import { isAbortError, OllamaError } from './errors.js';
 import { fallbackReport } from './fallback.js';
+import { LoopGuard } from './loop-guard.js';
+import { contextPressure, retryWaitMs, sleep } from './pressure.js';
 import { buildUserPrompt, FINAL_INSTRUCTION, SYSTEM_PROMPT } from './prompt.js';
-import type { ChatMessage, ChatProvider, ChatResponse, ChatToolCall, ChatToolSpec } from './provider.js';
+import type { ChatMessage, ChatProvider, ChatResponse, ChatToolCall, ChatToolSpec, ThinkSetting } from './provider.js';
+import { parseTextToolCalls } from './text-tool-calls.js';
 
 /** Model turns in one analysis, the last of which gets no tools: 8B models settle within ~8 tool rounds, and each costs seconds to minutes. */
 export const MAX_ROUNDS = 10;
 /** Tool calls run from one model turn: a model emitting dozens at once is looping, not investigating. */
 export const MAX_CALLS_PER_TURN = 8;
-/** Rounds in a row in which every call was a refused repeat before the loop moves on to the answer. */
-export const MAX_REPEAT_ONLY_ROUNDS = 2;
 /** Repair requests after an invalid final answer: one, then the fallback report. */
 export const FINAL_REPAIR_ATTEMPTS = 1;
 /** Retries of a model turn that failed server-side (an error line mid-stream, a 500): once, then give up. */
@@ -24,8 +26,6 @@ export const DEFAULT_TOOL_RESULT_CHARS = 6_000;
 export const CONTEXT_WARN_RATIO = 0.8;
 /** Share of the deadline after which no new tool round starts, leaving time for the answer. */
 export const TOOL_PHASE_SHARE = 0.75;
-/** Rough characters per token, for a context estimate when Ollama's prompt_eval_count is missing or cache-reduced. */
-const CHARS_PER_TOKEN = 4;
 
 export interface OllamaEngineOptions {
   provider: ChatProvider;
@@ -37,6 +37,8 @@ export interface OllamaEngineOptions {
   toolResultChars?: number;
   /** Produces an evidence pack for the first message; its calls go through the analysis' own session. */
   preflight?: (request: AnalyzeRequest, host: ToolHost) => Promise<string | undefined>;
+  /** Ollama's `think` for tool turns and for the answer (OLLAMA_THINK); unset, the model's default applies. */
+  think?: { tools?: ThinkSetting; answer?: ThinkSetting };
 }
 
 export function toChatTools(tools: readonly HostTool[]): ChatToolSpec[] {
@@ -47,30 +49,8 @@ export function toChatTools(tools: readonly HostTool[]): ChatToolSpec[] {
   }));
 }
 
-/** Key for detecting a repeated call: key order in the arguments must not make two identical calls look different. */
-export function callKey(call: ChatToolCall): string {
-  const stable = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(stable)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value as Record<string, unknown>)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([key, inner]) => [key, stable(inner)]),
-          )
-        : value;
-  return `${call.name} ${JSON.stringify(stable(call.arguments))}`;
-}
-
-export function cutToBudget(text: string, budget: number): string {
-  if (text.length <= budget) return text;
-  return `${text.slice(0, budget)}\n… [cut: ${text.length - budget} more characters not shown; narrow the query to see them]`;
-}
-
-function estimateTokens(messages: readonly ChatMessage[], tools: readonly ChatToolSpec[]): number {
-  const chars = messages.reduce((sum, message) => sum + message.content.length + 16, 0) + JSON.stringify(tools).length;
-  return Math.ceil(chars / CHARS_PER_TOKEN);
-}
+/** A result over its budget goes to the model as head and tail with the lines left out counted. */
+export const cutToBudget = headAndTail;
 
 class DeadlineReached extends Error {}
 
@@ -114,19 +94,44 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   let toolBudget = options.toolResultChars ?? DEFAULT_TOOL_RESULT_CHARS;
   let contextWarned = false;
   let round = 0;
+  let toolRound = 0;
+  let rateLimitHonoured = false;
+  let lastCount: { estimate: number; server: number } | undefined;
+  const compactor = new Compactor((id) => session.outputOf(id));
+  const guard = new LoopGuard(session.tools(), note);
 
   /** One model turn; a transient server error is retried once, an abort tells user abort from the deadline. */
   const chat = async (
     messages: ChatMessage[],
-    extra: { tools?: ChatToolSpec[]; format?: Record<string, unknown> },
+    extra: { tools?: ChatToolSpec[]; format?: Record<string, unknown>; think?: ThinkSetting | undefined },
   ): Promise<ChatResponse> => {
+    const toolsChars = JSON.stringify(extra.tools ?? []).length;
+    const pressure = contextPressure(estimateTokens(messages, toolsChars), lastCount, options.numCtx);
+    if (pressure) {
+      const ids = compactor.compact(pressure.charsToFree);
+      if (ids.length > 0) {
+        guard.markCompacted(ids);
+        note(
+          `context compacted: about ${pressure.projected} of ${options.numCtx} tokens before the next turn, so ${ids.length} older tool result${ids.length === 1 ? ' was' : 's were'} summarised (${ids.join(', ')}); full outputs stay recorded for the quote check`,
+        );
+      }
+    }
     for (let attempt = 0; ; attempt += 1) {
       if (userAborted()) throw abortError();
       if (deadline.aborted) throw new DeadlineReached();
+      let wait: number | undefined;
       try {
         round += 1;
-        const response = await provider.chat({ messages, ...extra, signal, options: chatOptions });
-        const estimate = estimateTokens(messages, extra.tools ?? []);
+        const { think, ...rest } = extra;
+        const response = await provider.chat({
+          messages,
+          ...rest,
+          ...(think !== undefined ? { think } : {}),
+          signal,
+          options: chatOptions,
+        });
+        const estimate = estimateTokens(messages, toolsChars);
+        lastCount = { estimate, server: response.promptTokens ?? estimate };
         const used = Math.max(response.promptTokens ?? 0, estimate);
         emit({
           type: 'model_turn',
@@ -150,8 +155,14 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
           emit({ type: 'note', message: `${error.message}; retrying the turn once` });
           continue;
         }
-        throw error;
+        wait = rateLimitHonoured ? undefined : retryWaitMs(error, options.deadlineMs - (Date.now() - started));
+        if (wait === undefined) throw error;
+        rateLimitHonoured = true;
+        note(`${(error as Error).message}; waiting ${Math.ceil(wait / 1000)} s as asked, once`);
       }
+      await sleep(wait, signal).catch(() => {
+        throw userAborted() ? abortError() : new DeadlineReached();
+      });
     }
   };
 
@@ -178,68 +189,72 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     { role: 'user', content: buildUserPrompt(request, evidencePack) },
   ];
   const tools = toChatTools(session.tools());
-  const seen = new Map<string, string>();
-  let repeatOnlyRounds = 0;
+  const textForms = new Set<string>();
   let draft: ModelReport | undefined;
   let fallbackReason: string | undefined;
 
+  /** One call the model asked for: refused by the guard, or run and sent back within the result budget. */
+  const runCall = async (call: ChatToolCall, index: number): Promise<ChatMessage> => {
+    if (index >= MAX_CALLS_PER_TURN) {
+      return {
+        role: 'tool',
+        toolName: call.name,
+        content: `[refused] at most ${MAX_CALLS_PER_TURN} calls per turn; call ${call.name} again next turn if it is still needed.`,
+      };
+    }
+    const verdict = guard.check(call);
+    if (!verdict.run) return { role: 'tool', toolName: call.name, content: verdict.message };
+    const recorded = await session.call(call.name, call.arguments, {
+      ...(options.toolTimeoutMs ? { timeoutMs: options.toolTimeoutMs } : {}),
+    });
+    const advice = guard.record(call, verdict.key, { id: recorded.id, ok: recorded.ok, text: recorded.outcome.text });
+    const status = recorded.ok ? 'ok' : 'FAILED';
+    const message: ChatMessage = {
+      role: 'tool',
+      toolName: call.name,
+      content: `[${recorded.id}] ${call.name} ${status}\n${cutToBudget(recorded.outcome.text, toolBudget)}${advice ? `\n${advice}` : ''}`,
+    };
+    compactor.track(message, { id: recorded.id, tool: call.name, ok: recorded.ok }, toolRound);
+    return message;
+  };
+
   try {
     // Tool rounds: every round but the last offers tools; the last is the answer, with tools withheld.
-    for (let toolRound = 1; toolRound < maxRounds; toolRound += 1) {
+    for (toolRound = 1; toolRound < maxRounds; toolRound += 1) {
       if (Date.now() - started > options.deadlineMs * TOOL_PHASE_SHARE) {
         note('time budget mostly spent: asking for the answer with the evidence gathered so far');
         break;
       }
-      const response = await chat(messages, { tools });
-      if (response.toolCalls.length === 0) {
-        if (response.content.trim()) messages.push({ role: 'assistant', content: response.content });
+      const offered = guard.offered(tools);
+      if (offered.length === 0) break;
+      const response = await chat(messages, { tools: offered, think: options.think?.tools });
+      let calls = response.toolCalls;
+      let content = response.content;
+      if (calls.length === 0) {
+        const written = parseTextToolCalls(response.content, (name) => session.hasTool(name));
+        if (written) {
+          // Once per form: a model that always writes its calls as text would otherwise fill the notes.
+          if (!textForms.has(written.form)) {
+            textForms.add(written.form);
+            note(
+              `the model wrote ${written.calls.length} tool call${written.calls.length === 1 ? '' : 's'} as text (${written.form}): run as real calls`,
+            );
+          }
+          calls = written.calls;
+          content = written.prose;
+        }
+      }
+      if (calls.length === 0) {
+        if (content.trim()) messages.push({ role: 'assistant', content });
         break;
       }
-      messages.push({ role: 'assistant', content: response.content, toolCalls: response.toolCalls });
-      const results = await Promise.all(
-        response.toolCalls.map(async (call, index): Promise<{ message: ChatMessage; repeat: boolean }> => {
-          if (index >= MAX_CALLS_PER_TURN) {
-            return {
-              repeat: false,
-              message: {
-                role: 'tool',
-                toolName: call.name,
-                content: `[refused] at most ${MAX_CALLS_PER_TURN} calls per turn; call ${call.name} again next turn if it is still needed.`,
-              },
-            };
-          }
-          const key = callKey(call);
-          const earlier = seen.get(key);
-          if (earlier) {
-            return {
-              repeat: true,
-              message: {
-                role: 'tool',
-                toolName: call.name,
-                content: `[refused] ${call.name} was already called with these exact arguments as ${earlier}; its result is above. Use different arguments or another tool, or stop and answer.`,
-              },
-            };
-          }
-          const recorded = await session.call(call.name, call.arguments, {
-            ...(options.toolTimeoutMs ? { timeoutMs: options.toolTimeoutMs } : {}),
-          });
-          seen.set(key, recorded.id);
-          const status = recorded.ok ? 'ok' : 'FAILED';
-          return {
-            repeat: false,
-            message: {
-              role: 'tool',
-              toolName: call.name,
-              content: `[${recorded.id}] ${call.name} ${status}\n${cutToBudget(recorded.outcome.text, toolBudget)}`,
-            },
-          };
-        }),
-      );
+      messages.push({ role: 'assistant', content, toolCalls: calls });
+      const results = await Promise.all(calls.map(runCall));
       if (userAborted()) throw abortError();
-      messages.push(...results.map((result) => result.message));
-      repeatOnlyRounds = results.every((result) => result.repeat) ? repeatOnlyRounds + 1 : 0;
-      if (repeatOnlyRounds >= MAX_REPEAT_ONLY_ROUNDS) {
-        note(`the model repeated identical calls ${MAX_REPEAT_ONLY_ROUNDS} rounds in a row: asking for the answer`);
+      messages.push(...results);
+      const stop = guard.endRound();
+      if (stop) {
+        note(stop);
         break;
       }
       if (toolRound === maxRounds - 1) note(`reached the bound of ${maxRounds} model rounds: tools withheld to force an answer`);
@@ -249,7 +264,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     messages.push({ role: 'user', content: FINAL_INSTRUCTION });
     const format = modelReportJsonSchema();
     for (let attempt = 0; attempt <= FINAL_REPAIR_ATTEMPTS && !draft; attempt += 1) {
-      const response = await chat(messages, { format });
+      const response = await chat(messages, { format, think: options.think?.answer });
       const parsed = parseModelReport(response.content);
       if (parsed.ok) {
         draft = parsed.report;
@@ -264,7 +279,10 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     if (!(error instanceof DeadlineReached)) {
       // Configuration errors (unreachable, model missing, no tools, 401) must reach the user; a server failure after
       // evidence was gathered still yields that evidence.
-      if (!(error instanceof OllamaError && error.kind === 'server' && session.all().length > 0)) throw error;
+      // A rate limit that outlasted its one honoured wait also ends in the evidence gathered so far.
+      const recoverable =
+        error instanceof OllamaError && (error.kind === 'rate_limited' || (error.kind === 'server' && session.all().length > 0));
+      if (!recoverable) throw error;
       fallbackReason = error.message;
     } else {
       fallbackReason = `the analysis deadline of ${options.deadlineMs} ms was reached`;

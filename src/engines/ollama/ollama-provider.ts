@@ -1,6 +1,6 @@
 import { type Message, Ollama, type Tool } from 'ollama';
 import { OllamaError, translateOllamaError } from './errors.js';
-import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './provider.js';
+import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse, ThinkSetting } from './provider.js';
 
 export interface OllamaProviderOptions {
   host: string;
@@ -8,8 +8,8 @@ export interface OllamaProviderOptions {
   apiKey?: string | undefined;
   /** Replaces global fetch (tests, proxies); the request's AbortSignal is still added. */
   fetch?: typeof fetch;
-  /** Ollama's `think` flag; left unset the model's default applies. */
-  think?: boolean;
+  /** Ollama's `think` flag for every turn unless a request sets its own; left unset the model's default applies. */
+  think?: ThinkSetting;
 }
 
 export interface ModelInfo {
@@ -51,20 +51,34 @@ function toArguments(raw: unknown): Record<string, unknown> {
 export class OllamaProvider implements ChatProvider {
   readonly label: string;
 
+  /** What /api/show said the model can do; `think` is only sent to a model that lists `thinking`. */
+  private capabilities: string[] | undefined;
+
   constructor(private readonly options: OllamaProviderOptions) {
     this.label = `ollama:${options.model}`;
+  }
+
+  /** Sending `think` to a model without the capability is a 400 ("does not support thinking"), so it is left out. */
+  private thinkFor(request: ChatRequest): ThinkSetting | undefined {
+    const think = request.think ?? this.options.think;
+    if (think === undefined || (this.capabilities && !this.capabilities.includes('thinking'))) return undefined;
+    return think;
   }
 
   /**
    * A client per request: ollama-js takes no AbortSignal for non-streamed calls, so the signal rides in a custom
    * fetch, combined with the client's own (used to abort streams).
    */
-  private client(signal?: AbortSignal): Ollama {
+  private client(signal?: AbortSignal, seen: { retryAfter?: string } = {}): Ollama {
     const baseFetch = this.options.fetch ?? fetch;
-    const signalledFetch: typeof fetch = (input, init) => {
+    const signalledFetch: typeof fetch = async (input, init) => {
       const signals = [init?.signal, signal].filter((candidate): candidate is AbortSignal => candidate != null);
       const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      return baseFetch(input, { ...init, ...(combined ? { signal: combined } : {}) });
+      const response = await baseFetch(input, { ...init, ...(combined ? { signal: combined } : {}) });
+      // ollama-js drops the headers of an error response; a 429's Retry-After is the wait the server asks for.
+      const retryAfter = response.headers.get('retry-after');
+      if (retryAfter) seen.retryAfter = retryAfter;
+      return response;
     };
     return new Ollama({
       host: this.options.host,
@@ -73,25 +87,41 @@ export class OllamaProvider implements ChatProvider {
     });
   }
 
-  private translate(error: unknown): Error {
-    return translateOllamaError(error, { host: this.options.host, model: this.options.model });
+  private translate(error: unknown, retryAfter?: string): Error {
+    return translateOllamaError(error, { host: this.options.host, model: this.options.model, retryAfter });
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
+    const think = this.thinkFor(request);
+    try {
+      return await this.chatOnce(request, think);
+    } catch (error) {
+      // A server that lists no capabilities still refuses `think` for a model without it: ask again without.
+      if (think !== undefined && /does not support thinking/i.test((error as Error).message)) {
+        this.capabilities = (this.capabilities ?? ['tools']).filter((capability) => capability !== 'thinking');
+        return this.chatOnce(request, undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async chatOnce(request: ChatRequest, think: ThinkSetting | undefined): Promise<ChatResponse> {
+    const seen: { retryAfter?: string } = {};
     const tools: Tool[] | undefined = request.tools?.map((tool) => ({
       type: 'function',
       function: { name: tool.name, description: tool.description, parameters: tool.parameters as Tool['function']['parameters'] },
     }));
     try {
-      const stream = await this.client(request.signal).chat({
+      const stream = await this.client(request.signal, seen).chat({
         model: this.options.model,
         messages: request.messages.map(toOllamaMessage),
         stream: true,
         ...(tools?.length ? { tools } : {}),
         ...(request.format ? { format: request.format } : {}),
         ...(request.options ? { options: request.options } : {}),
-        ...(this.options.think !== undefined ? { think: this.options.think } : {}),
+        ...(think !== undefined ? { think } : {}),
       });
+      // Only `content` is read: `message.thinking` (the model's reasoning) is never an answer or a tool call.
       let content = '';
       const toolCalls: ChatResponse['toolCalls'] = [];
       const response: ChatResponse = { content: '', toolCalls };
@@ -109,7 +139,7 @@ export class OllamaProvider implements ChatProvider {
       response.content = content;
       return response;
     } catch (error) {
-      throw this.translate(error);
+      throw this.translate(error, seen.retryAfter);
     }
   }
 
@@ -125,6 +155,7 @@ export class OllamaProvider implements ChatProvider {
   async show(signal?: AbortSignal): Promise<ModelInfo> {
     try {
       const result = await this.client(signal).show({ model: this.options.model });
+      if (Array.isArray(result.capabilities)) this.capabilities = result.capabilities;
       return { name: this.options.model, ...(Array.isArray(result.capabilities) ? { capabilities: result.capabilities } : {}) };
     } catch (error) {
       throw this.translate(error);

@@ -25,6 +25,9 @@ export interface ChatOptions {
   seed?: number;
 }
 
+/** Ollama's `think`: on or off, or a level for models that take one (gpt-oss). */
+export type ThinkSetting = boolean | 'low' | 'medium' | 'high';
+
 export interface ChatRequest {
   messages: ChatMessage[];
   tools?: ChatToolSpec[];
@@ -32,6 +35,8 @@ export interface ChatRequest {
   format?: Record<string, unknown>;
   signal?: AbortSignal;
   options?: ChatOptions;
+  /** Whether the model should reason before answering; its reasoning is never taken as content. */
+  think?: ThinkSetting;
 }
 
 export interface ChatResponse {

@@ -9,16 +9,21 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeToolCall {
   name: string;
-  arguments: Record<string, unknown>;
+  /** An object, or a JSON string of one: some models send arguments that way and the client passes it on. */
+  arguments: Record<string, unknown> | string;
 }
 
 export interface FakeTurn {
   content?: string;
+  /** Reasoning streamed in `message.thinking` before the content, as Ollama does for thinking models. */
+  thinking?: string;
   toolCalls?: FakeToolCall[];
   promptEvalCount?: number;
   /** Reply with this HTTP status and `{"error": error}` instead of a chat response. */
   status?: number;
   error?: string;
+  /** Extra response headers for a `status` reply, e.g. Retry-After on a 429. */
+  headers?: Record<string, string>;
   /** Send the first content chunk, then an `{"error": …}` line, then end (what Ollama does when a runner dies). */
   errorMidStream?: string;
   /** Never answer; the request ends only when the client goes away. */
@@ -32,6 +37,7 @@ export interface ChatBody {
   format?: unknown;
   stream?: boolean;
   options?: Record<string, unknown>;
+  think?: boolean | string;
 }
 
 export type FakeScript = FakeTurn[] | ((request: ChatBody, index: number) => FakeTurn | Promise<FakeTurn>);
@@ -62,12 +68,13 @@ export interface FakeOllama {
 
 export const DEFAULT_MODELS: FakeModel[] = [
   { name: 'qwen3:8b', capabilities: ['completion', 'tools', 'thinking'] },
+  { name: 'mistral-small3.2:24b', capabilities: ['completion', 'tools'] },
   { name: 'gemma2:2b', capabilities: ['completion'] },
 ];
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -106,6 +113,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (body.tools?.length && !model.capabilities?.includes('tools')) {
       return sendJson(res, 400, { error: `registry.ollama.ai/library/${body.model} does not support tools` });
     }
+    if (body.think !== undefined && body.think !== false && !model.capabilities?.includes('thinking')) {
+      return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+    }
     const index = requests.length;
     requests.push(body);
     const turn: FakeTurn | undefined = typeof script === 'function' ? await script(body, index) : script[index];
@@ -115,7 +125,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       state.disconnects += 1;
       return;
     }
-    if (turn.status) return sendJson(res, turn.status, { error: turn.error ?? 'error' });
+    if (turn.status) return sendJson(res, turn.status, { error: turn.error ?? 'error' }, turn.headers);
 
     const created = new Date().toISOString();
     const toolCalls = turn.toolCalls?.map((call) => ({ function: { name: call.name, arguments: call.arguments } }));
@@ -150,6 +160,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       res.end();
       return;
     }
+    for (const piece of turn.thinking ? chunksOf(turn.thinking) : [])
+      line({ model: body.model, created_at: created, message: { role: 'assistant', content: '', thinking: piece }, done: false });
     for (const piece of pieces)
       line({ model: body.model, created_at: created, message: { role: 'assistant', content: piece }, done: false });
     if (toolCalls)
