@@ -5,6 +5,10 @@ import { type SlackConfig, slackMode } from './config.js';
 import type { SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
 import { registerListeners } from './listeners/index.js';
+import { SlackDirectory } from './policy/directory.js';
+import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
+import { AccessPolicy } from './policy/policy.js';
+import { BusyNotices } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
@@ -27,7 +31,9 @@ export type BotConfig = Pick<
   | 'ALERT_COOLDOWN'
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
->;
+> &
+  // Access policy (policy/env.ts); unset keys take the defaults.
+  Partial<PolicyConfig>;
 
 export interface BotOptions {
   config: BotConfig;
@@ -79,6 +85,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
         });
 
   const self: SelfIdentity = {};
+  const policyConfig: PolicyConfig = { ...OPEN_POLICY, ...config };
   const logger = app.logger;
   const service = new AnalysisService({
     analyze: options.analyze,
@@ -89,6 +96,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     alertCooldownMs: config.ALERT_COOLDOWN,
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
     logger,
+    maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
   });
   const deps: SlackDeps = {
     service,
@@ -97,6 +105,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
     self,
     alertChannels: new Set(config.ALERT_CHANNELS),
     logger,
+    policy: new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger),
+    alertBusy: new BusyNotices(config.ALERT_COOLDOWN),
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -112,6 +122,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
       const auth = await app.client.auth.test();
       self.userId = auth.user_id;
       self.botId = auth.bot_id;
+      self.teamId = auth.team_id;
+      self.enterpriseId = auth.enterprise_id;
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
       logger.info(

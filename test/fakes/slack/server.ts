@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { validateMessage } from './block-kit.js';
+import { hygieneErrors } from './hygiene.js';
 
 /**
  * A loopback Slack: the Web API over HTTP (form or JSON bodies, `{ok:…}` replies) and a Socket Mode WebSocket
@@ -38,6 +39,18 @@ const POLL_MS = 10;
 /** Bodies past this are refused, as Slack refuses oversized requests. */
 const MAX_BODY_BYTES = 2_000_000;
 
+/** A directory entry as users.info returns it; unknown ids answer as full members of TEAM_ID. */
+export interface FakeUser {
+  id: string;
+  team_id?: string;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  is_bot?: boolean;
+  is_stranger?: boolean;
+  deleted?: boolean;
+  profile?: { bot_id?: string };
+}
+
 export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
@@ -53,6 +66,12 @@ export class FakeSlack {
   readonly acks = new Map<string, Json>();
   /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
   readonly failures = new Map<string, string[]>();
+  /** Channel-hygiene violations: pings (@here, <!channel>, user groups) or unfurling posts. Slack accepts them; we must not send them. */
+  readonly hygiene: string[] = [];
+  /** users.info answers by user id (guests, external people, bots). */
+  readonly users = new Map<string, FakeUser>();
+  /** usergroups.users.list answers by user-group id. */
+  readonly groups = new Map<string, string[]>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -76,6 +95,7 @@ export class FakeSlack {
       this.socket = socket;
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
+        if (message.payload) this.hygiene.push(...hygieneErrors('ack', message.payload));
         if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? {});
       });
       socket.send(
@@ -233,7 +253,9 @@ export class FakeSlack {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/response/')) {
-      this.record('response_url', parseBody(req, body), undefined);
+      const args = parseBody(req, body);
+      this.hygiene.push(...hygieneErrors('response_url', args));
+      this.record('response_url', args, undefined);
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -281,7 +303,32 @@ export class FakeSlack {
           this.invalid.push({ method, errors });
           return { ok: false, error: 'invalid_blocks', errors };
         }
+        this.hygiene.push(...hygieneErrors(method, args));
         return this.store(method, args);
+      }
+      case 'users.info': {
+        const id = String(args.user ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+        const known = this.users.get(id);
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: TEAM_ID,
+            name: id.toLowerCase(),
+            deleted: false,
+            is_bot: false,
+            is_restricted: false,
+            is_ultra_restricted: false,
+            ...known,
+            profile: { display_name: id.toLowerCase(), ...known?.profile },
+          },
+        };
+      }
+      case 'usergroups.users.list': {
+        const members = this.groups.get(String(args.usergroup ?? ''));
+        if (!members) return { ok: false, error: 'no_such_subteam' };
+        return { ok: true, users: members };
       }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);

@@ -1,0 +1,135 @@
+import type { webApi } from '@slack/bolt';
+import { BoundedMap } from '../worker/bounded-map.js';
+import { slackErrorCode } from '../worker/slack-io.js';
+
+/** What the policy needs to know about a Slack user, from users.info. */
+export interface DirectoryUser {
+  id: string;
+  teamId?: string;
+  enterpriseId?: string;
+  deleted: boolean;
+  isBot: boolean;
+  botId?: string;
+  /** Single- or multi-channel guest (`is_restricted` / `is_ultra_restricted`). */
+  guest: boolean;
+  /** Slack marks people it shows from organisations the workspace only shares channels with. */
+  stranger: boolean;
+}
+
+/** users.info / usergroups.users.list failed or took too long: the caller refuses rather than guessing. */
+export class DirectoryError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+  ) {
+    super(`${method}: ${code}`);
+    this.name = 'DirectoryError';
+  }
+}
+
+/** The two Web API methods the directory reads (users:read, usergroups:read). */
+export type DirectoryClient = Pick<webApi.WebClient, 'users' | 'usergroups'>;
+
+export interface DirectoryOptions {
+  /** How long an answer is trusted: a removed guest or group member is refused again within this time. */
+  ttlMs?: number;
+  /** Longest wait for one Slack call; a slash command must be acknowledged within 3 s. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/** Five minutes: the issue's "a few minutes"; long enough that a burst of clicks costs one users.info call. */
+export const DIRECTORY_TTL_MS = 5 * 60_000;
+/** Below Slack's 3-second acknowledgement limit, with room for the rest of the handler. */
+export const DIRECTORY_TIMEOUT_MS = 2000;
+/** Users cached at once; a workspace's active incident responders fit many times over. */
+const MAX_CACHED_USERS = 5000;
+/** User groups cached at once (ALLOWED_USERS and RESPONDERS name a handful). */
+const MAX_CACHED_GROUPS = 200;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+/**
+ * Cached, bounded look-ups of users and user-group members. Concurrent look-ups of one id share one request, so a
+ * burst of clicks by one person costs one users.info call.
+ */
+export class SlackDirectory {
+  private readonly users = new BoundedMap<string, Cached<DirectoryUser>>(MAX_CACHED_USERS);
+  private readonly groups = new BoundedMap<string, Cached<ReadonlySet<string>>>(MAX_CACHED_GROUPS);
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly ttlMs: number;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: DirectoryClient,
+    options: DirectoryOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? DIRECTORY_TTL_MS;
+    this.timeoutMs = options.timeoutMs ?? DIRECTORY_TIMEOUT_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  user(id: string): Promise<DirectoryUser> {
+    return this.cached(this.users, `user:${id}`, id, 'users.info', async () => {
+      const result = await this.client.users.info({ user: id });
+      const user = result.user;
+      if (!user?.id) throw new DirectoryError('users.info', 'user_not_found');
+      return {
+        id: user.id,
+        teamId: user.team_id,
+        enterpriseId: user.enterprise_user?.enterprise_id,
+        deleted: user.deleted === true,
+        isBot: user.is_bot === true,
+        botId: user.profile?.bot_id,
+        guest: user.is_restricted === true || user.is_ultra_restricted === true,
+        stranger: user.is_stranger === true,
+      };
+    });
+  }
+
+  groupMembers(id: string): Promise<ReadonlySet<string>> {
+    return this.cached(this.groups, `group:${id}`, id, 'usergroups.users.list', async () => {
+      const result = await this.client.usergroups.users.list({ usergroup: id });
+      return new Set(result.users ?? []);
+    });
+  }
+
+  private async cached<T>(
+    cache: BoundedMap<string, Cached<T>>,
+    key: string,
+    id: string,
+    method: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const hit = cache.get(id);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    const pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const request = this.withTimeout(method, load())
+      .then((value) => {
+        cache.set(id, { value, at: this.now() });
+        return value;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, request);
+    return request;
+  }
+
+  private withTimeout<T>(method: string, promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new DirectoryError(method, `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([
+      promise.catch((error: unknown) => {
+        throw error instanceof DirectoryError ? error : new DirectoryError(method, slackErrorCode(error));
+      }),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
+  }
+}
