@@ -119,5 +119,7 @@ export function buildProgressMessage(tools: ToolLine[], notes: string[]): SlackM
 
 /** `text` is mrkdwn the caller built: untrusted parts already went through oneLine/mrkdwn. */
 export function buildNoticeMessage(text: string): SlackMessage {
-  return { text: truncate(text.replace(/[*_`]/g, ''), SLACK_LIMITS.fallbackText), blocks: [section(text)] };
+  // Emphasis markers go; underscores inside words (ALLOWED_USERS, :no_entry:, internal_error) stay.
+  const fallback = text.replace(/[*`]/g, '').replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,;:!?])/g, '$1$2');
+  return { text: truncate(fallback, SLACK_LIMITS.fallbackText), blocks: [section(text)] };
 }

@@ -35,6 +35,8 @@ export interface DirectoryOptions {
   ttlMs?: number;
   /** Longest wait for one Slack call; a slash command must be acknowledged within 3 s. */
   timeoutMs?: number;
+  /** Users remembered at once; least recently used ones are forgotten first. */
+  maxUsers?: number;
   now?: () => number;
 }
 
@@ -42,8 +44,8 @@ export interface DirectoryOptions {
 export const DIRECTORY_TTL_MS = 5 * 60_000;
 /** Below Slack's 3-second acknowledgement limit, with room for the rest of the handler. */
 export const DIRECTORY_TIMEOUT_MS = 2000;
-/** Users cached at once; a workspace's active incident responders fit many times over. */
-const MAX_CACHED_USERS = 5000;
+/** Users cached at once by default; a workspace's active incident responders fit many times over. */
+export const MAX_CACHED_USERS = 5000;
 /** User groups cached at once (ALLOWED_USERS and RESPONDERS name a handful). */
 const MAX_CACHED_GROUPS = 200;
 
@@ -57,7 +59,7 @@ interface Cached<T> {
  * burst of clicks by one person costs one users.info call.
  */
 export class SlackDirectory {
-  private readonly users = new BoundedMap<string, Cached<DirectoryUser>>(MAX_CACHED_USERS);
+  private readonly users: BoundedMap<string, Cached<DirectoryUser>>;
   private readonly groups = new BoundedMap<string, Cached<ReadonlySet<string>>>(MAX_CACHED_GROUPS);
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly ttlMs: number;
@@ -68,9 +70,15 @@ export class SlackDirectory {
     private readonly client: DirectoryClient,
     options: DirectoryOptions = {},
   ) {
+    this.users = new BoundedMap(options.maxUsers ?? MAX_CACHED_USERS);
     this.ttlMs = options.ttlMs ?? DIRECTORY_TTL_MS;
     this.timeoutMs = options.timeoutMs ?? DIRECTORY_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
+  }
+
+  /** How many users are cached now (bounded by maxUsers). */
+  get cachedUsers(): number {
+    return this.users.size;
   }
 
   user(id: string): Promise<DirectoryUser> {
