@@ -153,6 +153,8 @@ export class AnalysisService {
       .catch((error: unknown) => {
         if (!job.controller.signal.aborted) this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`);
       });
+    // A person's analysis goes ahead of waiting alerts, whose "position N" must then move back.
+    this.board.refreshPositions(this.active);
     return { ok: true, job, position: this.positionOf(job) };
   }
 

@@ -49,6 +49,8 @@ export interface FakeUser {
   is_stranger?: boolean;
   deleted?: boolean;
   profile?: { bot_id?: string };
+  /** Enterprise Grid: the org the person belongs to. */
+  enterprise_user?: { enterprise_id?: string };
 }
 
 export interface FakeSlackOptions {
