@@ -48,6 +48,10 @@ describe('access policy: who may ask', () => {
     await refusalLogged(fake, log, { action: 'analyse', user: 'U0GUEST02', reason: 'guest' });
     await fake.waitFor('the ephemeral refusal', () => ephemeralsTo(fake, 'U0GUEST02').find((t) => /Guest accounts/.test(t)));
 
+    const status = await fake.slashCommand('status', { user: 'U0GUEST01' });
+    expect(String(status.text)).toMatch(/Guest accounts cannot use IncidentPilot/);
+    await refusalLogged(fake, log, { action: 'status', user: 'U0GUEST01', reason: 'guest' });
+
     expect(engine.requests).toEqual([]);
     expect(publicPosts(fake)).toBe(0);
     expect(bot.deps.service.list()).toEqual([]);
@@ -210,7 +214,7 @@ describe('access policy: buttons', () => {
     expectClean(fake);
   });
 
-  it('Re-run by a stranger is refused; an alert-started analysis is re-run by responders only', async () => {
+  it('Re-run by a stranger is refused; a responder re-runs', async () => {
     harness = await startSocketHarness({ RESPONDERS: ['U0RESPOND'] });
     const { fake, bot, engine } = harness;
     const log = watchRefusals(bot);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_ID } from '../fakes/slack/server.js';
-import { expectClean, publicPosts } from './access-helpers.js';
+import { ACTION_IDS, ephemeralsTo, expectClean, publicPosts, reportIn } from './access-helpers.js';
 import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
 
 /** Which bot messages in ALERT_CHANNELS are alerts: ALERT_BOT_IDS and the opt-in generic parser. */
@@ -59,5 +59,22 @@ describe('alert senders', () => {
     await on.fake.waitFor('the generic analysis', () => on.engine.requests.length === 1);
     expect(on.engine.requests[0]?.incident).toMatch(/generic alert Build failed/);
     expect(publicPosts(on.fake)).toBeGreaterThan(0);
+  });
+
+  it('an alert-started analysis can be re-run by RESPONDERS only', async () => {
+    harness = await startSocketHarness({ RESPONDERS: ['U0RESPOND'] });
+    const { fake, engine } = harness;
+    const ts = await deliver(harness, alertmanager('B0ALERTMGR'));
+    const report = await fake.waitFor('the report', () => reportIn(fake, 'C0ALERTS', ts));
+    await fake.click(report, ACTION_IDS.rerun, 'U0HUMAN01');
+    await fake.waitFor('the refusal', () =>
+      ephemeralsTo(fake, 'U0HUMAN01').find((t) =>
+        /An alert started this analysis, so only a responder \(RESPONDERS\) can re-run it/.test(t),
+      ),
+    );
+    expect(engine.requests).toHaveLength(1);
+    await fake.click(report, ACTION_IDS.rerun, 'U0RESPOND');
+    await fake.waitFor('the responder re-run', () => engine.requests.length === 2);
+    expectClean(fake);
   });
 });

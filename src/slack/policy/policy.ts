@@ -30,6 +30,12 @@ export interface HomeTeam {
   enterpriseId?: string;
 }
 
+/**
+ * The whole check, Slack look-ups included, must leave time to acknowledge a slash command (3 s); past this the
+ * request is refused as unchecked.
+ */
+export const CHECK_BUDGET_MS = 2500;
+
 /** Only these actions touch someone else's analysis, so only they need ownership. */
 const OWNED_ACTIONS: ReadonlySet<PolicyAction> = new Set(['cancel', 'rerun']);
 /** Reading the queue is harmless in any channel: what it shows is scoped instead (see /rca status). */
@@ -70,7 +76,15 @@ export class AccessPolicy {
   }
 
   async check(request: PolicyRequest): Promise<Decision> {
-    const decision = await this.decide(request);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Decision>((resolve) => {
+      timer = setTimeout(
+        () => resolve(this.refuse('check_failed', { error: `Slack did not answer within ${CHECK_BUDGET_MS / 1000} s` })),
+        CHECK_BUDGET_MS,
+      );
+      timer.unref();
+    });
+    const decision = await Promise.race([this.decide(request), late]).finally(() => clearTimeout(timer));
     if (!decision.allowed) {
       this.logger.warn(
         `access refused: action=${request.action} user=${request.user ?? '-'} bot=${request.botId ?? '-'} channel=${request.channel} reason=${decision.reason}`,
@@ -138,12 +152,11 @@ export class AccessPolicy {
     return user.teamId !== this.home.teamId;
   }
 
-  /** Whether `user` is one of `principals` or a member of one of its user groups. */
+  /** Whether `user` is one of `principals` or a member of one of its user groups (looked up in parallel). */
   private async inPrincipals(user: string, principals: readonly string[]): Promise<boolean> {
     if (principals.includes(user)) return true;
-    for (const group of principals.filter((id) => id.startsWith('S'))) {
-      if ((await this.directory.groupMembers(group)).has(user)) return true;
-    }
-    return false;
+    const groups = principals.filter((id) => id.startsWith('S'));
+    const members = await Promise.all(groups.map((group) => this.directory.groupMembers(group)));
+    return members.some((set) => set.has(user));
   }
 }

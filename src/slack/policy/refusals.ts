@@ -46,10 +46,11 @@ export function refusalText(reason: RefusalReason, details: RefusalDetails = {})
     case 'not_allowed':
       return `:no_entry: You are not on IncidentPilot's list of people who may ask (ALLOWED_USERS). Ask ${contact} to add you or one of your user groups.`;
     case 'not_owner': {
-      const owner = details.owner && USER_ID.test(details.owner) ? `<@${details.owner}>` : 'the person who started it';
       const verb = details.action === 'rerun' ? 're-run' : 'cancel';
-      const whose = details.owner ? `${owner}` : 'a responder (it was started by an alert)';
-      return `:no_entry: Only ${whose} or a responder (RESPONDERS) can ${verb} this analysis. Ask them, or ask ${contact} to add you to RESPONDERS.`;
+      if (!details.owner)
+        return `:no_entry: An alert started this analysis, so only a responder (RESPONDERS) can ${verb} it. Ask one, or ask ${contact} to add you to RESPONDERS.`;
+      const owner = USER_ID.test(details.owner) ? `<@${details.owner}>` : 'the person who started it';
+      return `:no_entry: Only ${owner} or a responder (RESPONDERS) can ${verb} this analysis. Ask them, or ask ${contact} to add you to RESPONDERS.`;
     }
     case 'wrong_thread':
       return ':no_entry: That button belongs to an analysis in another thread; use the buttons in the thread of the analysis itself.';
