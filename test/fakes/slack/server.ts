@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { validateMessage } from './block-kit.js';
+import { directoryReply, type FakeUser } from './directory.js';
 import { hygieneErrors } from './hygiene.js';
+
+export type { FakeUser } from './directory.js';
 
 /**
  * A loopback Slack: the Web API over HTTP (form or JSON bodies, `{ok:…}` replies) and a Socket Mode WebSocket
@@ -38,20 +41,6 @@ const WAIT_LIMIT_MS = 15_000;
 const POLL_MS = 10;
 /** Bodies past this are refused, as Slack refuses oversized requests. */
 const MAX_BODY_BYTES = 2_000_000;
-
-/** A directory entry as users.info returns it; unknown ids answer as full members of TEAM_ID. */
-export interface FakeUser {
-  id: string;
-  team_id?: string;
-  is_restricted?: boolean;
-  is_ultra_restricted?: boolean;
-  is_bot?: boolean;
-  is_stranger?: boolean;
-  deleted?: boolean;
-  profile?: { bot_id?: string };
-  /** Enterprise Grid: the org the person belongs to. */
-  enterprise_user?: { enterprise_id?: string };
-}
 
 export interface FakeSlackOptions {
   botToken?: string;
@@ -308,36 +297,9 @@ export class FakeSlack {
         this.hygiene.push(...hygieneErrors(method, args));
         return this.store(method, args);
       }
-      case 'users.info': {
-        const id = String(args.user ?? '');
-        if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
-        const known = this.users.get(id);
-        return {
-          ok: true,
-          user: {
-            id,
-            team_id: TEAM_ID,
-            name: id.toLowerCase(),
-            deleted: false,
-            is_bot: false,
-            is_restricted: false,
-            is_ultra_restricted: false,
-            ...known,
-            profile: { display_name: id.toLowerCase(), ...known?.profile },
-          },
-        };
-      }
-      case 'usergroups.users.list': {
-        const members = this.groups.get(String(args.usergroup ?? ''));
-        if (!members) return { ok: false, error: 'no_such_subteam' };
-        return { ok: true, users: members };
-      }
-      case 'conversations.replies': {
-        const limit = Number(args.limit ?? 1000);
-        const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
-        if (messages.length === 0) return { ok: false, error: 'thread_not_found' };
-        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
-      }
+      case 'users.info':
+      case 'usergroups.users.list':
+        return directoryReply(method, args, { teamId: TEAM_ID, users: this.users, groups: this.groups });
       default:
         return { ok: false, error: 'unknown_method' };
     }
