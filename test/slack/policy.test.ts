@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSlackConfig } from '../../src/slack/config.js';
 import { type DirectoryClient, DirectoryError, SlackDirectory } from '../../src/slack/policy/directory.js';
 import { OPEN_POLICY } from '../../src/slack/policy/env.js';
-import { AccessPolicy, CHECK_BUDGET_MS } from '../../src/slack/policy/policy.js';
+import { AccessPolicy, COMMAND_CHECK_BUDGET_MS } from '../../src/slack/policy/policy.js';
 import { FakeSlack, TEAM_ID } from '../fakes/slack/server.js';
 
 let fake: FakeSlack | undefined;
@@ -71,10 +71,15 @@ describe('Slack directory (users.info, usergroups.users.list)', () => {
     const stuck = { users: { info: () => never }, usergroups: { users: { list: () => never } } } as unknown as DirectoryClient;
     const policy = new AccessPolicy(OPEN_POLICY, new SlackDirectory(stuck, { timeoutMs: 60_000 }), { teamId: TEAM_ID }, [], silent);
     const started = Date.now();
-    const decision = await policy.check({ action: 'analyse', channel: 'C0INCIDENT', user: 'U0HUMAN01' });
+    const decision = await policy.check({
+      action: 'analyse',
+      channel: 'C0INCIDENT',
+      user: 'U0HUMAN01',
+      budgetMs: COMMAND_CHECK_BUDGET_MS,
+    });
     expect(decision).toMatchObject({ allowed: false, reason: 'check_failed' });
     expect(decision.allowed ? '' : decision.text).toMatch(/Slack did not answer within 2\.5 s/);
-    expect(Date.now() - started).toBeLessThan(CHECK_BUDGET_MS + 1000);
+    expect(Date.now() - started).toBeLessThan(COMMAND_CHECK_BUDGET_MS + 1000);
   });
 
   it('Enterprise Grid: another workspace of the same org is not external; another org is', async () => {

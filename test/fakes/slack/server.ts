@@ -300,6 +300,12 @@ export class FakeSlack {
       case 'users.info':
       case 'usergroups.users.list':
         return directoryReply(method, args, { teamId: TEAM_ID, users: this.users, groups: this.groups });
+      case 'conversations.replies': {
+        const limit = Number(args.limit ?? 1000);
+        const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
+        if (messages.length === 0) return { ok: false, error: 'thread_not_found' };
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -3,11 +3,12 @@ import { sanitiseMessage } from '../../blocks/hygiene.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import { buildQueueStatusMessage, buildUsageMessage } from '../../blocks/usage.js';
 import { MAX_INCIDENT_CHARS, RCA_COMMAND, type SlackDeps } from '../../deps.js';
+import { COMMAND_CHECK_BUDGET_MS } from '../../policy/policy.js';
 import { queuedText, refusedText } from '../replies.js';
 
 /**
  * `/rca <incident>`, `/rca help`, `/rca status`. Every branch acks (Slack's 3-second limit) with an ephemeral answer;
- * the access check before it is bounded well below that (policy/directory.ts).
+ * the access check before it is bounded below that (COMMAND_CHECK_BUDGET_MS).
  */
 export function register(app: App, deps: SlackDeps): void {
   app.command(RCA_COMMAND, async ({ command, ack, respond }) => {
@@ -23,6 +24,7 @@ export function register(app: App, deps: SlackDeps): void {
       action: status ? 'status' : 'analyse',
       channel: command.channel_id,
       user: command.user_id,
+      budgetMs: COMMAND_CHECK_BUDGET_MS,
     });
     if (!decision.allowed) {
       await answer(buildNoticeMessage(decision.text));
