@@ -5,8 +5,12 @@ import { type SlackConfig, slackMode } from './config.js';
 import type { SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
 import { registerListeners } from './listeners/index.js';
+import { SlackDirectory } from './policy/directory.js';
+import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
+import { AccessPolicy } from './policy/policy.js';
 import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, webhookRoutes } from './webhooks/index.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
+import { BusyNotices } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
@@ -31,7 +35,9 @@ export type BotConfig = Pick<
   | 'ALERT_WEBHOOK_CHANNEL'
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
->;
+> &
+  // Access policy (policy/env.ts); unset keys take the defaults.
+  Partial<PolicyConfig>;
 
 export interface BotOptions {
   config: BotConfig;
@@ -93,6 +99,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
         });
 
   const self: SelfIdentity = {};
+  const policyConfig: PolicyConfig = { ...OPEN_POLICY, ...config };
   const logger = app.logger;
   const service = new AnalysisService({
     analyze: options.analyze,
@@ -103,12 +110,18 @@ export function createSlackBot(options: BotOptions): SlackBot {
     alertCooldownMs: config.ALERT_COOLDOWN,
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
     logger,
+    maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
   });
+  const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
+  // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
+  const channelAllowed: ChannelAllowed =
+    options.channelAllowed ??
+    ((channel) => (policy.channelAllowed(channel) ? true : 'analyses run only in ALLOWED_CHANNELS and ALERT_CHANNELS'));
   if (config.ALERT_WEBHOOK_TOKEN) {
     webhooks = createAlertWebhooks({
       token: config.ALERT_WEBHOOK_TOKEN,
       defaultChannel: config.ALERT_WEBHOOK_CHANNEL,
-      channelAllowed: options.channelAllowed,
+      channelAllowed,
       service,
       io: webClientIO(app.client),
       cooldownMs: config.ALERT_COOLDOWN,
@@ -123,6 +136,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
     self,
     alertChannels: new Set(config.ALERT_CHANNELS),
     logger,
+    policy,
+    alertBusy: new BusyNotices(config.ALERT_COOLDOWN),
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -139,6 +154,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
       const auth = await app.client.auth.test();
       self.userId = auth.user_id;
       self.botId = auth.bot_id;
+      self.teamId = auth.team_id;
+      self.enterpriseId = auth.enterprise_id;
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
       // Socket Mode has no HTTP server; the webhooks get a small one of their own on PORT.

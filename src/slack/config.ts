@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineEnvSchema, parseEnv } from '../config.js';
+import { PolicyEnvShape } from './policy/env.js';
 
 /**
  * The Slack bot's configuration: the engine's env schema extended with the bot's own variables, parsed once at start.
@@ -121,6 +122,8 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' }).default('info'),
   ),
+  // Who may ask, and who sees what (docs/slack.md, "Access").
+  ...PolicyEnvShape,
 }).superRefine((env, ctx) => {
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     ctx.addIssue({

@@ -1,4 +1,6 @@
 import type { FeedbackStore } from './feedback.js';
+import type { AccessPolicy } from './policy/policy.js';
+import type { BusyNotices } from './worker/admission.js';
 import type { EventDedupe } from './worker/bounded-map.js';
 import type { AnalysisService, Logger } from './worker/service.js';
 
@@ -6,6 +8,9 @@ import type { AnalysisService, Logger } from './worker/service.js';
 export interface SelfIdentity {
   userId?: string;
   botId?: string;
+  /** The bot's workspace and Enterprise Grid org: people from others are external (policy/). */
+  teamId?: string;
+  enterpriseId?: string;
 }
 
 /** What every listener's `register(app, deps)` receives. */
@@ -16,6 +21,10 @@ export interface SlackDeps {
   self: SelfIdentity;
   alertChannels: ReadonlySet<string>;
   logger: Logger;
+  /** Who may ask: every listener checks it before queueing or posting anything. */
+  policy: AccessPolicy;
+  /** One "busy" reply per alert channel per cooldown. */
+  alertBusy: BusyNotices;
 }
 
 /** The slash command the manifest declares. */

@@ -47,6 +47,7 @@ describe('Slack bot in HTTP mode (Bolt HTTPReceiver at /slack/events, signed req
     expect(engine.requests.map((r) => r.incident)).toEqual(['inventory sync stopped']);
     expect(fake.invalid).toEqual([]);
     expect(fake.leaks).toEqual([]);
+    expect(fake.hygiene).toEqual([]);
   });
 
   it('refuses a request with a bad signature with 401 and starts nothing', async () => {

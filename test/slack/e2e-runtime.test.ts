@@ -109,6 +109,7 @@ describe('Slack bot with the real analysis runtime', () => {
     expect(fake.messages.find((m) => m.ts === parent.ts)?.text).toContain('Done');
     expect(fake.invalid).toEqual([]);
     expect(fake.leaks).toEqual([]);
+    expect(fake.hygiene).toEqual([]);
   });
 
   it('with a model: its tool calls show in the thread and its report, quoting real tool output, is posted', async () => {

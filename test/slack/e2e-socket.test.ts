@@ -18,6 +18,7 @@ function reportIn(h: Harness, channel: string, threadTs: string): StoredMessage 
 function expectCleanSlack(h: Harness): void {
   expect(h.fake.invalid).toEqual([]);
   expect(h.fake.leaks).toEqual([]);
+  expect(h.fake.hygiene).toEqual([]);
 }
 
 describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => {

@@ -227,6 +227,20 @@ describe('alert webhooks in HTTP mode (Bolt custom routes beside /slack/events)'
   });
 });
 
+describe('alert webhooks under the access policy', () => {
+  it('a ?channel= outside ALLOWED_CHANNELS is refused with 403 by the same policy as every Slack trigger', async () => {
+    const h = await startHttp({ ALLOWED_CHANNELS: [CHANNEL] });
+    const payload = grafanaPayload('firing');
+    const refused = await h.post('/alerts/grafana?channel=C0ELSEWHERE', JSON.stringify(payload));
+    expect(refused.status).toBe(403);
+    expect(String(refused.body.error)).toContain('ALLOWED_CHANNELS');
+    expectNothingQueued(h);
+    const accepted = await h.post('/alerts/grafana', JSON.stringify(payload));
+    expect(accepted.status).toBe(202);
+    await h.fake.waitFor('the analysis to start', () => h.engine.requests.length === 1);
+  });
+});
+
 describe('alert webhooks off', () => {
   it('without ALERT_WEBHOOK_TOKEN the alert paths do not exist, /healthz still answers', async () => {
     const h = await startHttp({ ALERT_WEBHOOK_TOKEN: undefined });

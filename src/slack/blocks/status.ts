@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
 import { button, context, formatDuration, type SlackMessage, section } from './report.js';
-import { joinBounded, mrkdwn, oneLine, truncate } from './text.js';
+import { joinBounded, mrkdwn, oneLine, plain, truncate } from './text.js';
 
 export type AnalysisState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -64,10 +64,21 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: 'rca_status_actions',
-      elements: [button('Cancel', ACTION_IDS.cancel, view.analysisId, 'danger')],
+      elements: [{ ...button('Cancel', ACTION_IDS.cancel, view.analysisId, 'danger'), confirm: cancelConfirm(view) }],
     });
   }
   return { text: `${title} · ${line}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
+}
+
+/** Slack's confirmation dialog limits: title 100, text 300, button labels 30 characters (all plain_text). */
+function cancelConfirm(view: StatusView): types.ConfirmationDialog {
+  return {
+    title: { type: 'plain_text', text: 'Cancel this analysis?' },
+    text: { type: 'plain_text', text: plain(`Analysis ${view.analysisId} stops and posts no report: ${view.incident}`, 300) },
+    confirm: { type: 'plain_text', text: 'Cancel analysis' },
+    deny: { type: 'plain_text', text: 'Keep it running' },
+    style: 'danger',
+  };
 }
 
 /** One finished tool call as the progress stream shows it. */
@@ -111,5 +122,7 @@ export function buildProgressMessage(tools: ToolLine[], notes: string[]): SlackM
 
 /** `text` is mrkdwn the caller built: untrusted parts already went through oneLine/mrkdwn. */
 export function buildNoticeMessage(text: string): SlackMessage {
-  return { text: truncate(text.replace(/[*_`]/g, ''), SLACK_LIMITS.fallbackText), blocks: [section(text)] };
+  // Emphasis markers go; underscores inside words (ALLOWED_USERS, :no_entry:, internal_error) stay.
+  const fallback = text.replace(/[*`]/g, '').replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,;:!?])/g, '$1$2');
+  return { text: truncate(fallback, SLACK_LIMITS.fallbackText), blocks: [section(text)] };
 }

@@ -26,9 +26,29 @@ export interface QueueEntryView {
   ageMs: number;
 }
 
-export function buildQueueStatusMessage(entries: QueueEntryView[], limits: { concurrency: number; queueMax: number }): SlackMessage {
+/** Which analyses a reader may see in full: those of the channel they asked in, or all (RESPONDERS). */
+export interface StatusScope {
+  channel: string;
+  everything: boolean;
+}
+
+export function buildQueueStatusMessage(
+  all: QueueEntryView[],
+  limits: { concurrency: number; queueMax: number },
+  scope: StatusScope = { channel: '', everything: true },
+): SlackMessage {
+  // Other channels' analyses are counted, never described: the reader may not be a member of those channels.
+  const entries = scope.everything ? all : all.filter((e) => e.channel === scope.channel);
+  const hidden = all.filter((e) => !entries.includes(e));
+  const elsewhere = hidden.length
+    ? `${hidden.filter((e) => e.state === 'running').length} running and ${hidden.filter((e) => e.state === 'queued').length} queued in other channels.`
+    : '';
   const running = entries.filter((e) => e.state === 'running');
   const queued = entries.filter((e) => e.state === 'queued');
+  if (entries.length === 0 && hidden.length > 0)
+    return buildNoticeMessage(
+      `No analyses queued or running in this channel; ${elsewhere} (capacity: ${limits.concurrency} at once, ${limits.queueMax} waiting).`,
+    );
   if (entries.length === 0)
     return buildNoticeMessage(`No analyses queued or running (capacity: ${limits.concurrency} at once, ${limits.queueMax} waiting).`);
   const line = (e: QueueEntryView, i: number) =>
@@ -39,9 +59,10 @@ export function buildQueueStatusMessage(entries: QueueEntryView[], limits: { con
     ...running.map(line),
     `*Queued* (${queued.length}/${limits.queueMax})`,
     ...queued.map(line),
+    ...(elsewhere ? [`_Also ${elsewhere}_`] : []),
   ];
   return {
-    text: `${running.length} running, ${queued.length} queued`,
+    text: `${running.length} running, ${queued.length} queued${elsewhere ? ` here; ${elsewhere}` : ''}`,
     blocks: [
       section(joinBounded(lines, SLACK_LIMITS.sectionText)),
       context(`Capacity: ${limits.concurrency} at once, ${limits.queueMax} waiting`),

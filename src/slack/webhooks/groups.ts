@@ -1,5 +1,5 @@
 import { buildNoticeMessage } from '../blocks/status.js';
-import { busyText } from '../listeners/replies.js';
+import { refusedText } from '../listeners/replies.js';
 import { BoundedMap } from '../worker/bounded-map.js';
 import type { AnalysisJob } from '../worker/job.js';
 import type { AnalysisService, Logger } from '../worker/service.js';
@@ -107,7 +107,7 @@ export class AlertGroups {
     }
     await io.post(
       tracked.channel,
-      buildNoticeMessage(`${busyText(result)} Mention me in this thread to analyse this alert later.`),
+      buildNoticeMessage(`${refusedText(result)} Mention me in this thread to analyse this alert later.`),
       parentTs,
     );
   }

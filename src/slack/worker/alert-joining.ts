@@ -35,6 +35,8 @@ export class AlertJoining {
   }
 }
 
-export function joinNotice(alertChannel: string, alertTs: string): string {
-  return `:link: The same alert fired again in <#${alertChannel}> (message ${alertTs}); it joined this analysis instead of starting another.`;
+/** Names the alert's channel only when it is this analysis' own: readers here may not be members of another one. */
+export function joinNotice(alertChannel: string, alertTs: string, analysisChannel: string): string {
+  const where = alertChannel === analysisChannel ? `in this channel (message ${alertTs})` : 'in another channel';
+  return `:link: The same alert fired again ${where}; it joined this analysis instead of starting another.`;
 }

@@ -4,6 +4,7 @@ import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
 import type { QueueEntryView } from '../blocks/usage.js';
+import { priorityOf, type Refusal, refusalFor, waitingOrder } from './admission.js';
 import { AlertJoining, joinNotice } from './alert-joining.js';
 import { BoundedMap } from './bounded-map.js';
 import { type CancelOutcome, cancelAnalysis } from './cancel.js';
@@ -30,10 +31,12 @@ export interface ServiceOptions {
   /** Gap between posts in one channel; Slack allows about one per second. Tests pass a few ms. */
   pacingMs: number;
   logger: Logger;
+  /** MAX_QUEUED_PER_USER: analyses one person may have waiting or running. Default 3. */
+  maxQueuedPerUser?: number;
   now?: () => number;
 }
 
-export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | { ok: false; running: number; queued: number };
+export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
 export type AlertResult = SubmitResult | { ok: true; joined: AnalysisJob };
 
 /** Finished analyses remembered for follow-ups, buttons and alert joins; older ones are forgotten. */
@@ -114,20 +117,25 @@ export class AnalysisService {
 
   private positionOf(job: AnalysisJob): number {
     if (job.started || job.state !== 'queued') return 0;
-    const waiting = this.active.filter((other) => other.state === 'queued' && !other.started);
-    return waiting.indexOf(job) + 1;
+    return waitingOrder(this.active).indexOf(job) + 1;
   }
 
   submit(trigger: Trigger): SubmitResult {
-    const running = this.active.filter((job) => job.started).length;
-    if (this.active.length >= this.options.concurrency + this.options.queueMax) {
-      return { ok: false, running, queued: this.active.length - running };
-    }
+    // Fair use (worker/admission.ts): one per thread, per-user limit, capacity from what the queue really holds.
+    const refusal = refusalFor(trigger, {
+      active: this.active,
+      inThread: trigger.threadTs ? this.inThread(trigger.channel, trigger.threadTs) : undefined,
+      waiting: this.queue.size,
+      running: this.queue.pending,
+      capacity: this.options.concurrency + this.options.queueMax,
+      maxPerUser: this.options.maxQueuedPerUser ?? 3,
+    });
+    if (refusal) return refusal;
     const job = new AnalysisJob(trigger, this.now());
     this.jobs.set(job.id, job);
     this.active.push(job);
     if (job.threadTs) this.byThread.set(threadKey(job.channel, job.threadTs), job.id);
-    const position = this.active.filter((other) => !other.started).length;
+    const position = waitingOrder(this.active).indexOf(job) + 1;
     const shownPosition = position > this.availableSlots() ? position - this.availableSlots() : 0;
     job.anchored = this.board.anchor(
       job,
@@ -139,9 +147,14 @@ export class AnalysisService {
         job.controller.abort(new Error(reason));
       },
     );
+    // The job's signal takes a cancelled job out of the queue at once, so it never holds a slot.
     void this.queue
-      .add(() => this.run(job))
-      .catch((error: unknown) => this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`));
+      .add(() => this.run(job), { priority: priorityOf(trigger), signal: job.controller.signal })
+      .catch((error: unknown) => {
+        if (!job.controller.signal.aborted) this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`);
+      });
+    // A person's analysis goes ahead of waiting alerts, whose "position N" must then move back.
+    this.board.refreshPositions(this.active);
     return { ok: true, job, position: this.positionOf(job) };
   }
 
@@ -155,7 +168,7 @@ export class AnalysisService {
     if (joined) {
       joined.joined += 1;
       void this.board.afterAnchor(joined, async (threadTs) => {
-        await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs));
+        await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs, joined.channel));
         await this.board.update(joined);
       });
       return { ok: true, joined };
@@ -167,7 +180,7 @@ export class AnalysisService {
 
   /** True when a new analysis would be refused (webhooks answer 503 then, so the sender retries later). */
   get full(): boolean {
-    return this.active.length >= this.options.concurrency + this.options.queueMax;
+    return this.queue.size + this.queue.pending >= this.options.concurrency + this.options.queueMax;
   }
 
   /** The analysis an alert fingerprint started, while remembered (for its resolution). */

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { safePost, safeReply } from '../blocks/hygiene.js';
 import type { SlackMessage } from '../blocks/report.js';
 import { redactSecrets } from '../blocks/text.js';
 
@@ -14,22 +15,20 @@ export function webClientIO(client: webApi.WebClient): SlackIO {
     async post(channel, message, threadTs) {
       const result = await client.chat.postMessage({
         channel,
-        text: message.text,
-        blocks: message.blocks,
+        ...safePost({ text: message.text, blocks: message.blocks }),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
       if (!result.ts) throw new Error('chat.postMessage returned no ts');
       return result.ts;
     },
     async update(channel, ts, message) {
-      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+      await client.chat.update({ channel, ts, ...safeReply({ text: message.text, blocks: message.blocks }) });
     },
     async ephemeral(channel, user, message, threadTs) {
       await client.chat.postEphemeral({
         channel,
         user,
-        text: message.text,
-        blocks: message.blocks,
+        ...safeReply({ text: message.text, blocks: message.blocks }),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
     },

@@ -16,6 +16,9 @@ export const LIMITS = {
   contextElements: 10,
   actionsElements: 25,
   text: 40_000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
 
 type Json = Record<string, unknown>;
@@ -64,6 +67,21 @@ function element(el: Json, where: string, errors: string[]): void {
   if (typeof el.action_id !== 'string' || el.action_id.length > LIMITS.actionId) errors.push(`${where}: bad action_id`);
   if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > LIMITS.buttonValue)) errors.push(`${where}: bad value`);
   if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') errors.push(`${where}: bad style`);
+  if (el.confirm !== undefined) confirmDialog(el.confirm, `${where}.confirm`, errors);
+}
+
+/** Slack's confirmation dialog object: four plain_text objects within their limits, optional style. */
+function confirmDialog(value: unknown, where: string, errors: string[]): void {
+  if (!value || typeof value !== 'object') {
+    errors.push(`${where}: not an object`);
+    return;
+  }
+  const dialog = value as Json;
+  textObject(dialog.title, `${where}.title`, LIMITS.confirmTitle, errors, 'plain_text');
+  textObject(dialog.text, `${where}.text`, LIMITS.confirmText, errors, 'plain_text');
+  textObject(dialog.confirm, `${where}.confirm`, LIMITS.confirmButton, errors, 'plain_text');
+  textObject(dialog.deny, `${where}.deny`, LIMITS.confirmButton, errors, 'plain_text');
+  if (dialog.style !== undefined && dialog.style !== 'primary' && dialog.style !== 'danger') errors.push(`${where}: bad style`);
 }
 
 export function validateBlocks(blocks: unknown): string[] {

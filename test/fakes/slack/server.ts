@@ -3,6 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { validateMessage } from './block-kit.js';
+import { directoryReply, type FakeUser } from './directory.js';
+import { hygieneErrors } from './hygiene.js';
+
+export type { FakeUser } from './directory.js';
 
 /**
  * A loopback Slack: the Web API over HTTP (form or JSON bodies, `{ok:…}` replies) and a Socket Mode WebSocket
@@ -53,6 +57,12 @@ export class FakeSlack {
   readonly acks = new Map<string, Json>();
   /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
   readonly failures = new Map<string, string[]>();
+  /** Channel-hygiene violations: pings (@here, <!channel>, user groups) or unfurling posts. Slack accepts them; we must not send them. */
+  readonly hygiene: string[] = [];
+  /** users.info answers by user id (guests, external people, bots). */
+  readonly users = new Map<string, FakeUser>();
+  /** usergroups.users.list answers by user-group id. */
+  readonly groups = new Map<string, string[]>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -76,6 +86,7 @@ export class FakeSlack {
       this.socket = socket;
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
+        if (message.payload) this.hygiene.push(...hygieneErrors('ack', message.payload));
         if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? {});
       });
       socket.send(
@@ -233,7 +244,9 @@ export class FakeSlack {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/response/')) {
-      this.record('response_url', parseBody(req, body), undefined);
+      const args = parseBody(req, body);
+      this.hygiene.push(...hygieneErrors('response_url', args));
+      this.record('response_url', args, undefined);
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -281,8 +294,12 @@ export class FakeSlack {
           this.invalid.push({ method, errors });
           return { ok: false, error: 'invalid_blocks', errors };
         }
+        this.hygiene.push(...hygieneErrors(method, args));
         return this.store(method, args);
       }
+      case 'users.info':
+      case 'usergroups.users.list':
+        return directoryReply(method, args, { teamId: TEAM_ID, users: this.users, groups: this.groups });
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);

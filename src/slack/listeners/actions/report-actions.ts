@@ -1,9 +1,13 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { safePost, safeReply } from '../../blocks/hygiene.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
+import type { PolicyAction } from '../../policy/policy.js';
+import { requesterOf } from '../../worker/admission.js';
+import type { AnalysisJob } from '../../worker/job.js';
 import { slackErrorCode } from '../../worker/slack-io.js';
-import { busyText, queuedText } from '../replies.js';
+import { queuedText, refusedText } from '../replies.js';
 
 interface Clicked {
   analysisId: string;
@@ -22,24 +26,41 @@ function clicked(body: BlockButtonAction): Clicked {
   };
 }
 
-/** Buttons on reports (👍 👎, Re-run, Dig deeper) and on status messages (Cancel). Each acks first. */
+/** A button acts only in the thread of the analysis it belongs to (its status message or report live there). */
+function inItsThread(job: AnalysisJob, where: Clicked): boolean {
+  return job.channel === where.channel && job.threadTs !== undefined && job.threadTs === where.threadTs;
+}
+
+type Handler = (where: Clicked, client: App['client'], job: AnalysisJob | undefined) => Promise<void>;
+
+/** Buttons on reports (👍 👎, Re-run, Dig deeper) and on status messages (Cancel). Each acks first, then asks the policy. */
 export function register(app: App, deps: SlackDeps): void {
   const tell = async (client: App['client'], where: Clicked, text: string) => {
     if (!where.channel) return;
-    const message = buildNoticeMessage(text);
     await client.chat.postEphemeral({
       channel: where.channel,
       user: where.user,
-      ...message,
+      ...safeReply(buildNoticeMessage(text)),
       ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
     });
   };
-  const guard = (name: string, handler: (where: Clicked, client: App['client']) => Promise<void>) =>
+  const guard = (name: string, action: PolicyAction, handler: Handler) =>
     app.action<BlockButtonAction>(name, async ({ ack, body, client }) => {
       await ack();
       const where = clicked(body);
       try {
-        await handler(where, client);
+        const job = deps.service.get(where.analysisId);
+        const decision = await deps.policy.check({
+          action,
+          channel: where.channel ?? '',
+          user: where.user,
+          target: job ? { owner: requesterOf(job.trigger), inItsThread: inItsThread(job, where) } : undefined,
+        });
+        if (!decision.allowed) {
+          await tell(client, where, decision.text);
+          return;
+        }
+        await handler(where, client, job);
       } catch (error) {
         deps.logger.error(`${name} failed: ${slackErrorCode(error)}`);
         await tell(client, where, `:x: That did not work: ${slackErrorCode(error)}`).catch(() => {});
@@ -50,8 +71,7 @@ export function register(app: App, deps: SlackDeps): void {
     [ACTION_IDS.feedbackUp, 'up'],
     [ACTION_IDS.feedbackDown, 'down'],
   ] as const) {
-    guard(actionId, async (where, client) => {
-      const job = deps.service.get(where.analysisId);
+    guard(actionId, 'feedback', async (where, client, job) => {
       await deps.feedback.record({
         analysisId: where.analysisId,
         user: where.user,
@@ -69,8 +89,7 @@ export function register(app: App, deps: SlackDeps): void {
     });
   }
 
-  guard(ACTION_IDS.rerun, async (where, client) => {
-    const job = deps.service.get(where.analysisId);
+  guard(ACTION_IDS.rerun, 'rerun', async (where, client, job) => {
     if (!job || !where.channel) {
       await tell(client, where, 'I no longer remember that analysis (the bot restarted or it is too old). Run `/rca <incident>` again.');
       return;
@@ -82,19 +101,19 @@ export function register(app: App, deps: SlackDeps): void {
       requestedBy: { user: where.user },
       notifyRequester: undefined,
     });
-    await tell(client, where, result.ok ? queuedText(result.position, result.job.id) : busyText(result));
+    await tell(client, where, result.ok ? queuedText(result.position, result.job.id) : refusedText(result));
   });
 
-  guard(ACTION_IDS.digDeeper, async (where, client) => {
+  guard(ACTION_IDS.digDeeper, 'dig_deeper', async (where, client) => {
     if (!where.channel || !where.threadTs) return;
     const bot = deps.self.userId ? `<@${deps.self.userId}>` : '@IncidentPilot';
     const message = buildNoticeMessage(
       `:mag_right: ${userMention(where.user)}, what should I dig into? Reply in this thread mentioning ${bot} with your question, e.g. _${bot} was the config change involved?_ — I'll continue from this report.`,
     );
-    await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message });
+    await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...safePost(message) });
   });
 
-  guard(ACTION_IDS.cancel, async (where, client) => {
+  guard(ACTION_IDS.cancel, 'cancel', async (where, client) => {
     const outcome = deps.service.cancel(where.analysisId, where.user);
     if (outcome === 'unknown') await tell(client, where, 'I no longer remember that analysis.');
     else if (outcome === 'finished') await tell(client, where, `Analysis \`${where.analysisId}\` has already finished.`);

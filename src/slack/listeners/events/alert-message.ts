@@ -1,11 +1,15 @@
 import type { App } from '@slack/bolt';
 import { toAlertMessage } from '../../alerts/message.js';
-import { alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
+import { ALERT_PARSERS, alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
+import { safePost } from '../../blocks/hygiene.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
 import { resolvedText } from '../../webhooks/groups.js';
 import { slackErrorCode } from '../../worker/slack-io.js';
-import { busyText } from '../replies.js';
+import { refusedText } from '../replies.js';
+
+/** Without ALERT_GENERIC only the integrations' own formats count: "Build failed" in a busy channel starts nothing. */
+const SPECIFIC_PARSERS = ALERT_PARSERS.filter((parser) => parser.source !== 'generic');
 
 /** Message subtypes that can carry a new alert; edits, deletions and joins cannot. */
 const ALERT_SUBTYPES = new Set([undefined, 'bot_message']);
@@ -28,8 +32,12 @@ export function register(app: App, deps: SlackDeps): void {
       deps.logger.debug(`message ${body.event_id}: Slack retry ignored`);
       return;
     }
+    if (!deps.policy.alertSenderAllowed(botId)) {
+      deps.logger.info(`message in ${message.channel} from bot ${botId ?? '-'} ignored: not in ALERT_BOT_IDS`);
+      return;
+    }
 
-    const alert = parseAlert(toAlertMessage(message));
+    const alert = parseAlert(toAlertMessage(message), deps.policy.genericAlerts ? ALERT_PARSERS : SPECIFIC_PARSERS);
     if (!alert) return;
     if (alert.status === 'resolved') {
       // Resolution of an alert already analysed is noted in that thread; no new analysis either way.
@@ -58,8 +66,12 @@ export function register(app: App, deps: SlackDeps): void {
       message.ts,
     );
     if (!result.ok) {
-      const notice = buildNoticeMessage(`${busyText(result)} Mention me in this thread to analyse this alert later.`);
-      await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, ...notice }).catch((error: unknown) => {
+      if (!deps.alertBusy.shouldPost(message.channel)) {
+        deps.logger.warn(`alert ${alert.alertName} in ${message.channel} not analysed (${result.reason}); busy notice already posted`);
+        return;
+      }
+      const notice = buildNoticeMessage(`${refusedText(result)} Mention me in this thread to analyse this alert later.`);
+      await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, ...safePost(notice) }).catch((error: unknown) => {
         deps.logger.error(`alert busy reply failed: ${slackErrorCode(error)}`);
       });
     }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { safePost, safeReply } from '../../blocks/hygiene.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import { oneLine } from '../../blocks/text.js';
 import { buildUsageMessage } from '../../blocks/usage.js';
@@ -6,7 +7,7 @@ import { MAX_INCIDENT_CHARS, RCA_COMMAND, type SlackDeps } from '../../deps.js';
 import { reportContext, stripMention, THREAD_MESSAGE_LIMIT, type ThreadMessage, threadTranscript } from '../../worker/context.js';
 import type { Trigger } from '../../worker/job.js';
 import { slackErrorCode } from '../../worker/slack-io.js';
-import { busyText, queuedText } from '../replies.js';
+import { queuedText, refusedText } from '../replies.js';
 
 /**
  * @mentions. In a thread: the thread is the incident's context; in the thread of a finished analysis: a
@@ -21,24 +22,33 @@ export function register(app: App, deps: SlackDeps): void {
     const channel = event.channel;
     const threadTs = event.thread_ts ?? event.ts;
     const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
+    const botId = (event as { bot_id?: string }).bot_id;
+    if (botId && botId === deps.self.botId) return;
     const say = async (text: string) => {
-      const message = buildNoticeMessage(text);
-      await client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
+      await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(buildNoticeMessage(text)) });
+    };
+    // Refusals reach only the person who asked; a bot cannot read an ephemeral message, so for bots they are only logged.
+    const tellAsker = async (text: string) => {
+      if (!event.user || botId) return;
+      await client.chat.postEphemeral({ channel, user: event.user, thread_ts: threadTs, ...safeReply(buildNoticeMessage(text)) });
     };
     const question = stripMention(event.text ?? '', deps.self.userId).slice(0, MAX_INCIDENT_CHARS);
     const requestedBy = event.user ? { user: event.user } : { text: 'a bot' };
 
     try {
-      if (/^(help|-h|--help|\?)$/i.test(question)) {
-        const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-        await client.chat.postMessage({ channel, thread_ts: threadTs, ...usage });
+      const previous = deps.service.inThread(channel, threadTs);
+      const decision = await deps.policy.check({ action: previous?.report ? 'followup' : 'analyse', channel, user: event.user, botId });
+      if (!decision.allowed) {
+        await tellAsker(decision.text);
         return;
       }
-      const previous = deps.service.inThread(channel, threadTs);
+      if (/^(help|-h|--help|\?)$/i.test(question)) {
+        const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
+        await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(usage) });
+        return;
+      }
       if (previous?.active) {
-        await say(
-          `:hourglass_flowing_sand: Analysis \`${previous.id}\` is already ${previous.state} in this thread; ask again when it has finished.`,
-        );
+        await tellAsker(refusedText({ ok: false, reason: 'thread_busy', job: previous }));
         return;
       }
 
@@ -72,14 +82,14 @@ export function register(app: App, deps: SlackDeps): void {
       } else {
         if (!question) {
           const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-          await client.chat.postMessage({ channel, thread_ts: threadTs, ...usage });
+          await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(usage) });
           return;
         }
         trigger = { origin: 'mention', channel, threadTs, incident: question, requestedBy };
       }
 
       const result = deps.service.submit(trigger);
-      if (!result.ok) await say(busyText(result));
+      if (!result.ok) await tellAsker(refusedText(result));
       else if (result.position > 0) await say(queuedText(result.position, result.job.id));
     } catch (error) {
       deps.logger.error(`app_mention in ${channel} failed: ${slackErrorCode(error)}`);
