@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REDACTION_ENV_SHAPE } from './redaction/config.js';
 
 /**
  * The engine side's configuration: one zod schema over the environment, parsed once at start.
@@ -63,6 +64,8 @@ export const EngineEnvSchema = z.object({
       .default('true')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   ),
+  /** REDACT_EMAILS, REDACT_IPS, REDACT_EXTRA_PATTERNS: docs/security.md. */
+  ...REDACTION_ENV_SHAPE,
 });
 
 export type EngineConfig = z.infer<typeof EngineEnvSchema>;

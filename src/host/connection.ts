@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { redactSecrets } from '../redaction/index.js';
 import type { ServerSpec } from './config.js';
 import type { HostEvent } from './events.js';
 
@@ -166,7 +167,8 @@ export class ServerConnection {
   private onStderr(text: string): void {
     this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
     for (const line of text.split('\n')) {
-      if (line.trim()) this.options.onEvent({ type: 'server_stderr', server: this.spec.name, line: line.trimEnd() });
+      // A server's stderr reaches the terminal and the bot's log; a connection string in an error must not.
+      if (line.trim()) this.options.onEvent({ type: 'server_stderr', server: this.spec.name, line: redactSecrets(line.trimEnd()) });
     }
   }
 

@@ -6,6 +6,7 @@ import { selectEngine } from '../engines/select.js';
 import { loadHostConfig } from '../host/config.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
+import { compileExtraPatterns, Redactor, redactingHost, redactionOptions } from '../redaction/index.js';
 
 /** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
 function packagedConfig(): string | undefined {
@@ -56,6 +57,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = loadConfig(env);
   const configPath = resolveConfigPath(options.configPath ?? config.MCP_CONFIG);
   const specs = loadHostConfig(configPath, env);
+  const redaction = redactionOptions(config);
+  const compiledExtra = compileExtraPatterns(redaction.extra);
   const host = await McpHost.start(specs, {
     toolTimeoutMs: config.TOOL_TIMEOUT_MS,
     ...(options.onHostEvent ? { onEvent: options.onHostEvent } : {}),
@@ -64,8 +67,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     host,
     config,
     async analyze(request) {
-      const { engine: choice, ...rest } = request;
-      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, host, config);
+      const { engine: choice, ...raw } = request;
+      // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
+      const redactor = new Redactor(redaction, compiledExtra);
+      const rest = {
+        ...raw,
+        incident: redactor.text(raw.incident),
+        ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+      };
+      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, redactingHost(host, redactor), config);
       if (!selection.note) return selection.engine.analyze(rest);
       rest.onEvent?.({ type: 'note', message: selection.note });
       const report = await selection.engine.analyze(rest);
