@@ -5,6 +5,7 @@ import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.
 import { redactSecrets } from '../redaction/index.js';
 import type { ServerSpec } from './config.js';
 import type { HostEvent } from './events.js';
+import { applyToolPolicy, type Withheld } from './policy.js';
 
 /** Attempts to bring back a server that exited before it is declared failed: a crash loop must end. */
 export const MAX_RESTART_ATTEMPTS = 5;
@@ -50,7 +51,9 @@ interface CallOptions {
 /** One MCP server for the life of the host: connects, lists tools, routes calls, and restarts the child if it exits. */
 export class ServerConnection {
   state: ServerState = 'starting';
+  /** The tools the policy offers; `withheld` says which others the server has, and why they are not offered. */
   tools: Tool[] = [];
+  withheld: Withheld[] = [];
   lastError: string | undefined;
   pid: number | undefined;
   totalRestarts = 0;
@@ -82,6 +85,7 @@ export class ServerConnection {
         ms: Date.now() - started,
         ...(this.pid !== undefined ? { pid: this.pid } : {}),
       });
+      if (this.withheld.length > 0) this.options.onEvent({ type: 'tools_withheld', server: this.spec.name, withheld: this.withheld });
     } catch (error) {
       this.lastError = this.explain(error);
       this.setState('failed');
@@ -143,7 +147,9 @@ export class ServerConnection {
     try {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       this.pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
-      this.tools = await this.listAllTools(client);
+      const policy = applyToolPolicy(await this.listAllTools(client), this.spec);
+      this.tools = policy.offered;
+      this.withheld = policy.withheld;
     } catch (error) {
       client.onclose = undefined;
       await client.close().catch(() => undefined);

@@ -94,6 +94,8 @@ export class McpHost implements ToolHost {
     const timeoutMs = options.timeoutMs ?? this.toolTimeoutMs;
     const tool = this.listTools().find((candidate) => candidate.name === name);
     if (!tool) {
+      const withheld = this.connections.flatMap((connection) => connection.withheld).find((item) => item.tool === name);
+      if (withheld) return failure(`tool "${name}" is withheld by the tool policy: ${withheld.reason}`, 'use one of the offered tools', 0);
       const known = this.listTools()
         .map((candidate) => candidate.name)
         .join(', ');
