@@ -70,7 +70,9 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     expect(results).toHaveLength(2);
     for (const message of results) {
       expect(message.tool_name).toBe('barrier');
-      expect(message.content).toMatch(/^\[T[12]\] barrier ok\nbarrier overlap released with 2 parties/);
+      expect(message.content).toMatch(
+        /^\[T[12]\] barrier ok\n<<<UNTRUSTED-DATA nonce=[0-9a-f]+ source="T[12] barrier">>>\nbarrier overlap released with 2 parties/,
+      );
     }
     const first = server.requests[0];
     expect(first?.tools?.map((tool) => tool.function.name)).toEqual(expect.arrayContaining(['echo', 'barrier', 'hang', 'status']));
@@ -177,7 +179,9 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
   it('times out a hanging tool and tells the model so', async () => {
     const server = await fake([{ toolCalls: [{ name: 'hang', arguments: {} }] }, stop, answer()]);
     const report = await engine(server, { toolTimeoutMs: 300 }).analyze({ incident: 'x' });
-    expect(toolMessages(server.requests[1])[0]?.content).toMatch(/^\[T1\] hang FAILED\nError: hang timed out after 300 ms/);
+    expect(toolMessages(server.requests[1])[0]?.content).toMatch(
+      /^\[T1\] hang FAILED\n<<<UNTRUSTED-DATA [^\n]*>>>\nError: hang timed out after 300 ms/,
+    );
     expect(report.toolCalls[0]).toMatchObject({ tool: 'hang', ok: false });
   });
 
@@ -230,7 +234,7 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
       },
     }).analyze({ incident: 'checkout down', context: 'thread: started 14:05' });
     const user = server.requests[0]?.messages[1]?.content ?? '';
-    expect(user).toContain('Incident report: checkout down');
+    expect(user).toMatch(/Incident report:\n<<<UNTRUSTED-DATA nonce=[0-9a-f]+ source="incident">>>\ncheckout down/);
     expect(user).toContain('thread: started 14:05');
     expect(user).toContain('Correlator findings: T1 said "echo: pre"');
     expect(report.evidence[0]?.quote).toBe('echo: pre');

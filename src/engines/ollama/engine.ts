@@ -5,8 +5,9 @@ import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../..
 import { inferWindow } from '../../report/window.js';
 import { isAbortError, OllamaError } from './errors.js';
 import { fallbackReport } from './fallback.js';
-import { buildUserPrompt, FINAL_INSTRUCTION, SYSTEM_PROMPT } from './prompt.js';
+import { buildUserPrompt, FINAL_INSTRUCTION, systemPrompt, toolResultMessage } from './prompt.js';
 import type { ChatMessage, ChatProvider, ChatResponse, ChatToolCall, ChatToolSpec } from './provider.js';
+import { createFence } from './untrusted.js';
 
 /** Model turns in one analysis, the last of which gets no tools: 8B models settle within ~8 tool rounds, and each costs seconds to minutes. */
 export const MAX_ROUNDS = 10;
@@ -109,6 +110,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   };
 
   emit({ type: 'started', engine: provider.label, incident: request.incident });
+  const fence = createFence();
   const session = new ToolSession(host, emit, signal);
   const chatOptions = { num_ctx: options.numCtx, temperature: 0 };
   let toolBudget = options.toolResultChars ?? DEFAULT_TOOL_RESULT_CHARS;
@@ -174,8 +176,8 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   }
 
   const messages: ChatMessage[] = [
-    { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: buildUserPrompt(request, evidencePack) },
+    { role: 'system', content: systemPrompt(fence) },
+    { role: 'user', content: buildUserPrompt(request, evidencePack, fence) },
   ];
   const tools = toChatTools(session.tools());
   const seen = new Map<string, string>();
@@ -230,7 +232,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
             message: {
               role: 'tool',
               toolName: call.name,
-              content: `[${recorded.id}] ${call.name} ${status}\n${cutToBudget(recorded.outcome.text, toolBudget)}`,
+              content: toolResultMessage(fence, recorded.id, call.name, status, cutToBudget(recorded.outcome.text, toolBudget)),
             },
           };
         }),
