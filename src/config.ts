@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REDACTION_ENV_SHAPE } from './redaction/config.js';
+import { assertSafeModelTransport } from './runtime/egress.js';
 
 /**
  * The engine side's configuration: one zod schema over the environment, parsed once at start.
@@ -101,5 +102,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  return parseEnv(EngineEnvSchema, env);
+  const config = parseEnv(EngineEnvSchema, env);
+  assertSafeModelTransport(config);
+  return config;
 }

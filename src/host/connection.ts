@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { redactSecrets } from '../redaction/index.js';
 import type { ServerSpec } from './config.js';
+import { parseDataSource, type ServerDataSource } from './data-source.js';
 import type { HostEvent } from './events.js';
 import { applyToolPolicy, type Withheld } from './policy.js';
 
@@ -54,6 +55,8 @@ export class ServerConnection {
   /** The tools the policy offers; `withheld` says which others the server has, and why they are not offered. */
   tools: Tool[] = [];
   withheld: Withheld[] = [];
+  /** What the server said about its data at start-up. */
+  dataSource: ServerDataSource | undefined;
   lastError: string | undefined;
   pid: number | undefined;
   totalRestarts = 0;
@@ -148,6 +151,7 @@ export class ServerConnection {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       this.pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
       const policy = applyToolPolicy(await this.listAllTools(client), this.spec);
+      this.dataSource = parseDataSource(this.spec.name, client.getInstructions());
       this.tools = policy.offered;
       this.withheld = policy.withheld;
     } catch (error) {

@@ -35,6 +35,8 @@ export interface BotOptions {
   /** Gap between posts in one channel; injectable so tests run fast. */
   pacingMs?: number;
   feedback?: FeedbackStore;
+  /** The dataset every server reads when none is live; stamped on every status message. */
+  sampleData?: string;
 }
 
 export interface SlackBot {
@@ -89,6 +91,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     alertCooldownMs: config.ALERT_COOLDOWN,
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
     logger,
+    ...(options.sampleData ? { sampleData: options.sampleData } : {}),
   });
   const deps: SlackDeps = {
     service,

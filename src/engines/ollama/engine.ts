@@ -2,6 +2,7 @@ import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } from '../../agent/types.js';
 import { finalizeReport } from '../../report/finalize.js';
 import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../../report/model-schema.js';
+import { screenModelReport } from '../../report/screen.js';
 import { inferWindow } from '../../report/window.js';
 import { isAbortError, OllamaError } from './errors.js';
 import { fallbackReport } from './fallback.js';
@@ -278,7 +279,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     draft = fallbackReport(session.all(), fallbackReason ?? 'no valid answer');
   }
 
-  const report = finalizeReport(
+  const finalized = finalizeReport(
     {
       ...draft,
       incident: request.incident,
@@ -289,6 +290,11 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     },
     session,
   );
+  // What the model wrote is screened against what the tools showed before anyone reads it.
+  const report = screenModelReport(
+    finalized,
+    session.all().map((call) => call.outcome.text),
+  ).report;
   emit({ type: 'final', report });
   return report;
 }

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
-import { button, context, formatDuration, type SlackMessage, section } from './report.js';
+import { button, context, formatDuration, type SlackMessage, sampleStamp, section } from './report.js';
 import { joinBounded, mrkdwn, oneLine, truncate } from './text.js';
 
 export type AnalysisState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -21,6 +21,8 @@ export interface StatusView {
   reason?: string;
   /** Alerts of the same fingerprint that joined this analysis. */
   joined?: number;
+  /** The dataset every server reads when none is live; stamped on the message. */
+  sampleData?: string;
 }
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -55,6 +57,7 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
   const title = `Investigating: ${oneLine(view.incident, 1000)} — requested by ${requester(view)}`;
   const line = stateLine(view);
   const blocks: types.KnownBlock[] = [section(`${title}\n${line}`)];
+  if (view.sampleData) blocks.push(context(sampleStamp(view.sampleData)));
   if (view.joined)
     blocks.push(context(`${view.joined} more alert${view.joined === 1 ? '' : 's'} with the same fingerprint joined this analysis`));
   if (view.state === 'queued' || view.state === 'running') {
@@ -64,7 +67,8 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
       elements: [button('Cancel', ACTION_IDS.cancel, view.analysisId, 'danger')],
     });
   }
-  return { text: `${title} · ${line}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
+  const stamp = view.sampleData ? ` · sample data: ${view.sampleData}` : '';
+  return { text: `${title} · ${line}${stamp}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
 }
 
 /** One finished tool call as the progress stream shows it. */

@@ -29,6 +29,8 @@ export interface ServiceOptions {
   pacingMs: number;
   logger: Logger;
   now?: () => number;
+  /** Set when every server reads a bundled dataset: stamped on every status message. */
+  sampleData?: string;
 }
 
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | { ok: false; running: number; queued: number };
@@ -106,6 +108,11 @@ export class AnalysisService {
       toolCalls: job.toolCalls,
       ageMs: this.now() - job.createdAt,
     }));
+  }
+
+  private statusView(job: AnalysisJob, position: number) {
+    const view = job.statusView(position);
+    return this.options.sampleData ? { ...view, sampleData: this.options.sampleData } : view;
   }
 
   private positionOf(job: AnalysisJob): number {
@@ -186,7 +193,7 @@ export class AnalysisService {
 
   private async anchor(job: AnalysisJob, position: number): Promise<boolean> {
     try {
-      const ts = await this.options.io.post(job.channel, buildStatusMessage(job.statusView(position)), job.threadTs);
+      const ts = await this.options.io.post(job.channel, buildStatusMessage(this.statusView(job, position)), job.threadTs);
       job.statusTs = ts;
       if (!job.threadTs) {
         job.threadTs = ts;
@@ -223,7 +230,7 @@ export class AnalysisService {
     const position = this.positionOf(job);
     this.shownPosition.set(job.id, position);
     try {
-      await this.options.io.update(job.channel, job.statusTs, buildStatusMessage(job.statusView(position)));
+      await this.options.io.update(job.channel, job.statusTs, buildStatusMessage(this.statusView(job, position)));
     } catch (error) {
       this.options.logger.warn(`analysis ${job.id}: status update failed: ${slackErrorCode(error)}`);
     }
