@@ -105,4 +105,6 @@ export const NEAR_MISSES: string[] = [
   'pool exhausted: 50/50 connections busy, waited 2500ms',
   'v2.14.3 rolled out to 10.0.0.0/8 at 14:02:59',
   'key=checkout:cart:9f2 cache miss',
+  'PacketResponder 1 for block blk_-5009020203888190378 terminating',
+  'snowflake id 1789234567890123456 committed',
 ];
