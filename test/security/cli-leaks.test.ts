@@ -90,7 +90,9 @@ describe('CLI: what reaches the model and the terminal', () => {
     expect(offered).toContain('echo');
     expect(offered).not.toContain('merge_pull_request');
     expect(text.stdout).toMatch(/github .*withheld from the model: merge_pull_request \(does not declare readOnlyHint: true/);
-    expect(text.stdout).toMatch(/leaves this machine: the incident, thread\/alert context and tool results go to the model at http:\/\/127\.0\.0\.1/);
+    expect(text.stdout).toMatch(
+      /leaves this machine: the incident, thread\/alert context and tool results go to the model at http:\/\/127\.0\.0\.1/,
+    );
   });
 
   it('tool results reach the model inside the analysis’ nonce fence', () => {
