@@ -29,6 +29,7 @@ export function writeScenarioConfig(extra: Record<string, unknown> = {}): string
   const server = (name: string) => ({
     command: process.execPath,
     args: [path.join(REPO, `dist/mcp-servers/${name}/index.js`)],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: mcp-servers.json's own ${VAR} expansion, not a template
     env: { DATA_DIR: '${DATA_DIR}' },
   });
   const mcpServers = {
