@@ -16,9 +16,15 @@ const ADDRESSES_MODEL =
 /** Downloading and running code in one go is never an incident recommendation, whoever suggested it. */
 const PIPE_TO_SHELL = /\|\s{0,4}(?:sudo\s{1,4})?(?:ba|z|da|k)?sh\b|\|\s{0,4}(?:python3?|perl|ruby|node|iex|powershell)\b/i;
 const URL = /\b(?:https?|ftp|wss?):\/\/[^\s<>"'`|\]\\]{1,2000}/gi;
+const COMMAND_WORDS =
+  'curl|wget|bash|sh|zsh|rm|chmod|chown|dd|nc|ncat|python3?|perl|powershell|iex|eval|kubectl|docker|helm|ssh|scp|psql|mysql|redis-cli|aws|gcloud|az|systemctl|git';
 /** Shell invocations as a model would write them in prose; the argument lookahead keeps "sh" and "rm" as words out. */
-const COMMAND =
-  /(?<![\w/.-])(?:sudo\s{1,4})?(?:curl|wget|bash|sh|zsh|rm|chmod|chown|dd|nc|ncat|python3?|perl|powershell|iex|eval|kubectl|docker|helm|ssh|scp|psql|mysql|redis-cli|aws|gcloud|az|systemctl|git)\s{1,4}(?=[^\n]{0,200}?(?:\s-{1,2}[A-Za-z]|\/|\||:\/\/|&&|\$\(|;))[^\n`]{1,300}/g;
+const COMMAND = new RegExp(
+  `(?<![\\w/.-])(?:sudo\\s{1,4})?(?:${COMMAND_WORDS})\\s{1,4}(?=[^\\n\`]{0,200}?(?:\\s-{1,2}[A-Za-z]|\\/|\\||:\\/\\/|&&|\\$\\(|;))[^\\n\`]{1,300}`,
+  'g',
+);
+/** Inside backticks the formatting already says "run this": a leading command word is enough. */
+const CODE_COMMAND = new RegExp(`^\\s*(?:sudo\\s+)?(?:${COMMAND_WORDS})(?:\\s|$)`);
 const CODE_SPAN = /`{1,3}([^`]{1,2000})`{1,3}/g;
 /** A trailing full stop or bracket belongs to the sentence, not the URL. */
 const URL_TRAILER = /[.,;:!?)]+$/;
@@ -55,25 +61,28 @@ function commandWord(command: string): string {
 
 function looksLikeCommand(text: string): boolean {
   COMMAND.lastIndex = 0;
-  return COMMAND.test(text) || PIPE_TO_SHELL.test(text);
+  return CODE_COMMAND.test(text) || COMMAND.test(text) || PIPE_TO_SHELL.test(text);
 }
 
 /** One free-text field, screened against the trusted tool output of its analysis. */
 export function screenText(text: string, trusted: string): { text: string; changed: number } {
   let changed = 0;
+  // Replacements are parked behind markers so the later passes never re-read a replacement's own words.
+  const parked: string[] = [];
+  const park = (value: string) => `\u0000${parked.push(value) - 1}\u0000`;
   const removed = (command: string) => {
     changed += 1;
-    return `[unverified ${commandWord(command)} command removed: it appears in no tool output]`;
+    return park(`[unverified ${commandWord(command)} command removed: it appears in no tool output]`);
   };
+  const input = text.replace(/\u0000/g, '');
   // Code spans first: a backticked command is the most "runnable" form.
-  let out = text.replace(CODE_SPAN, (span: string, inner: string) => {
+  let out = input.replace(CODE_SPAN, (span: string, inner: string) => {
     if (!looksLikeCommand(inner)) return span;
-    return seen(trusted, inner) && !PIPE_TO_SHELL.test(inner) ? span : removed(inner);
+    return seen(trusted, inner) && !PIPE_TO_SHELL.test(inner) ? park(span) : removed(inner);
   });
-  out = out.replace(COMMAND, (command: string) => {
-    if (command.startsWith('[unverified')) return command;
-    return seen(trusted, command) && !PIPE_TO_SHELL.test(command) ? command : removed(command);
-  });
+  out = out.replace(COMMAND, (command: string) =>
+    seen(trusted, command) && !PIPE_TO_SHELL.test(command) ? park(command) : removed(command),
+  );
   out = out.replace(URL, (raw: string) => {
     const trailer = URL_TRAILER.exec(raw)?.[0] ?? '';
     const url = trailer ? raw.slice(0, -trailer.length) : raw;
@@ -81,7 +90,7 @@ export function screenText(text: string, trusted: string): { text: string; chang
     changed += 1;
     return `${defangUrl(url)}${trailer}`;
   });
-  return { text: out, changed };
+  return { text: out.replace(/\u0000(\d+)\u0000/g, (_marker, index: string) => parked[Number(index)] ?? ''), changed };
 }
 
 export interface ScreenResult {
