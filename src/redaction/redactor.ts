@@ -97,6 +97,7 @@ export class Redactor {
   text(input: string): string {
     let out = input;
     for (const rule of this.rules) {
+      if (rule.hint && !rule.hint.test(out)) continue;
       rule.pattern.lastIndex = 0;
       out = out.replace(rule.pattern, (...args: unknown[]) => {
         // replace() passes (match, ...groups, offset, input[, named groups]); rebuild an exec-style array.
