@@ -69,12 +69,12 @@ export function screenText(text: string, trusted: string): { text: string; chang
   let changed = 0;
   // Replacements are parked behind markers so the later passes never re-read a replacement's own words.
   const parked: string[] = [];
-  const park = (value: string) => `\u0000${parked.push(value) - 1}\u0000`;
+  const park = (value: string) => `\uE000${parked.push(value) - 1}\uE000`;
   const removed = (command: string) => {
     changed += 1;
     return park(`[unverified ${commandWord(command)} command removed: it appears in no tool output]`);
   };
-  const input = text.replace(/\u0000/g, '');
+  const input = text.replace(/\uE000/g, '');
   // Code spans first: a backticked command is the most "runnable" form.
   let out = input.replace(CODE_SPAN, (span: string, inner: string) => {
     if (!looksLikeCommand(inner)) return span;
@@ -90,7 +90,7 @@ export function screenText(text: string, trusted: string): { text: string; chang
     changed += 1;
     return `${defangUrl(url)}${trailer}`;
   });
-  return { text: out.replace(/\u0000(\d+)\u0000/g, (_marker, index: string) => parked[Number(index)] ?? ''), changed };
+  return { text: out.replace(/\uE000(\d+)\uE000/g, (_marker, index: string) => parked[Number(index)] ?? ''), changed };
 }
 
 export interface ScreenResult {
