@@ -17,6 +17,7 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
   { title: 'alert webhook answer times', args: [path.join(here, 'webhooks.js')] },
   { title: 'Slack access policy and channel hygiene', args: [path.join(here, 'slack-policy.js')] },
+  { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { REDACTION_ENV_SHAPE } from './redaction/config.js';
+import { assertSafeModelTransport } from './runtime/egress.js';
 
 /**
  * The engine side's configuration: one zod schema over the environment, parsed once at start.
@@ -79,6 +81,8 @@ export const EngineEnvSchema = z.object({
     },
     z.enum(THINK_CHOICES, { error: `expected one of ${THINK_CHOICES.join(', ')} (true/false also work)` }).default('off'),
   ),
+  /** REDACT_EMAILS, REDACT_IPS, REDACT_EXTRA_PATTERNS: docs/security.md. */
+  ...REDACTION_ENV_SHAPE,
 });
 
 export type EngineConfig = z.infer<typeof EngineEnvSchema>;
@@ -114,5 +118,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  return parseEnv(EngineEnvSchema, env);
+  const config = parseEnv(EngineEnvSchema, env);
+  assertSafeModelTransport(config);
+  return config;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import type { GitBackend } from './backend.js';
 import { DatasetBackend } from './backends/dataset.js';
@@ -39,7 +40,12 @@ export function createServer(options: GitServerOptions = {}): McpServer {
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        'Read-only change history: commits and deployments. Start with get_deployments and get_recent_commits over the incident window, then get_commit on suspects.',
+        'Read-only change history: commits and deployments. Start with get_deployments and get_recent_commits over the incident window, then get_commit on suspects.\n' +
+        dataSourceLine(
+          options.repoPath
+            ? { kind: 'live', detail: 'GIT_REPO_PATH' }
+            : { kind: 'sample', dataset: datasetName(path.resolve(options.dataDir ?? resolveDataDir())), liveVariable: 'GIT_REPO_PATH' },
+        ),
     },
   );
   registerGitTools(server, { backend });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import { LogsContext, type LogsServerOptions } from './context.js';
 import { validateLogsPath } from './reader/sources.js';
@@ -21,7 +22,12 @@ export function createServer(options: LogsServerOptions = {}): McpServer {
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        'Read-only application logs. Start with list_services (names, time span, now), then error_summary over a window before the incident and one near its onset to see which error signatures are new or growing; search_logs and read_logs for detail.',
+        'Read-only application logs. Start with list_services (names, time span, now), then error_summary over a window before the incident and one near its onset to see which error signatures are new or growing; search_logs and read_logs for detail.\n' +
+        dataSourceLine(
+          options.logsPath
+            ? { kind: 'live', detail: 'LOGS_PATH' }
+            : { kind: 'sample', dataset: datasetName(dataDir ?? resolveDataDir()), liveVariable: 'LOGS_PATH' },
+        ),
     },
   );
   registerLogsTools(server, { logs });

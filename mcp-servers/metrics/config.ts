@@ -21,6 +21,8 @@ export interface PrometheusConfig {
   errorRateQuery?: string;
   latencyP95Query?: string;
   anomalyQueries?: AnomalyQuery[];
+  /** PROMETHEUS_ALLOW_RAW_QUERY: an operator's opt-in to let the model run its own PromQL through get_metrics. */
+  allowRawQuery: boolean;
   /** DATA_DIR when set explicitly: its dataset.json `now` anchors a replay against a backfilled Prometheus. */
   replayDataDir?: string;
 }
@@ -76,9 +78,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MetricsConfig 
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(serviceLabel))
     throw new ConfigError(`PROMETHEUS_SERVICE_LABEL "${serviceLabel}" is not a label name`);
 
+  const rawText = nonEmpty(env.PROMETHEUS_ALLOW_RAW_QUERY)?.toLowerCase();
+  if (rawText !== undefined && !['true', 'false', '1', '0', 'yes', 'no'].includes(rawText))
+    throw new ConfigError(`PROMETHEUS_ALLOW_RAW_QUERY must be true or false, got "${rawText}"`);
+  const allowRawQuery = rawText === 'true' || rawText === '1' || rawText === 'yes';
+
   return {
     backend: 'prometheus',
     prometheus: {
+      allowRawQuery,
       url: parsed.toString().replace(/\/+$/, ''),
       auth,
       timeoutMs,

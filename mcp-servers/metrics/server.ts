@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { DatasetBackend } from './backends/dataset.js';
 import { PrometheusBackend } from './backends/prometheus.js';
 import { loadConfig, type MetricsConfig } from './config.js';
@@ -17,12 +18,23 @@ export function createBackend(config: MetricsConfig): MetricsBackend {
  * the anomaly analysis are the same for both. Throws ConfigError on a bad environment.
  */
 export function createServer(options: { config?: MetricsConfig; backend?: MetricsBackend } = {}): McpServer {
-  const backend = options.backend ?? createBackend(options.config ?? loadConfig());
+  const config = options.backend ? options.config : (options.config ?? loadConfig());
+  const backend = options.backend ?? createBackend(config as MetricsConfig);
+  const source = dataSourceLine(
+    backend.kind === 'prometheus'
+      ? { kind: 'live', detail: 'PROMETHEUS_URL' }
+      : {
+          kind: 'sample',
+          dataset: config?.backend === 'dataset' ? datasetName(config.dataDir) : 'dataset',
+          liveVariable: 'PROMETHEUS_URL',
+        },
+  );
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        'Metrics for incident analysis. list_metrics shows the series and "now"; get_anomalies finds what left its baseline and when; get_error_rates compares error rates per service; get_metrics shows one metric over time. Times: ISO-8601 or durations back from now (30m, 2h).',
+        'Metrics for incident analysis. list_metrics shows the series and "now"; get_anomalies finds what left its baseline and when; get_error_rates compares error rates per service; get_metrics shows one metric over time. Times: ISO-8601 or durations back from now (30m, 2h).\n' +
+        source,
     },
   );
   registerTools(server, { backend });

@@ -24,6 +24,8 @@ export function formatHostEvent(event: HostEvent, verbose = false): string | und
       return `  ✓ ${event.server} restarted (${event.tools.length} tools)`;
     case 'server_gave_up':
       return `  ✗ ${event.server} gave up restarting: ${event.error}`;
+    case 'tools_withheld':
+      return `  ⊘ ${event.server.padEnd(10)} withheld from the model: ${event.withheld.map((item) => `${item.tool} (${item.reason})`).join('; ')}`;
     case 'server_stderr':
       return verbose ? `    ${event.server}| ${event.line}` : undefined;
     case 'ready': {

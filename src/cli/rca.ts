@@ -58,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       ...(args.model ? { env: { ...process.env, OLLAMA_MODEL: args.model } } : {}),
       onHostEvent: (event) => print(formatHostEvent(event, args.verbose)),
     });
+    print(`▸ ${runtime.egress}`);
+    if (runtime.sampleData) print(`▸ sample data: every server reads the bundled dataset ${runtime.sampleData}, not your systems`);
     if (runtime.host.listTools().length === 0) {
       process.stderr.write('rca: no MCP server started, so there are no tools to analyse with; see the errors above\n');
       return EXIT_FAILURE;

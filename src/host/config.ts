@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ToolPolicy } from './policy.js';
 
 /**
  * `mcp-servers.json` in the `mcpServers` format Claude Desktop, Cursor and VS Code share: `command`/`args`/`env`/`cwd`
@@ -22,6 +23,8 @@ const StdioEntrySchema = z.strictObject({
   type: z.literal('stdio').optional(),
   disabled: z.boolean().optional(),
   description: z.string().optional(),
+  allowTools: z.array(z.string().min(1)).optional().describe('tool names or globs offered to the model; others are withheld'),
+  denyTools: z.array(z.string().min(1)).optional().describe('tool names or globs never offered'),
 });
 
 const HttpEntrySchema = z.strictObject({
@@ -30,6 +33,8 @@ const HttpEntrySchema = z.strictObject({
   type: z.enum(['http', 'streamable-http', 'streamableHttp']).optional(),
   disabled: z.boolean().optional(),
   description: z.string().optional(),
+  allowTools: z.array(z.string().min(1)).optional().describe('tool names or globs offered to the model; others are withheld'),
+  denyTools: z.array(z.string().min(1)).optional().describe('tool names or globs never offered'),
 });
 
 const EntrySchema = z.union([StdioEntrySchema, HttpEntrySchema], {
@@ -41,9 +46,11 @@ export const McpConfigSchema = z.strictObject({
 });
 export type McpConfigFile = z.infer<typeof McpConfigSchema>;
 
-export type ServerSpec =
+export type ServerSpec = (
   | { name: string; kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd: string }
-  | { name: string; kind: 'http'; url: string; headers: Record<string, string> };
+  | { name: string; kind: 'http'; url: string; headers: Record<string, string> }
+) &
+  ToolPolicy;
 
 const VARIABLE = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -74,6 +81,10 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
   const specs: ServerSpec[] = [];
   for (const [name, entry] of Object.entries(parsed.data.mcpServers)) {
     if (entry.disabled) continue;
+    const policy: ToolPolicy = {
+      ...(entry.allowTools ? { allowTools: entry.allowTools } : {}),
+      ...(entry.denyTools ? { denyTools: entry.denyTools } : {}),
+    };
     if ('command' in entry) {
       const command = expandVars(entry.command, env);
       if (command.trim() === '') throw new HostConfigError(`${configPath}: server "${name}": command expands to an empty string`);
@@ -85,6 +96,7 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
         args: (entry.args ?? []).map((arg) => resolveArg(expandVars(arg, env), baseDir)),
         env: Object.fromEntries(Object.entries(entry.env ?? {}).map(([key, value]) => [key, expandVars(value, env)])),
         cwd: cwdRaw === '' ? baseDir : path.resolve(baseDir, cwdRaw),
+        ...policy,
       });
     } else {
       const url = expandVars(entry.url, env);
@@ -94,6 +106,7 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
         kind: 'http',
         url,
         headers: Object.fromEntries(Object.entries(entry.headers ?? {}).map(([key, value]) => [key, expandVars(value, env)])),
+        ...policy,
       });
     }
   }

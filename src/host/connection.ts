@@ -2,8 +2,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { redactSecrets } from '../redaction/index.js';
 import type { ServerSpec } from './config.js';
+import { parseDataSource, type ServerDataSource } from './data-source.js';
 import type { HostEvent } from './events.js';
+import { applyToolPolicy, type Withheld } from './policy.js';
 
 /** Attempts to bring back a server that exited before it is declared failed: a crash loop must end. */
 export const MAX_RESTART_ATTEMPTS = 5;
@@ -49,7 +52,11 @@ interface CallOptions {
 /** One MCP server for the life of the host: connects, lists tools, routes calls, and restarts the child if it exits. */
 export class ServerConnection {
   state: ServerState = 'starting';
+  /** The tools the policy offers; `withheld` says which others the server has, and why they are not offered. */
   tools: Tool[] = [];
+  withheld: Withheld[] = [];
+  /** What the server said about its data at start-up. */
+  dataSource: ServerDataSource | undefined;
   lastError: string | undefined;
   pid: number | undefined;
   totalRestarts = 0;
@@ -81,6 +88,7 @@ export class ServerConnection {
         ms: Date.now() - started,
         ...(this.pid !== undefined ? { pid: this.pid } : {}),
       });
+      if (this.withheld.length > 0) this.options.onEvent({ type: 'tools_withheld', server: this.spec.name, withheld: this.withheld });
     } catch (error) {
       this.lastError = this.explain(error);
       this.setState('failed');
@@ -142,7 +150,10 @@ export class ServerConnection {
     try {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       this.pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
-      this.tools = await this.listAllTools(client);
+      const policy = applyToolPolicy(await this.listAllTools(client), this.spec);
+      this.dataSource = parseDataSource(this.spec.name, client.getInstructions());
+      this.tools = policy.offered;
+      this.withheld = policy.withheld;
     } catch (error) {
       client.onclose = undefined;
       await client.close().catch(() => undefined);
@@ -166,7 +177,8 @@ export class ServerConnection {
   private onStderr(text: string): void {
     this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
     for (const line of text.split('\n')) {
-      if (line.trim()) this.options.onEvent({ type: 'server_stderr', server: this.spec.name, line: line.trimEnd() });
+      // A server's stderr reaches the terminal and the bot's log; a connection string in an error must not.
+      if (line.trim()) this.options.onEvent({ type: 'server_stderr', server: this.spec.name, line: redactSecrets(line.trimEnd()) });
     }
   }
 

@@ -1,6 +1,7 @@
 import type { HostTool, ToolHost, ToolOutcome } from '../agent/types.js';
 import { loadHostConfig, type ServerSpec } from './config.js';
 import { ServerConnection, type ServerState } from './connection.js';
+import type { ServerDataSource } from './data-source.js';
 import type { HostEvent } from './events.js';
 import { errorToOutcome, failure, resultToOutcome } from './outcome.js';
 
@@ -94,6 +95,8 @@ export class McpHost implements ToolHost {
     const timeoutMs = options.timeoutMs ?? this.toolTimeoutMs;
     const tool = this.listTools().find((candidate) => candidate.name === name);
     if (!tool) {
+      const withheld = this.connections.flatMap((connection) => connection.withheld).find((item) => item.tool === name);
+      if (withheld) return failure(`tool "${name}" is withheld by the tool policy: ${withheld.reason}`, 'use one of the offered tools', 0);
       const known = this.listTools()
         .map((candidate) => candidate.name)
         .join(', ');
@@ -135,6 +138,11 @@ export class McpHost implements ToolHost {
       ...(connection.pid !== undefined ? { pid: connection.pid } : {}),
       ...(connection.lastError !== undefined && connection.state !== 'ready' ? { error: connection.lastError } : {}),
     }));
+  }
+
+  /** What each server that started said about its data (live systems or a bundled dataset). */
+  dataSources(): ServerDataSource[] {
+    return this.connections.flatMap((connection) => (connection.dataSource ? [connection.dataSource] : []));
   }
 
   /** Child process ids of the stdio servers now running. */

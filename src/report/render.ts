@@ -1,4 +1,5 @@
 import type { Report } from './schema.js';
+import { AI_MARKER } from './screen.js';
 
 /** Longest quote line printed; the full quote stays in --json output. */
 const QUOTE_CHARS = 300;
@@ -11,6 +12,8 @@ function cut(text: string, max: number): string {
 /** Plain-text rendering for a terminal: Timeline / Root Cause / Evidence / Recommendations. */
 export function renderReportText(report: Report): string {
   const out: string[] = [];
+  if (report.sampleData) out.push(`[sample data: ${report.sampleData} — not your systems]`);
+  if (report.aiGenerated) out.push(`[${AI_MARKER}]`);
   out.push(`Summary: ${report.summary}`);
   const suspect = report.suspect
     ? ` · suspect: ${report.suspect.kind}${report.suspect.id ? ` ${report.suspect.id}` : ''}${report.suspect.service ? ` (${report.suspect.service})` : ''}`

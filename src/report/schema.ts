@@ -62,5 +62,9 @@ export const ReportSchema = z.object({
   toolCalls: z.array(ToolCallRecordSchema),
   durationMs: z.number(),
   notes: z.array(z.string()).optional().describe('what the engine wants the reader to know: fallbacks, dropped quotes'),
+  /** Set when a language model wrote the text: every surface then says "AI analysis — verify before acting". */
+  aiGenerated: z.boolean().optional(),
+  /** Set when the servers read a bundled dataset, not live systems: every surface stamps "sample data: <name>". */
+  sampleData: z.string().optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzeRequest, Report } from '../agent/types.js';
-import { DEFAULT_MCP_CONFIG, type EngineChoice, type EngineConfig, loadConfig } from '../config.js';
+import { ConfigError, DEFAULT_MCP_CONFIG, type EngineChoice, type EngineConfig, loadConfig } from '../config.js';
 import { selectEngine } from '../engines/select.js';
 import { loadHostConfig } from '../host/config.js';
+import { checkDataSources, DataSourceError } from '../host/data-source.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
+import { compileExtraPatterns, Redactor, redactingHost, redactionOptions } from '../redaction/index.js';
+import { describeEgress } from './egress.js';
 
 /** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
 function packagedConfig(): string | undefined {
@@ -33,11 +36,17 @@ export interface RuntimeOptions {
   /** The environment to read; defaults to process.env. Never mutated. */
   env?: NodeJS.ProcessEnv;
   onHostEvent?: (event: HostEvent) => void;
+  /** The bot refuses to start when some servers are live and others serve the bundled sample (a ConfigError). */
+  refuseMixedData?: boolean;
 }
 
 export interface Runtime {
   host: McpHost;
   config: EngineConfig;
+  /** Set when every server reads a dataset: stamped on every report. */
+  sampleData?: string;
+  /** One line: what leaves the machine and to where. */
+  egress: string;
   analyze(request: AnalyzeRequest & { engine?: EngineChoice }): Promise<Report>;
   close(): Promise<void>;
 }
@@ -56,21 +65,58 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = loadConfig(env);
   const configPath = resolveConfigPath(options.configPath ?? config.MCP_CONFIG);
   const specs = loadHostConfig(configPath, env);
+  const redaction = redactionOptions(config);
+  const compiledExtra = compileExtraPatterns(redaction.extra);
   const host = await McpHost.start(specs, {
     toolTimeoutMs: config.TOOL_TIMEOUT_MS,
     ...(options.onHostEvent ? { onEvent: options.onHostEvent } : {}),
   });
+  let sampleData: string | undefined;
+  let mixed: string | undefined;
+  try {
+    sampleData = checkDataSources(host.dataSources()).sampleData;
+  } catch (error) {
+    if (!(error instanceof DataSourceError)) throw error;
+    if (options.refuseMixedData) {
+      await host.close();
+      throw new ConfigError(error.message);
+    }
+    mixed = error.message;
+  }
+  const redactor = new Redactor(redaction, compiledExtra);
+  const egress = describeEgress({
+    engine: config.ANALYSIS_ENGINE,
+    modelHost: config.OLLAMA_HOST,
+    apiKey: config.OLLAMA_API_KEY !== undefined,
+    redactedKinds: redactor.kinds(),
+    emails: redaction.emails,
+    ips: redaction.ips,
+    extraPatterns: redaction.extra.length,
+  });
+  const stamp = (report: Report): Report => {
+    const notes = mixed ? [mixed, ...(report.notes ?? [])] : report.notes;
+    return { ...report, ...(sampleData ? { sampleData } : {}), ...(notes ? { notes } : {}) };
+  };
   return {
     host,
     config,
+    ...(sampleData ? { sampleData } : {}),
+    egress,
     async analyze(request) {
-      const { engine: choice, ...rest } = request;
-      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, host, config);
-      if (!selection.note) return selection.engine.analyze(rest);
+      const { engine: choice, ...raw } = request;
+      // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
+      const redactor = new Redactor(redaction, compiledExtra);
+      const rest = {
+        ...raw,
+        incident: redactor.text(raw.incident),
+        ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+      };
+      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, redactingHost(host, redactor), config);
+      if (!selection.note) return stamp(await selection.engine.analyze(rest));
       rest.onEvent?.({ type: 'note', message: selection.note });
       const report = await selection.engine.analyze(rest);
       // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
-      return { ...report, notes: [selection.note, ...(report.notes ?? [])] };
+      return stamp({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
     },
     close: () => host.close(),
   };

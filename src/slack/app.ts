@@ -47,6 +47,8 @@ export interface BotOptions {
   feedback?: FeedbackStore;
   /** The access policy's hook for channels alerts are routed to by webhook; every channel when absent. */
   channelAllowed?: ChannelAllowed;
+  /** The dataset every server reads when none is live; stamped on every status message. */
+  sampleData?: string;
 }
 
 export interface SlackBot {
@@ -111,6 +113,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
     logger,
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
+    ...(options.sampleData ? { sampleData: options.sampleData } : {}),
   });
   const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.

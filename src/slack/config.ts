@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineEnvSchema, parseEnv } from '../config.js';
+import { assertSafeModelTransport } from '../runtime/egress.js';
 import { PolicyEnvShape } from './policy/env.js';
 
 /**
@@ -138,7 +139,9 @@ export type SlackConfig = z.infer<typeof SlackEnvSchema>;
 
 /** Throws ConfigError naming each bad variable. */
 export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
-  return parseEnv(SlackEnvSchema, env);
+  const config = parseEnv(SlackEnvSchema, env);
+  assertSafeModelTransport(config);
+  return config;
 }
 
 export function slackMode(config: Pick<SlackConfig, 'SLACK_APP_TOKEN'>): 'socket' | 'http' {

@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { redactSecrets } from '../redaction/index.js';
 
 export interface FeedbackVote {
   analysisId: string;
@@ -18,7 +19,9 @@ export class FeedbackStore {
 
   constructor(private readonly file?: string) {}
 
-  async record(vote: FeedbackVote): Promise<void> {
+  async record(raw: FeedbackVote): Promise<void> {
+    // The incident as typed may carry a pasted secret; the file outlives the analysis.
+    const vote = raw.incident === undefined ? raw : { ...raw, incident: redactSecrets(raw.incident) };
     // One vote per user per analysis: a changed mind replaces the earlier vote.
     const existing = this.votes.findIndex((v) => v.analysisId === vote.analysisId && v.user === vote.user);
     if (existing !== -1) this.votes.splice(existing, 1);

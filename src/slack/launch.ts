@@ -1,5 +1,6 @@
 import type { AnalyzeRequest } from '../agent/types.js';
 import { ConfigError } from '../config.js';
+import { HostConfigError } from '../host/config.js';
 import type { Report } from '../report/schema.js';
 import { createSlackBot, type SlackBot } from './app.js';
 import { loadSlackConfig, type SlackConfig } from './config.js';
@@ -12,12 +13,17 @@ export const EXIT_NOT_CONFIGURED = 2;
 export interface Runtime {
   analyze(request: AnalyzeRequest & { engine?: 'auto' | 'ollama' | 'builtin' }): Promise<Report>;
   close(): Promise<void>;
+  /** Set when every server reads a bundled dataset: stamped on every status message. */
+  sampleData?: string;
+  /** What leaves the machine and to where, logged at start-up. */
+  egress?: string;
 }
 
 export type RuntimeFactory = (config: SlackConfig, env: NodeJS.ProcessEnv) => Promise<Runtime>;
 
 export interface LaunchIO {
   error(line: string): void;
+  info?(line: string): void;
 }
 
 export type LaunchResult = { ok: false; exitCode: number } | { ok: true; bot: SlackBot; runtime: Runtime; stop(): Promise<void> };
@@ -48,10 +54,17 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     runtime = await createRuntime(config, env);
   } catch (error) {
     io.error(`could not start the analysis engine: ${slackErrorCode(error)}`);
-    return { ok: false, exitCode: 1 };
+    // A configuration to fix (a mixed live/sample setup, a bad mcp-servers.json) is not a crash.
+    return { ok: false, exitCode: error instanceof ConfigError || error instanceof HostConfigError ? EXIT_NOT_CONFIGURED : 1 };
   }
+  if (runtime.egress) {
+    const slack = config.SLACK_API_URL ?? 'https://slack.com/api/';
+    io.info?.(`${runtime.egress}; reports, progress and redacted excerpts go to Slack at ${slack}`);
+  }
+  if (runtime.sampleData)
+    io.info?.(`every server reads the bundled sample dataset (${runtime.sampleData}); each message is stamped "sample data"`);
   const analyze: AnalyzeFn = (request) => runtime.analyze({ ...request, engine: config.ANALYSIS_ENGINE });
-  const bot = createSlackBot({ config, analyze });
+  const bot = createSlackBot({ config, analyze, ...(runtime.sampleData ? { sampleData: runtime.sampleData } : {}) });
   try {
     await bot.start();
   } catch (error) {

@@ -1,4 +1,5 @@
 import dotenv from 'dotenv';
+import { formatHostEvent } from '../cli/progress.js';
 import { createRuntime as createEngineRuntime } from '../runtime/runtime.js';
 import { launch, type RuntimeFactory } from './launch.js';
 
@@ -10,9 +11,24 @@ import { launch, type RuntimeFactory } from './launch.js';
 dotenv.config({ quiet: true });
 
 /** MCP servers start once here and live as long as the bot; every analysis shares them. */
-const createRuntime: RuntimeFactory = (_config, env) => createEngineRuntime({ env });
+const createRuntime: RuntimeFactory = (_config, env) =>
+  createEngineRuntime({
+    env,
+    refuseMixedData: true,
+    // Start-up problems and withheld tools belong in the bot's log; routine progress does not.
+    onHostEvent: (event) => {
+      if (event.type === 'tools_withheld' || event.type === 'server_failed' || event.type === 'server_gave_up') {
+        const line = formatHostEvent(event);
+        if (line) console.error(`incidentpilot: ${line.trim()}`);
+      }
+    },
+  });
 
-const result = await launch(process.env, { error: (line) => console.error(`incidentpilot: ${line}`) }, createRuntime);
+const result = await launch(
+  process.env,
+  { error: (line) => console.error(`incidentpilot: ${line}`), info: (line) => console.error(`incidentpilot: ${line}`) },
+  createRuntime,
+);
 if (!result.ok) {
   process.exitCode = result.exitCode;
 } else {

@@ -14,9 +14,13 @@ const seenAuth: Array<string | undefined> = [];
 
 beforeAll(async () => {
   const server = new McpServer({ name: 'remote', version: '1.0.0' });
-  server.registerTool('remote_echo', { description: 'Echoes over HTTP.', inputSchema: { text: z.string() } }, async ({ text }) => ({
-    content: [{ type: 'text', text: `remote: ${text}` }],
-  }));
+  server.registerTool(
+    'remote_echo',
+    { description: 'Echoes over HTTP.', inputSchema: { text: z.string() }, annotations: { readOnlyHint: true } },
+    async ({ text }) => ({
+      content: [{ type: 'text', text: `remote: ${text}` }],
+    }),
+  );
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
   await server.connect(transport);
   http = createServer((req, res) => {

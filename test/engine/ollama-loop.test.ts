@@ -70,7 +70,9 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     expect(results).toHaveLength(2);
     for (const message of results) {
       expect(message.tool_name).toBe('barrier');
-      expect(message.content).toMatch(/^\[T[12]\] barrier ok\nbarrier overlap released with 2 parties/);
+      expect(message.content).toMatch(
+        /^\[T[12]\] barrier ok\n<<<UNTRUSTED-DATA nonce=[0-9a-f]+ source="T[12] barrier">>>\nbarrier overlap released with 2 parties/,
+      );
     }
     const first = server.requests[0];
     expect(first?.tools?.map((tool) => tool.function.name)).toEqual(expect.arrayContaining(['echo', 'barrier', 'hang', 'status']));
@@ -161,7 +163,9 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     // Sent back as a native call with its result, so the model sees the format it should use.
     const assistant = server.requests[1]?.messages.find((message) => message.role === 'assistant');
     expect(assistant?.tool_calls).toEqual([{ function: { name: 'echo', arguments: { text: 'one' } } }]);
-    expect(toolMessages(server.requests[1])[0]?.content).toBe('[T1] echo ok\necho: one');
+    expect(toolMessages(server.requests[1])[0]?.content).toMatch(
+      /^\[T1\] echo ok\n<<<UNTRUSTED-DATA nonce=[0-9a-f]+ source="T1 echo">>>\necho: one\n<<<END-UNTRUSTED-DATA nonce=[0-9a-f]+>>>$/,
+    );
     expect(report.notes?.filter((note) => note.includes('as text'))).toEqual([
       'the model wrote 1 tool call as text (<tool_call> tag (Qwen/Hermes)): run as real calls',
     ]);
@@ -199,7 +203,9 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
   it('times out a hanging tool and tells the model so', async () => {
     const server = await fake([{ toolCalls: [{ name: 'hang', arguments: {} }] }, stop, answer()]);
     const report = await engine(server, { toolTimeoutMs: 300 }).analyze({ incident: 'x' });
-    expect(toolMessages(server.requests[1])[0]?.content).toMatch(/^\[T1\] hang FAILED\nError: hang timed out after 300 ms/);
+    expect(toolMessages(server.requests[1])[0]?.content).toMatch(
+      /^\[T1\] hang FAILED\n<<<UNTRUSTED-DATA [^\n]*>>>\nError: hang timed out after 300 ms/,
+    );
     expect(report.toolCalls[0]).toMatchObject({ tool: 'hang', ok: false });
   });
 
@@ -230,11 +236,11 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
     ]);
     const report = await engine(server, { toolResultChars: 500 }).analyze({ incident: 'x' });
     const message = toolMessages(server.requests[1])[0]?.content ?? '';
-    expect(message.length).toBeLessThan(800);
+    expect(message.length).toBeLessThan(1000);
     // Head and tail whole lines, with the lines between counted and a hint to narrow the query.
-    expect(message).toMatch(/^\[T1\] lines ok\nline 1 of 200: status=/);
+    expect(message).toMatch(/^\[T1\] lines ok\n<<<UNTRUSTED-DATA [^\n]*>>>\nline 1 of 200: status=/);
     expect(message).toMatch(/\n… \[\d+ of 200 lines left out here; narrow the query \(a shorter time window/);
-    expect(message).toMatch(/line 200 of 200: status=500 path=\/api\/checkout$/);
+    expect(message).toMatch(/line 200 of 200: status=500 path=\/api\/checkout\n<<<END-UNTRUSTED-DATA [^\n]*>>>$/);
     expect(report.evidence[0]?.quote).toBe('line 190 of 200: status=500');
   });
 
@@ -255,7 +261,7 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
       },
     }).analyze({ incident: 'checkout down', context: 'thread: started 14:05' });
     const user = server.requests[0]?.messages[1]?.content ?? '';
-    expect(user).toContain('Incident report: checkout down');
+    expect(user).toMatch(/Incident report:\n<<<UNTRUSTED-DATA nonce=[0-9a-f]+ source="incident">>>\ncheckout down/);
     expect(user).toContain('thread: started 14:05');
     expect(user).toContain('Correlator findings: T1 said "echo: pre"');
     expect(report.evidence[0]?.quote).toBe('echo: pre');

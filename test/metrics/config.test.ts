@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       backend: 'prometheus',
       prometheus: {
+        allowRawQuery: false,
         url: 'http://prom:9090',
         auth: { kind: 'none' },
         timeoutMs: DEFAULT_PROMETHEUS_TIMEOUT_MS,

@@ -18,7 +18,7 @@ function config(env: Record<string, string>): MetricsConfig {
 
 beforeAll(async () => {
   prom = await startHarnessPrometheus();
-  ({ client, close } = await connect(config({ PROMETHEUS_URL: prom.url })));
+  ({ client, close } = await connect(config({ PROMETHEUS_URL: prom.url, PROMETHEUS_ALLOW_RAW_QUERY: 'true' })));
 }, 60_000);
 
 afterAll(async () => {

@@ -99,7 +99,7 @@ describe('report blocks', () => {
     expect(text).not.toContain('xoxb-1234567890');
     expect(text).not.toContain('hunter22');
     expect(text).not.toContain('abcdefghijklmnop');
-    expect(text).toContain('[redacted]');
+    expect(text).toContain('[REDACTED:');
   });
 });
 
@@ -173,7 +173,7 @@ describe('text helpers', () => {
 
   it('redacts common credential shapes', () => {
     expect(redactSecrets('xapp-1-A0-123456789-abcdef token: abcdefgh AKIAABCDEFGHIJKLMNOP')).toBe(
-      '[redacted] token: [redacted] [redacted]',
+      '[REDACTED:slack_token#1] token: [REDACTED:token#1] [REDACTED:aws_access_key_id#1]',
     );
   });
 

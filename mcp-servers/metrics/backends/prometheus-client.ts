@@ -24,6 +24,18 @@ interface PromResponse<T> {
 /** Prometheus refuses a range query above 11,000 points per series; stay well inside. */
 export const MAX_RANGE_POINTS = 10_000;
 
+/** Longest window one query may cover: a month of incident history, not a year-long scan of the TSDB. */
+export const MAX_QUERY_RANGE_MS = 31 * 86_400_000;
+
+/**
+ * Prometheus's own `timeout` for a query: a little under ours, so Prometheus stops evaluating (and frees its
+ * memory) before we give up on the answer.
+ */
+export function serverTimeout(timeoutMs: number): string {
+  // Prometheus durations take whole numbers per unit (13.5s is refused; 13500ms is not).
+  return `${Math.max(500, Math.floor(timeoutMs * 0.9))}ms`;
+}
+
 export class PrometheusClient {
   constructor(private readonly config: PrometheusConfig) {}
 
@@ -32,11 +44,18 @@ export class PrometheusClient {
   }
 
   async rangeQuery(query: string, start: Date, end: Date, stepSeconds: number): Promise<PromSeries[]> {
+    assertBoundedRange(start, end);
     const step = Math.max(1, Math.ceil(stepSeconds), Math.ceil((end.getTime() - start.getTime()) / 1000 / MAX_RANGE_POINTS));
     const data = await this.get<{
       resultType: string;
       result: Array<{ metric: Record<string, string>; values?: Array<[number, string]> }>;
-    }>('/api/v1/query_range', { query, start: seconds(start), end: seconds(end), step: String(step) });
+    }>('/api/v1/query_range', {
+      query,
+      start: seconds(start),
+      end: seconds(end),
+      step: String(step),
+      timeout: serverTimeout(this.config.timeoutMs),
+    });
     return data.result.map((r) => ({ labels: r.metric, points: toPoints(r.values ?? []) }));
   }
 
@@ -51,6 +70,7 @@ export class PrometheusClient {
   }
 
   async series(match: string, start: Date, end: Date, limit: number): Promise<Array<Record<string, string>>> {
+    assertBoundedRange(start, end);
     // `limit` is honoured by Prometheus ≥ 2.49 and ignored by older ones; callers cap the result either way.
     return this.get('/api/v1/series', { 'match[]': match, start: seconds(start), end: seconds(end), limit: String(limit) });
   }
@@ -111,6 +131,15 @@ export class PrometheusClient {
     return new ToolInputError(
       `cannot reach Prometheus at ${this.config.url} (${reason})`,
       'check PROMETHEUS_URL and that Prometheus is running and reachable from this host',
+    );
+  }
+}
+
+function assertBoundedRange(start: Date, end: Date): void {
+  if (end.getTime() - start.getTime() > MAX_QUERY_RANGE_MS) {
+    throw new ToolInputError(
+      `the time window ${start.toISOString()} to ${end.toISOString()} is longer than ${MAX_QUERY_RANGE_MS / 86_400_000} days`,
+      'narrow since/until to the hours around the incident',
     );
   }
 }

@@ -92,6 +92,12 @@ export class PrometheusBackend implements MetricsBackend {
     const { since, until } = request.range;
     const step = stepFor(request.range, request.maxPoints * FETCH_FACTOR);
     if (request.query !== undefined) {
+      if (!this.config.allowRawQuery) {
+        throw new ToolInputError(
+          'raw PromQL `query` is disabled on this server',
+          'pass `metric` (and `tags`) as list_metrics shows them; an operator can allow raw queries with PROMETHEUS_ALLOW_RAW_QUERY=true',
+        );
+      }
       const result = await this.client.rangeQuery(request.query, since, until, step);
       return { series: result.map((r) => toSeries(r, r.labels.__name__ ?? request.query!, null)) };
     }
@@ -189,7 +195,7 @@ export class PrometheusBackend implements MetricsBackend {
     if (names.includes(metric)) return;
     throw new ToolInputError(
       `unknown metric ${metric}; known: ${closestNames(metric, names)}`,
-      'call list_metrics, or pass a PromQL expression as `query`',
+      this.config.allowRawQuery ? 'call list_metrics, or pass a PromQL expression as `query`' : 'call list_metrics for the known names',
     );
   }
 

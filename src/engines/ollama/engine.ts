@@ -2,15 +2,17 @@ import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, HostTool, Report, ToolHost } from '../../agent/types.js';
 import { finalizeReport } from '../../report/finalize.js';
 import { type ModelReport, modelReportJsonSchema, parseModelReport } from '../../report/model-schema.js';
+import { screenModelReport } from '../../report/screen.js';
 import { inferWindow } from '../../report/window.js';
 import { Compactor, estimateTokens, headAndTail } from './compaction.js';
 import { isAbortError, OllamaError } from './errors.js';
 import { fallbackReport } from './fallback.js';
 import { LoopGuard } from './loop-guard.js';
 import { contextPressure, retryWaitMs, sleep } from './pressure.js';
-import { buildUserPrompt, FINAL_INSTRUCTION, SYSTEM_PROMPT } from './prompt.js';
+import { buildUserPrompt, FINAL_INSTRUCTION, systemPrompt, toolResultMessage } from './prompt.js';
 import type { ChatMessage, ChatProvider, ChatResponse, ChatToolCall, ChatToolSpec, ThinkSetting } from './provider.js';
 import { parseTextToolCalls } from './text-tool-calls.js';
+import { createFence } from './untrusted.js';
 
 /** Model turns in one analysis, the last of which gets no tools: 8B models settle within ~8 tool rounds, and each costs seconds to minutes. */
 export const MAX_ROUNDS = 10;
@@ -89,6 +91,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   };
 
   emit({ type: 'started', engine: provider.label, incident: request.incident });
+  const fence = createFence();
   const session = new ToolSession(host, emit, signal);
   const chatOptions = { num_ctx: options.numCtx, temperature: 0 };
   let toolBudget = options.toolResultChars ?? DEFAULT_TOOL_RESULT_CHARS;
@@ -185,8 +188,8 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   }
 
   const messages: ChatMessage[] = [
-    { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: buildUserPrompt(request, evidencePack) },
+    { role: 'system', content: systemPrompt(fence) },
+    { role: 'user', content: buildUserPrompt(request, evidencePack, fence) },
   ];
   const tools = toChatTools(session.tools());
   const textForms = new Set<string>();
@@ -212,7 +215,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     const message: ChatMessage = {
       role: 'tool',
       toolName: call.name,
-      content: `[${recorded.id}] ${call.name} ${status}\n${cutToBudget(recorded.outcome.text, toolBudget)}${advice ? `\n${advice}` : ''}`,
+      content: `${toolResultMessage(fence, recorded.id, call.name, status, cutToBudget(recorded.outcome.text, toolBudget))}${advice ? `\n${advice}` : ''}`,
     };
     compactor.track(message, { id: recorded.id, tool: call.name, ok: recorded.ok }, toolRound);
     return message;
@@ -294,7 +297,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     draft = fallbackReport(session.all(), fallbackReason ?? 'no valid answer');
   }
 
-  const report = finalizeReport(
+  const finalized = finalizeReport(
     {
       ...draft,
       incident: request.incident,
@@ -305,6 +308,11 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
     },
     session,
   );
+  // What the model wrote is screened against what the tools showed before anyone reads it.
+  const report = screenModelReport(
+    finalized,
+    session.all().map((call) => call.outcome.text),
+  ).report;
   emit({ type: 'final', report });
   return report;
 }

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Evidence, Report, ToolCallRecord } from '../../report/schema.js';
+import { AI_MARKER } from '../../report/screen.js';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
 import { joinBounded, mrkdwn, oneLine, plain, TRUNCATED, truncate } from './text.js';
 
@@ -70,6 +71,19 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
+/** What the reader must know before trusting the report: a model wrote it, or it describes a sample dataset. */
+export function reportStamps(report: Pick<Report, 'aiGenerated' | 'sampleData'>): string | undefined {
+  const parts: string[] = [];
+  if (report.sampleData) parts.push(sampleStamp(report.sampleData));
+  if (report.aiGenerated) parts.push(`:warning: *${AI_MARKER}*`);
+  return parts.length > 0 ? parts.join('  ·  ') : undefined;
+}
+
+/** The stamp on every message of a bot whose servers all read a bundled dataset. */
+export function sampleStamp(dataset: string): string {
+  return `:test_tube: *sample data: ${oneLine(dataset, 200)}* — not your systems`;
+}
+
 /** The finished report as one threaded message: a pure function of the report. */
 export function buildReportMessage(report: Report, options: ReportMessageOptions): SlackMessage {
   const calls = new Map(report.toolCalls.map((call) => [call.id, call]));
@@ -79,6 +93,9 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
     type: 'header',
     text: { type: 'plain_text', text: plain(`Root cause: ${report.incident}`, SLACK_LIMITS.headerText), emoji: true },
   });
+
+  const stamps = reportStamps(report);
+  if (stamps) blocks.push(context(stamps));
 
   blocks.push(
     section(
@@ -152,5 +169,7 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
 
 /** The notification / screen-reader text of the report message. */
 export function reportFallback(report: Report): string {
-  return mrkdwn(`Root cause (${report.confidence} confidence): ${report.summary}`, SLACK_LIMITS.fallbackText);
+  const stamps = [report.sampleData ? `sample data: ${report.sampleData}` : '', report.aiGenerated ? AI_MARKER : ''].filter(Boolean);
+  const prefix = stamps.length > 0 ? `[${stamps.join(' · ')}] ` : '';
+  return mrkdwn(`${prefix}Root cause (${report.confidence} confidence): ${report.summary}`, SLACK_LIMITS.fallbackText);
 }

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
-import { button, context, formatDuration, type SlackMessage, section } from './report.js';
+import { button, context, formatDuration, type SlackMessage, sampleStamp, section } from './report.js';
 import { joinBounded, mrkdwn, oneLine, plain, truncate } from './text.js';
 
 export type AnalysisState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -23,6 +23,8 @@ export interface StatusView {
   joined?: number;
   /** The alert behind it resolved: "resolved at … (lasted …)", built by the bot, untrusted parts escaped. */
   resolution?: string;
+  /** The dataset every server reads when none is live; stamped on the message. */
+  sampleData?: string;
 }
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -57,6 +59,7 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
   const title = `Investigating: ${oneLine(view.incident, 1000)} — requested by ${requester(view)}`;
   const line = stateLine(view);
   const blocks: types.KnownBlock[] = [section(`${title}\n${line}`)];
+  if (view.sampleData) blocks.push(context(sampleStamp(view.sampleData)));
   if (view.joined)
     blocks.push(context(`${view.joined} more alert${view.joined === 1 ? '' : 's'} with the same fingerprint joined this analysis`));
   if (view.resolution) blocks.push(context(`:white_check_mark: Alert ${view.resolution}`));
@@ -67,7 +70,8 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
       elements: [{ ...button('Cancel', ACTION_IDS.cancel, view.analysisId, 'danger'), confirm: cancelConfirm(view) }],
     });
   }
-  return { text: `${title} · ${line}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
+  const stamp = view.sampleData ? ` · sample data: ${view.sampleData}` : '';
+  return { text: `${title} · ${line}${stamp}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
 }
 
 /** Slack's confirmation dialog limits: title 100, text 300, button labels 30 characters (all plain_text). */

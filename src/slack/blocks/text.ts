@@ -4,26 +4,15 @@
  * splitting an HTML entity.
  */
 
+import { redactSecrets } from '../../redaction/index.js';
+
 export const TRUNCATED = '… (truncated)';
 
-/** Shapes of credentials that must never reach Slack, even if a tool output or a model echoes them. */
-const SECRET_PATTERNS: RegExp[] = [
-  /\bxox[abprs]-[A-Za-z0-9-]{8,}/g,
-  /\bxapp-[A-Za-z0-9-]{8,}/g,
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-  /\bsk-[A-Za-z0-9_-]{20,}\b/g,
-  /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{12,}/gi,
-  /\b((?:password|passwd|secret|token|api[_-]?key|signing[_-]?secret)\s*[=:]\s*)("?)[^\s"',;&]{4,}\2/gi,
-];
-
-export function redactSecrets(text: string): string {
-  let out = text;
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (_match, prefix?: unknown) => `${typeof prefix === 'string' ? prefix : ''}[redacted]`);
-  }
-  return out;
-}
+/**
+ * The shared redaction module, as a last line of defence: text reaching Slack was redacted where it entered the
+ * analysis; this catches anything that did not pass through an analysis (error messages, the incident as typed).
+ */
+export { redactSecrets } from '../../redaction/index.js';
 
 /** Slack's mrkdwn treats &, < and > as control characters (links, mentions); everything else is literal. */
 export function escapeMrkdwn(text: string): string {

@@ -34,6 +34,8 @@ export interface ServiceOptions {
   /** MAX_QUEUED_PER_USER: analyses one person may have waiting or running. Default 3. */
   maxQueuedPerUser?: number;
   now?: () => number;
+  /** Set when every server reads a bundled dataset: stamped on every status message. */
+  sampleData?: string;
 }
 
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
@@ -85,7 +87,7 @@ export class AnalysisService {
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.pacer = new ChannelPacer(options.pacingMs);
     this.now = options.now ?? Date.now;
-    this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job));
+    this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job), options.sampleData);
     this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.jobs.get(id));
   }
 

@@ -16,7 +16,14 @@ export class StatusBoard {
     private readonly pacer: ChannelPacer,
     private readonly logger: Logger,
     private readonly positionOf: (job: AnalysisJob) => number,
+    /** Set when every server reads a bundled dataset: stamped on every status message. */
+    private readonly sampleData?: string,
   ) {}
+
+  private view(job: AnalysisJob, position: number) {
+    const view = job.statusView(position);
+    return this.sampleData ? { ...view, sampleData: this.sampleData } : view;
+  }
 
   /**
    * Posts the status message; when the job has no thread yet, that message becomes the thread's parent. When Slack
@@ -29,7 +36,7 @@ export class StatusBoard {
     onRefused: (reason: string) => void,
   ): Promise<boolean> {
     try {
-      const ts = await this.io.post(job.channel, buildStatusMessage(job.statusView(position)), job.threadTs);
+      const ts = await this.io.post(job.channel, buildStatusMessage(this.view(job, position)), job.threadTs);
       job.statusTs = ts;
       if (!job.threadTs) {
         job.threadTs = ts;
@@ -64,7 +71,7 @@ export class StatusBoard {
     const position = this.positionOf(job);
     this.shownPosition.set(job.id, position);
     try {
-      await this.io.update(job.channel, job.statusTs, buildStatusMessage(job.statusView(position)));
+      await this.io.update(job.channel, job.statusTs, buildStatusMessage(this.view(job, position)));
     } catch (error) {
       this.logger.warn(`analysis ${job.id}: status update failed: ${slackErrorCode(error)}`);
     }

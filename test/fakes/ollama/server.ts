@@ -245,5 +245,6 @@ export function finalAnswer(report: Record<string, unknown>): FakeTurn {
 export function firstToolOutputLine(request: ChatBody, callId: string): string {
   const message = request.messages.find((candidate) => candidate.role === 'tool' && candidate.content.startsWith(`[${callId}] `));
   const lines = message?.content.split('\n').slice(1) ?? [];
-  return lines.find((line) => line.trim().length > 0)?.trim() ?? '';
+  // The output sits between the analysis' fence lines (<<<UNTRUSTED-DATA …>>>); quote what is inside.
+  return lines.find((line) => line.trim().length > 0 && !line.startsWith('<<<'))?.trim() ?? '';
 }

@@ -1,0 +1,12 @@
+export { parseRedactionEnv, REDACTION_ENV_KEYS, REDACTION_ENV_SHAPE, redactionOptions } from './config.js';
+export { redactingHost } from './host.js';
+export {
+  compileExtraPatterns,
+  DEFAULT_REDACTION,
+  type ExtraPattern,
+  RedactionConfigError,
+  type RedactionOptions,
+  Redactor,
+  redactSecrets,
+} from './redactor.js';
+export { isSecretKey, luhnValid, SECRET_KINDS } from './rules.js';

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { luhnValid, parseRedactionEnv, Redactor, redactSecrets } from '../../src/redaction/index.js';
+import { NEAR_MISSES, SECRET_SAMPLES } from './corpus.js';
+
+describe('redaction corpus', () => {
+  for (const sample of SECRET_SAMPLES) {
+    it(`removes ${sample.kind}: ${sample.line.slice(0, 50).replace(/\n/g, ' ')}`, () => {
+      const out = new Redactor().text(sample.line);
+      expect(out).not.toContain(sample.secret);
+      expect(out).toMatch(new RegExp(`\\[REDACTED:${sample.kind}#1\\]`));
+    });
+  }
+
+  for (const line of NEAR_MISSES) {
+    it(`keeps: ${line}`, () => {
+      expect(new Redactor().text(line)).toBe(line);
+    });
+  }
+
+  it('numbers distinct values per kind and repeats the number for the same value', () => {
+    const redactor = new Redactor();
+    const a = redactor.text('svc-a token=aaaa1111bbbb svc-b token=cccc2222dddd');
+    const b = redactor.text('svc-c token=aaaa1111bbbb');
+    expect(a).toBe('svc-a token=[REDACTED:token#1] svc-b token=[REDACTED:token#2]');
+    expect(b).toBe('svc-c token=[REDACTED:token#1]');
+  });
+
+  it('is idempotent: redacting redacted text changes nothing', () => {
+    const redactor = new Redactor();
+    const all = SECRET_SAMPLES.map((sample) => sample.line).join('\n');
+    const once = redactor.text(all);
+    expect(redactor.text(once)).toBe(once);
+    expect(new Redactor().text(once)).toBe(once);
+  });
+
+  it('redacts structured content, including values under secret-looking keys', () => {
+    const redactor = new Redactor();
+    const out = redactor.value({
+      entries: [{ message: 'login as postgres://u:pw-123456@db/x', service: 'orders' }],
+      config: { apiKey: 'plain-looking-value', retries: 3, nested: { sessionId: 'abc123def456' } },
+    });
+    expect(JSON.stringify(out)).not.toMatch(/pw-123456|plain-looking-value|abc123def456/);
+    expect(out.config.retries).toBe(3);
+    expect(out.entries[0]?.service).toBe('orders');
+  });
+
+  it('leaves e-mail addresses when REDACT_EMAILS=false and redacts IPs only when REDACT_IPS=true', () => {
+    const line = 'mail to ops@example.com from 10.20.30.40 and fe80::1ff:fe23:4567:890a';
+    expect(new Redactor(parseRedactionEnv({ REDACT_EMAILS: 'false' })).text(line)).toBe(line);
+    const both = new Redactor(parseRedactionEnv({ REDACT_IPS: 'true' })).text(line);
+    expect(both).toBe('mail to [REDACTED:email#1] from [REDACTED:ip#1] and [REDACTED:ip#2]');
+  });
+
+  it("applies a company's own RE2 patterns from REDACT_EXTRA_PATTERNS", () => {
+    const options = parseRedactionEnv({ REDACT_EXTRA_PATTERNS: '{"employee_id": "EMP-[0-9]{6}"}' });
+    expect(new Redactor(options).text('badge EMP-004211 and EMP-004211, EMP-12')).toBe(
+      'badge [REDACTED:employee_id#1] and [REDACTED:employee_id#1], EMP-12',
+    );
+  });
+
+  it('rejects bad REDACT_EXTRA_PATTERNS naming the variable and the kind', () => {
+    expect(() => parseRedactionEnv({ REDACT_EXTRA_PATTERNS: 'EMP-[0-9]+' })).toThrow(/REDACT_EXTRA_PATTERNS: not JSON/);
+    expect(() => parseRedactionEnv({ REDACT_EXTRA_PATTERNS: '{"emp": "(a)\\\\1"}' })).toThrow(/REDACT_EXTRA_PATTERNS: .*"emp"/);
+    expect(() => parseRedactionEnv({ REDACT_EXTRA_PATTERNS: '{"Bad Kind": "x"}' })).toThrow(/REDACT_EXTRA_PATTERNS: kind "Bad Kind"/);
+    expect(() => parseRedactionEnv({ REDACT_EMAILS: 'maybe' })).toThrow(/REDACT_EMAILS: expected true or false/);
+  });
+
+  it('checks card numbers with Luhn, so a random 16-digit number survives', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(redactSecrets('id 4111 1111 1111 1112')).toBe('id 4111 1111 1111 1112');
+  });
+
+  it('redacts a truncated PEM body with no END line', () => {
+    const out = redactSecrets('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ');
+    expect(out).toBe('[REDACTED:private_key#1]');
+  });
+});
