@@ -8,6 +8,21 @@ export interface SelfIdentity {
   botId?: string;
 }
 
+/** One MCP server's health as `/rca status` shows it. */
+export interface ServerHealthView {
+  name: string;
+  state: string;
+  tools: number;
+  restarts: number;
+  error?: string;
+}
+
+export interface HealthView {
+  /** The engine in use, e.g. "ollama:qwen3:8b" or "builtin (Ollama not reachable …)". */
+  engine: string;
+  servers: ServerHealthView[];
+}
+
 /** What every listener's `register(app, deps)` receives. */
 export interface SlackDeps {
   service: AnalysisService;
@@ -16,6 +31,8 @@ export interface SlackDeps {
   self: SelfIdentity;
   alertChannels: ReadonlySet<string>;
   logger: Logger;
+  /** MCP servers and engine, for `/rca status`; absent when the bot runs without the engine runtime (tests). */
+  health?: () => HealthView;
 }
 
 /** The slash command the manifest declares. */

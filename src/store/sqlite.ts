@@ -172,6 +172,16 @@ export class SqliteStore implements StateStore {
     return rows.map(toAnalysis);
   }
 
+  async unpostedReports(maxAttempts: number, limit: number): Promise<StoredAnalysis[]> {
+    this.flush();
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM analyses WHERE state = 'done' AND report_posted = 0 AND report IS NOT NULL AND post_attempts < ? ORDER BY created_at LIMIT ?",
+      )
+      .all(maxAttempts, limit) as AnalysisRow[];
+    return rows.map(toAnalysis);
+  }
+
   async rememberAlert(fingerprint: string, analysisId: string, at: number): Promise<void> {
     this.db
       .prepare(

@@ -58,6 +58,8 @@ export interface StateStore {
   analysisInThread(channel: string, threadTs: string): Promise<StoredAnalysis | undefined>;
   /** Analyses in the given states, oldest first (start-up recovery, reports waiting to be posted). */
   analysesIn(states: readonly StoredState[], limit: number): Promise<StoredAnalysis[]>;
+  /** Finished analyses whose report has not reached Slack yet, with fewer than `maxAttempts` tries, oldest first. */
+  unpostedReports(maxAttempts: number, limit: number): Promise<StoredAnalysis[]>;
   rememberAlert(fingerprint: string, analysisId: string, at: number): Promise<void>;
   alert(fingerprint: string): Promise<{ analysisId: string; at: number } | undefined>;
   /** Records a Slack event id; false when it was already recorded (a retry or a redelivery after a restart). */

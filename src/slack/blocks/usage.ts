@@ -1,3 +1,4 @@
+import type { HealthView } from '../deps.js';
 import { SLACK_LIMITS } from './limits.js';
 import { context, type SlackMessage, section } from './report.js';
 import { buildNoticeMessage, userMention } from './status.js';
@@ -26,7 +27,33 @@ export interface QueueEntryView {
   ageMs: number;
 }
 
-export function buildQueueStatusMessage(entries: QueueEntryView[], limits: { concurrency: number; queueMax: number }): SlackMessage {
+/** The engine and MCP server lines of `/rca status`. */
+export function healthLines(health: HealthView): string[] {
+  const icon = (state: string) =>
+    state === 'ready' ? ':large_green_circle:' : state === 'failed' ? ':red_circle:' : ':large_yellow_circle:';
+  return [
+    `*Engine:* ${oneLine(health.engine, 300)}`,
+    '*MCP servers*',
+    ...health.servers.map(
+      (server) =>
+        `${icon(server.state)} ${oneLine(server.name, 60)} — ${oneLine(server.state, 20)}, ${server.tools} tools, ${server.restarts} restart${server.restarts === 1 ? '' : 's'}${
+          server.error ? `: ${oneLine(server.error, 300)}` : ''
+        }`,
+    ),
+  ];
+}
+
+export function buildQueueStatusMessage(
+  entries: QueueEntryView[],
+  limits: { concurrency: number; queueMax: number },
+  health?: HealthView,
+): SlackMessage {
+  const message = buildQueueMessage(entries, limits);
+  if (!health) return message;
+  return { text: message.text, blocks: [...message.blocks, section(joinBounded(healthLines(health), SLACK_LIMITS.sectionText))] };
+}
+
+function buildQueueMessage(entries: QueueEntryView[], limits: { concurrency: number; queueMax: number }): SlackMessage {
   const running = entries.filter((e) => e.state === 'running');
   const queued = entries.filter((e) => e.state === 'queued');
   if (entries.length === 0)

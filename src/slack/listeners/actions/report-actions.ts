@@ -24,15 +24,9 @@ function clicked(body: BlockButtonAction): Clicked {
 
 /** Buttons on reports (👍 👎, Re-run, Dig deeper) and on status messages (Cancel). Each acks first. */
 export function register(app: App, deps: SlackDeps): void {
-  const tell = async (client: App['client'], where: Clicked, text: string) => {
+  const tell = async (_client: App['client'], where: Clicked, text: string) => {
     if (!where.channel) return;
-    const message = buildNoticeMessage(text);
-    await client.chat.postEphemeral({
-      channel: where.channel,
-      user: where.user,
-      ...message,
-      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-    });
+    await deps.service.replyEphemeral(where.channel, where.user, buildNoticeMessage(text), where.threadTs);
   };
   const guard = (name: string, handler: (where: Clicked, client: App['client']) => Promise<void>) =>
     app.action<BlockButtonAction>(name, async ({ ack, body, client }) => {
@@ -51,7 +45,7 @@ export function register(app: App, deps: SlackDeps): void {
     [ACTION_IDS.feedbackDown, 'down'],
   ] as const) {
     guard(actionId, async (where, client) => {
-      const job = deps.service.get(where.analysisId);
+      const job = await deps.service.find(where.analysisId);
       await deps.feedback.record({
         analysisId: where.analysisId,
         user: where.user,
@@ -70,9 +64,9 @@ export function register(app: App, deps: SlackDeps): void {
   }
 
   guard(ACTION_IDS.rerun, async (where, client) => {
-    const job = deps.service.get(where.analysisId);
+    const job = await deps.service.find(where.analysisId);
     if (!job || !where.channel) {
-      await tell(client, where, 'I no longer remember that analysis (the bot restarted or it is too old). Run `/rca <incident>` again.');
+      await tell(client, where, 'I no longer remember that analysis (it is older than the retention period). Run `/rca <incident>` again.');
       return;
     }
     const result = deps.service.submit({
@@ -85,17 +79,17 @@ export function register(app: App, deps: SlackDeps): void {
     await tell(client, where, result.ok ? queuedText(result.position, result.job.id) : busyText(result));
   });
 
-  guard(ACTION_IDS.digDeeper, async (where, client) => {
+  guard(ACTION_IDS.digDeeper, async (where) => {
     if (!where.channel || !where.threadTs) return;
     const bot = deps.self.userId ? `<@${deps.self.userId}>` : '@IncidentPilot';
     const message = buildNoticeMessage(
       `:mag_right: ${userMention(where.user)}, what should I dig into? Reply in this thread mentioning ${bot} with your question, e.g. _${bot} was the config change involved?_ — I'll continue from this report.`,
     );
-    await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message });
+    await deps.service.reply(where.channel, message, where.threadTs);
   });
 
   guard(ACTION_IDS.cancel, async (where, client) => {
-    const outcome = deps.service.cancel(where.analysisId, where.user);
+    const outcome = await deps.service.cancel(where.analysisId, where.user);
     if (outcome === 'unknown') await tell(client, where, 'I no longer remember that analysis.');
     else if (outcome === 'finished') await tell(client, where, `Analysis \`${where.analysisId}\` has already finished.`);
   });

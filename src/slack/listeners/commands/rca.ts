@@ -14,7 +14,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     if (/^status$/i.test(text)) {
-      await ack({ response_type: 'ephemeral', ...buildQueueStatusMessage(deps.service.list(), deps.service.limits) });
+      await ack({ response_type: 'ephemeral', ...buildQueueStatusMessage(deps.service.list(), deps.service.limits, deps.health?.()) });
       return;
     }
 

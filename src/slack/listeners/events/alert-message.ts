@@ -14,7 +14,7 @@ const ALERT_SUBTYPES = new Set([undefined, 'bot_message']);
  * thread; resolved ones and the bot's own messages are ignored; repeats within ALERT_COOLDOWN join.
  */
 export function register(app: App, deps: SlackDeps): void {
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body }) => {
     const message = event as unknown as Record<string, unknown> & { channel: string; ts: string; subtype?: string; thread_ts?: string };
     if (!deps.alertChannels.has(message.channel)) return;
     if (!ALERT_SUBTYPES.has(message.subtype)) return;
@@ -22,7 +22,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (message.subtype !== 'bot_message' && !botId) return;
     if ((botId && botId === deps.self.botId) || (deps.self.userId && message.user === deps.self.userId)) return;
     if (message.thread_ts && message.thread_ts !== message.ts) return;
-    if (deps.dedupe.seen(body.event_id)) {
+    if (await deps.dedupe.seen(body.event_id)) {
       deps.logger.debug(`message ${body.event_id}: Slack retry ignored`);
       return;
     }
@@ -34,7 +34,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const fingerprint = alertFingerprint(alert);
-    const result = deps.service.submitAlert(
+    const result = await deps.service.submitAlert(
       {
         origin: 'alert',
         channel: message.channel,
@@ -48,7 +48,7 @@ export function register(app: App, deps: SlackDeps): void {
     );
     if (!result.ok) {
       const notice = buildNoticeMessage(`${busyText(result)} Mention me in this thread to analyse this alert later.`);
-      await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, ...notice }).catch((error: unknown) => {
+      await deps.service.reply(message.channel, notice, message.ts).catch((error: unknown) => {
         deps.logger.error(`alert busy reply failed: ${slackErrorCode(error)}`);
       });
     }

@@ -14,27 +14,24 @@ import { busyText, queuedText } from '../replies.js';
  */
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', async ({ event, body, client }) => {
-    if (deps.dedupe.seen(body.event_id)) {
+    if (await deps.dedupe.seen(body.event_id)) {
       deps.logger.debug(`app_mention ${body.event_id}: Slack retry ignored`);
       return;
     }
     const channel = event.channel;
     const threadTs = event.thread_ts ?? event.ts;
     const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
-    const say = async (text: string) => {
-      const message = buildNoticeMessage(text);
-      await client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
-    };
+    const say = (text: string) => deps.service.reply(channel, buildNoticeMessage(text), threadTs);
     const question = stripMention(event.text ?? '', deps.self.userId).slice(0, MAX_INCIDENT_CHARS);
     const requestedBy = event.user ? { user: event.user } : { text: 'a bot' };
 
     try {
       if (/^(help|-h|--help|\?)$/i.test(question)) {
         const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-        await client.chat.postMessage({ channel, thread_ts: threadTs, ...usage });
+        await deps.service.reply(channel, usage, threadTs);
         return;
       }
-      const previous = deps.service.inThread(channel, threadTs);
+      const previous = await deps.service.inThread(channel, threadTs);
       if (previous?.active) {
         await say(
           `:hourglass_flowing_sand: Analysis \`${previous.id}\` is already ${previous.state} in this thread; ask again when it has finished.`,
@@ -72,7 +69,7 @@ export function register(app: App, deps: SlackDeps): void {
       } else {
         if (!question) {
           const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-          await client.chat.postMessage({ channel, thread_ts: threadTs, ...usage });
+          await deps.service.reply(channel, usage, threadTs);
           return;
         }
         trigger = { origin: 'mention', channel, threadTs, incident: question, requestedBy };
