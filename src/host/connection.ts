@@ -184,6 +184,8 @@ export class ServerConnection {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       this.pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
       this.tools = await this.listAllTools(client);
+      // Start-up chatter ("ready on stdio") must not pass for the reason of a later exit.
+      this.stderrTail = '';
     } catch (error) {
       client.onclose = undefined;
       await client.close().catch(() => undefined);
