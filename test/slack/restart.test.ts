@@ -55,8 +55,8 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function launchBot(overrides: Record<string, string> = {}): Promise<BotProcess> {
-  const bot = await startBot(env(overrides), dir);
+async function launchBot(overrides: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BotProcess> {
+  const bot = await startBot(env(overrides), dir, nodeArgs);
   bots.push(bot);
   await fake?.connected();
   return bot;
@@ -232,6 +232,27 @@ describe('restarts', () => {
     expect(fake.messages.find((m) => m.ts === queued.ts)?.text).toMatch(/Interrupted/);
     expect(fake.messages.some((m) => (m.text ?? '').includes('new incident during shutdown'))).toBe(false);
     // Nothing was left queued or running for the next start to report.
+    const next = await launchBot();
+    expect(next.log()).not.toMatch(/cut short by the last restart/);
+  }, 120_000);
+
+  it('an uncaught exception is logged, marks the running analysis failed in its thread, and exits non-zero', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ip-crash-'));
+    fake = await FakeSlack.start();
+    ollama = await startFakeOllama({ script: model(() => new Promise(() => {})) });
+    const bot = await launchBot({}, ['--import', path.join(REPO, 'test/slack/support/crash-on-signal.mjs')]);
+    await fake.slashCommand('incident during a crash');
+    const parent = await fake.waitFor('the status message', () =>
+      fake?.messages.find((m) => !m.thread_ts && (m.text ?? '').includes('incident during a crash')),
+    );
+    await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
+    bot.child.kill('SIGUSR2');
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.log()).toMatch(/uncaught exception: Error: injected crash for the test/);
+    const notice = fake.thread(CHANNEL, parent.ts).find((m) => /failed: the bot crashed/.test(m.text ?? ''));
+    expect(notice && findButton(notice, 'rca_rerun')).toBeTruthy();
+    expect(fake.messages.find((m) => m.ts === parent.ts)?.text).toMatch(/Failed after .*the bot crashed/);
+    // The next start finds nothing left running: the crash already told the thread.
     const next = await launchBot();
     expect(next.log()).not.toMatch(/cut short by the last restart/);
   }, 120_000);

@@ -27,8 +27,8 @@ export function assertBuilt(): void {
   }
 }
 
-export async function startBot(env: Record<string, string>, cwd: string): Promise<BotProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export async function startBot(env: Record<string, string>, cwd: string, nodeArgs: string[] = []): Promise<BotProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
