@@ -76,6 +76,18 @@ describe('SQLite state store', () => {
     expect((await store.analysesIn(['queued', 'running'], 10)).map((a) => a.id)).toEqual(['A1']);
   });
 
+  it('lists finished reports not yet posted, oldest first, below the attempt bound', async () => {
+    const store = open(path.join(tempDir(), 's.db'));
+    const report = makeReport();
+    await store.saveAnalysis(analysis({ id: 'WAITING', state: 'done', report, createdAt: 2, postAttempts: 1 }));
+    await store.saveAnalysis(analysis({ id: 'OLDER', state: 'done', report, createdAt: 1, postAttempts: 3 }));
+    await store.saveAnalysis(analysis({ id: 'POSTED', state: 'done', report, reportPosted: true }));
+    await store.saveAnalysis(analysis({ id: 'TRIED-OUT', state: 'done', report, postAttempts: 10 }));
+    await store.saveAnalysis(analysis({ id: 'FAILED', state: 'failed' }));
+    expect((await store.unpostedReports(10, 5)).map((a) => a.id)).toEqual(['OLDER', 'WAITING']);
+    expect((await store.unpostedReports(10, 1)).map((a) => a.id)).toEqual(['OLDER']);
+  });
+
   it('records each Slack event id once', async () => {
     const store = open(path.join(tempDir(), 's.db'));
     expect(await store.markEvent('Ev1', 1)).toBe(true);
