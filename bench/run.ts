@@ -14,6 +14,7 @@ const logMb = process.env.BENCH_LOG_MB ?? '200';
 const benches: Array<{ title: string; args: string[] }> = [
   { title: 'MCP host and engine loop', args: [path.join(here, 'engine.js')] },
   { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
+  { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];
 

@@ -134,9 +134,9 @@ export function createSlackBot(options: BotOptions): SlackBot {
       const auth = await app.client.auth.test();
       self.userId = auth.user_id;
       self.botId = auth.bot_id;
-      // What the last process left unfinished is told before new work arrives.
+      // What the last process left unfinished is marked before new work arrives (and told in its threads).
       const recovered = await service.lifecycle.recover();
-      if (recovered > 0) logger.warn(`${recovered} analyses were cut short by the last restart; their threads were told`);
+      if (recovered > 0) logger.warn(`${recovered} analyses were cut short by the last restart; their threads are being told`);
       service.lifecycle.startReportRetry();
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;

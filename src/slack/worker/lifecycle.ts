@@ -30,12 +30,14 @@ export interface LifecycleDeps {
 export class Lifecycle {
   private retryTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  private recoveryNotices: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
   /**
    * Start-up: every analysis the store shows queued or running was cut short by the last process. Each is marked
-   * interrupted, its thread gets a notice with Re-run and its status message stops saying "Investigating".
+   * interrupted at once; its thread gets a notice with Re-run and its status message stops saying "Investigating".
+   * Resolves with the count once marked; the notices go on in the background.
    */
   async recover(): Promise<number> {
     const { store, service, board, logger } = this.deps;
@@ -57,7 +59,8 @@ export class Lifecycle {
         })(),
       );
     }
-    await Promise.all(notices);
+    // Told in the background: a Slack outage at start-up must not keep the bot from serving.
+    this.recoveryNotices = Promise.all(notices).then(() => undefined);
     return unfinished.length;
   }
 
@@ -98,7 +101,7 @@ export class Lifecycle {
     const notices = waiting.map((job) => this.interrupt(job, 'the bot restarted before it started'));
     await within(service.settled(), graceMs);
     for (const job of service.activeJobs()) job.controller.abort(new InterruptedError('the bot restarted before it finished'));
-    await within(Promise.all([...notices, service.settled()]), FINAL_NOTICE_MS);
+    await within(Promise.all([...notices, service.settled(), this.recoveryNotices]), FINAL_NOTICE_MS);
   }
 
   /** Ends a job that will not run and tells its thread, with a Re-run button. */
