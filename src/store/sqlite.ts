@@ -118,7 +118,8 @@ export class SqliteStore implements StateStore {
         report_posted = excluded.report_posted, post_attempts = excluded.post_attempts, started_at = excluded.started_at,
         finished_at = excluded.finished_at, updated_at = excluded.updated_at`);
     const link = this.db.prepare(
-      'INSERT INTO threads (channel, thread_ts, analysis_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at',
+      // The latest analysis of a thread wins: a later save of an older one (a report posted late) must not steal it.
+      'INSERT INTO threads (channel, thread_ts, analysis_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at WHERE excluded.at >= threads.at',
     );
     const now = Date.now();
     this.db.transaction((rows: StoredAnalysis[]) => {

@@ -88,6 +88,15 @@ describe('SQLite state store', () => {
     expect((await store.unpostedReports(10, 1)).map((a) => a.id)).toEqual(['OLDER']);
   });
 
+  it('a thread answers with its latest analysis, even when an older one is saved again later', async () => {
+    const store = open(path.join(tempDir(), 's.db'));
+    await store.saveAnalysis(analysis({ id: 'FIRST', state: 'done', createdAt: 1_000 }));
+    await store.saveAnalysis(analysis({ id: 'FOLLOW-UP', state: 'running', createdAt: 2_000 }));
+    expect((await store.analysisInThread('C0INCIDENT', '100.000001'))?.id).toBe('FOLLOW-UP');
+    await store.saveAnalysis(analysis({ id: 'FIRST', state: 'done', createdAt: 1_000, reportPosted: true }));
+    expect((await store.analysisInThread('C0INCIDENT', '100.000001'))?.id).toBe('FOLLOW-UP');
+  });
+
   it('records each Slack event id once', async () => {
     const store = open(path.join(tempDir(), 's.db'));
     expect(await store.markEvent('Ev1', 1)).toBe(true);
