@@ -53,10 +53,13 @@ export class InterruptedError extends Error {
 
 let counter = 0;
 
-/** Unique across restarts (the store outlives the counter): a per-process counter plus random bits. */
+/**
+ * Unique across restarts: the counter starts again at 1 in every process while the store keeps every id, so the
+ * random part (40 bits) is what keeps a new analysis from overwriting an old one.
+ */
 function newId(): string {
   counter += 1;
-  return `A${counter}-${randomBytes(3).toString('hex')}`;
+  return `A${counter}-${randomBytes(5).toString('hex')}`;
 }
 
 export class AnalysisJob {
