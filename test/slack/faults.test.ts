@@ -111,7 +111,12 @@ describe('Slack faults', () => {
     const id = findId(parent);
     await fake.waitFor('the report after the outage', () => fake.thread(CHANNEL, parent.ts).find(isReport));
     expect(fake.thread(CHANNEL, parent.ts).filter(isReport)).toHaveLength(1);
-    const stored = await store.getAnalysis(id);
+    // Slack has the message; the bot records it once the response is back.
+    let stored = await store.getAnalysis(id);
+    for (let i = 0; i < 200 && !stored?.reportPosted; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      stored = await store.getAnalysis(id);
+    }
     expect(stored).toMatchObject({ state: 'done', reportPosted: true });
     expect(stored?.postAttempts).toBeGreaterThanOrEqual(2);
   });
