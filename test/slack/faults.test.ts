@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createSlackBot, type SlackBot } from '../../src/slack/app.js';
 import type { SlackRetryPolicy } from '../../src/slack/worker/slack-io.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -32,12 +32,15 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function setup(options: { concurrency?: number; reportRetryMs?: number } = {}): Promise<Setup> {
+async function setup(options: { concurrency?: number; reportRetryMs?: number; logLevel?: 'warn' } = {}): Promise<Setup> {
   const fake = await FakeSlack.start();
   const engine = new ScriptedEngine();
   const store = SqliteStore.open(':memory:');
   const bot = createSlackBot({
-    config: botConfig(fake, { ANALYSIS_CONCURRENCY: options.concurrency ?? 2 }),
+    config: botConfig(fake, {
+      ANALYSIS_CONCURRENCY: options.concurrency ?? 2,
+      ...(options.logLevel ? { SLACK_LOG_LEVEL: options.logLevel } : {}),
+    }),
     analyze: engine.analyze,
     pacingMs: 5,
     store,
@@ -121,8 +124,13 @@ describe('Slack faults', () => {
     expect(stored?.postAttempts).toBeGreaterThanOrEqual(2);
   });
 
-  it('a dropped socket is reconnected and the bot keeps serving', async () => {
-    const { fake } = await setup();
+  it('a dropped socket is logged, reconnected, and the bot keeps serving', async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+    });
+    onTestFinished(() => spy.mockRestore());
+    const { fake } = await setup({ logLevel: 'warn' });
     const before = fake.connections;
     // Slack is flaky while the client reconnects, too.
     fake.faultNext('apps.connections.open', { status: 500 });
@@ -132,6 +140,8 @@ describe('Slack faults', () => {
     await fake.connected();
     await fake.slashCommand('after the reconnect');
     await reportFor(fake, 'after the reconnect');
+    expect(warnings.join('\n')).toMatch(/Socket Mode connection lost; reconnecting/);
+    expect(warnings.join('\n')).toMatch(/Socket Mode reconnected/);
   });
 });
 
