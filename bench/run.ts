@@ -18,6 +18,7 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: 'alert webhook answer times', args: [path.join(here, 'webhooks.js')] },
   { title: 'Slack access policy and channel hygiene', args: [path.join(here, 'slack-policy.js')] },
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
+  { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];
 

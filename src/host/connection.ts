@@ -8,13 +8,19 @@ import { parseDataSource, type ServerDataSource } from './data-source.js';
 import type { HostEvent } from './events.js';
 import { applyToolPolicy, type Withheld } from './policy.js';
 
-/** Attempts to bring back a server that exited before it is declared failed: a crash loop must end. */
-export const MAX_RESTART_ATTEMPTS = 5;
-/** Restarts in the life of one process, across all crashes: a server that dies on every call must not churn forever. */
-export const MAX_TOTAL_RESTARTS = 20;
+/**
+ * Restarts allowed per RESTART_WINDOW_MS: a crash loop is slowed to this rate, never given up on for good, so a
+ * server that failed at 3 a.m. (a missing mount, a backend down) is back once its cause is fixed.
+ */
+export const RESTART_BUDGET = 10;
+export const RESTART_WINDOW_MS = 10 * 60_000;
+/** Kept for callers that print the old bound: attempts in a row before the budget slows retries. */
+export const MAX_RESTART_ATTEMPTS = RESTART_BUDGET;
 /** First restart delay; doubles per failed attempt up to RESTART_MAX_DELAY_MS. */
 export const RESTART_BASE_DELAY_MS = 200;
-export const RESTART_MAX_DELAY_MS = 5_000;
+export const RESTART_MAX_DELAY_MS = 30_000;
+/** Calls timing out in a row before the server is presumed hung and restarted. */
+export const MAX_CONSECUTIVE_TIMEOUTS = 3;
 /** listTools pages followed per server: a server returning cursors forever must not stall start-up. */
 const MAX_TOOL_PAGES = 20;
 /** Last stderr characters kept per server, to explain a failed start. */
@@ -40,6 +46,10 @@ export type ServerState = 'starting' | 'ready' | 'restarting' | 'failed' | 'clos
 
 export interface ConnectionOptions {
   startTimeoutMs: number;
+  /** Overrides for tests: restart back-off and budget. */
+  restartBaseDelayMs?: number;
+  restartBudget?: number;
+  restartWindowMs?: number;
   onEvent: (event: HostEvent) => void;
   clientInfo: { name: string; version: string };
 }
@@ -61,6 +71,11 @@ export class ServerConnection {
   pid: number | undefined;
   totalRestarts = 0;
   private client: Client | undefined;
+  /** Failed starts or restarts in a row, for the back-off. */
+  private failuresInARow = 0;
+  /** When restarts were attempted, within the budget window. */
+  private restartTimes: number[] = [];
+  private consecutiveTimeouts = 0;
   private stderrTail = '';
   private restartTimer: NodeJS.Timeout | undefined;
   private settledWaiters: Array<() => void> = [];
@@ -93,7 +108,33 @@ export class ServerConnection {
       this.lastError = this.explain(error);
       this.setState('failed');
       this.options.onEvent({ type: 'server_failed', server: this.spec.name, error: this.lastError });
+      this.scheduleRestart();
     }
+  }
+
+  /** A call timed out: after MAX_CONSECUTIVE_TIMEOUTS in a row the server is presumed hung and restarted. */
+  noteTimeout(): void {
+    this.consecutiveTimeouts += 1;
+    if (this.consecutiveTimeouts < MAX_CONSECUTIVE_TIMEOUTS || this.state !== 'ready') return;
+    this.recycle(`${this.consecutiveTimeouts} calls in a row timed out; the server looks hung`);
+  }
+
+  noteAnswer(): void {
+    this.consecutiveTimeouts = 0;
+  }
+
+  /** Stops the current process (the SDK ends stdin, then SIGTERM, then SIGKILL) and starts a fresh one. */
+  private recycle(reason: string): void {
+    const client = this.client;
+    this.client = undefined;
+    this.pid = undefined;
+    this.consecutiveTimeouts = 0;
+    this.lastError = reason;
+    if (client) {
+      client.onclose = undefined;
+      void client.close().catch(() => undefined);
+    }
+    this.scheduleRestart();
   }
 
   async call(name: string, args: Record<string, unknown>, options: CallOptions): Promise<Record<string, unknown>> {
@@ -154,6 +195,8 @@ export class ServerConnection {
       this.dataSource = parseDataSource(this.spec.name, client.getInstructions());
       this.tools = policy.offered;
       this.withheld = policy.withheld;
+      // Start-up chatter ("ready on stdio") must not pass for the reason of a later exit.
+      this.stderrTail = '';
     } catch (error) {
       client.onclose = undefined;
       await client.close().catch(() => undefined);
@@ -187,25 +230,42 @@ export class ServerConnection {
     this.client = undefined;
     this.pid = undefined;
     this.lastError = this.explain(new McpError(ErrorCode.ConnectionClosed, 'closed'));
-    this.scheduleRestart(1);
+    this.scheduleRestart();
   }
 
-  private scheduleRestart(attempt: number): void {
+  /**
+   * Schedules the next start with exponential back-off. Past RESTART_BUDGET restarts in RESTART_WINDOW_MS the server
+   * is reported given up on for now and tried again once the window has room: retries last as long as the process.
+   */
+  private scheduleRestart(): void {
     if (this.state === 'closed') return;
-    if (attempt > MAX_RESTART_ATTEMPTS || this.totalRestarts >= MAX_TOTAL_RESTARTS) {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.failuresInARow += 1;
+    const attempt = this.failuresInARow;
+    const now = Date.now();
+    const windowMs = this.options.restartWindowMs ?? RESTART_WINDOW_MS;
+    const budget = this.options.restartBudget ?? RESTART_BUDGET;
+    this.restartTimes = this.restartTimes.filter((at) => now - at < windowMs);
+    let delay = Math.min((this.options.restartBaseDelayMs ?? RESTART_BASE_DELAY_MS) * 2 ** (attempt - 1), RESTART_MAX_DELAY_MS);
+    if (this.restartTimes.length >= budget) {
+      delay = Math.max(delay, (this.restartTimes[0] ?? now) + windowMs - now);
       this.setState('failed');
-      this.options.onEvent({ type: 'server_gave_up', server: this.spec.name, error: this.lastError ?? 'restart attempts exhausted' });
-      return;
+      this.options.onEvent({
+        type: 'server_gave_up',
+        server: this.spec.name,
+        error: `${this.lastError ?? 'exited'} (${budget} restarts in ${Math.round(windowMs / 1000)} s; next try in ${Math.round(delay / 1000)} s)`,
+      });
+    } else {
+      // A server that never started stays "failed" (its tools are not offered) while it is retried.
+      if (this.state !== 'failed') this.setState('restarting');
+      this.options.onEvent({
+        type: 'server_exited',
+        server: this.spec.name,
+        detail: this.lastError ?? 'exited',
+        attempt,
+        restartInMs: delay,
+      });
     }
-    this.setState('restarting');
-    const delay = Math.min(RESTART_BASE_DELAY_MS * 2 ** (attempt - 1), RESTART_MAX_DELAY_MS);
-    this.options.onEvent({
-      type: 'server_exited',
-      server: this.spec.name,
-      detail: this.lastError ?? 'exited',
-      attempt,
-      restartInMs: delay,
-    });
     this.restartTimer = setTimeout(() => void this.restart(attempt), delay);
     this.restartTimer.unref();
   }
@@ -213,17 +273,20 @@ export class ServerConnection {
   private async restart(attempt: number): Promise<void> {
     if (this.state === 'closed') return;
     this.totalRestarts += 1;
+    this.restartTimes.push(Date.now());
     try {
       await this.connect();
       if ((this.state as ServerState) === 'closed') {
         await this.close();
         return;
       }
+      this.failuresInARow = 0;
+      this.consecutiveTimeouts = 0;
       this.setState('ready');
       this.options.onEvent({ type: 'server_restarted', server: this.spec.name, attempt, tools: this.tools.map((tool) => tool.name) });
     } catch (error) {
       this.lastError = this.explain(error);
-      this.scheduleRestart(attempt + 1);
+      this.scheduleRestart();
     }
   }
 

@@ -1,3 +1,4 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { HostTool, ToolHost, ToolOutcome } from '../agent/types.js';
 import { loadHostConfig, type ServerSpec } from './config.js';
 import { ServerConnection, type ServerState } from './connection.js';
@@ -13,6 +14,8 @@ export const CLASH_SEPARATOR = '__';
 
 export interface HostOptions {
   startTimeoutMs?: number;
+  /** Restart back-off and budget (tests shorten them). */
+  restart?: { baseDelayMs?: number; budget?: number; windowMs?: number };
   toolTimeoutMs?: number;
   onEvent?: (event: HostEvent) => void;
   clientInfo?: { name: string; version: string };
@@ -44,6 +47,9 @@ export class McpHost implements ToolHost {
       (spec) =>
         new ServerConnection(spec, {
           startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+          ...(options.restart?.baseDelayMs !== undefined ? { restartBaseDelayMs: options.restart.baseDelayMs } : {}),
+          ...(options.restart?.budget !== undefined ? { restartBudget: options.restart.budget } : {}),
+          ...(options.restart?.windowMs !== undefined ? { restartWindowMs: options.restart.windowMs } : {}),
           onEvent: (event) => this.onEvent(event),
           clientInfo: options.clientInfo ?? { name: 'incidentpilot', version: '0.1.0' },
         }),
@@ -117,8 +123,12 @@ export class McpHost implements ToolHost {
     options.signal?.addEventListener('abort', forward, { once: true });
     try {
       const result = await connection.call(tool.serverToolName, args, { timeoutMs, signal: perCall.signal });
+      connection.noteAnswer();
       return resultToOutcome(result, Date.now() - started);
     } catch (error) {
+      // The SDK sends notifications/cancelled on a timeout or abort, so the server stops the work (tools check
+      // extra.signal); a server that times out call after call is presumed hung and restarted.
+      if (!options.signal?.aborted && error instanceof McpError && error.code === ErrorCode.RequestTimeout) connection.noteTimeout();
       return errorToOutcome(
         error,
         { server: tool.server, tool: name, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },

@@ -40,6 +40,22 @@ export interface RuntimeOptions {
   refuseMixedData?: boolean;
 }
 
+/**
+ * Share of ANALYSIS_TIMEOUT_MS the engine gets: its own deadline ends in a (low-confidence) report from the evidence
+ * so far, and the caller's deadline at 100% is only a backstop for an engine that does not stop.
+ */
+export const ENGINE_DEADLINE_SHARE = 0.85;
+
+export function engineDeadlineMs(analysisTimeoutMs: number): number {
+  return Math.max(1, Math.floor(analysisTimeoutMs * ENGINE_DEADLINE_SHARE));
+}
+
+export interface RuntimeHealth {
+  /** The engine in use: the configured one, or what `auto` chose last and why. */
+  engine: string;
+  servers: Array<{ name: string; state: string; tools: number; restarts: number; error?: string }>;
+}
+
 export interface Runtime {
   host: McpHost;
   config: EngineConfig;
@@ -48,6 +64,7 @@ export interface Runtime {
   /** One line: what leaves the machine and to where. */
   egress: string;
   analyze(request: AnalyzeRequest & { engine?: EngineChoice }): Promise<Report>;
+  health(): RuntimeHealth;
   close(): Promise<void>;
 }
 
@@ -97,6 +114,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     const notes = mixed ? [mixed, ...(report.notes ?? [])] : report.notes;
     return { ...report, ...(sampleData ? { sampleData } : {}), ...(notes ? { notes } : {}) };
   };
+  const engineConfig = { ...config, ANALYSIS_TIMEOUT_MS: engineDeadlineMs(config.ANALYSIS_TIMEOUT_MS) };
+  let lastEngine: string | undefined;
   return {
     host,
     config,
@@ -111,12 +130,30 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         incident: redactor.text(raw.incident),
         ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
       };
-      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, redactingHost(host, redactor), config);
+      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, redactingHost(host, redactor), engineConfig);
+      lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
       if (!selection.note) return stamp(await selection.engine.analyze(rest));
       rest.onEvent?.({ type: 'note', message: selection.note });
       const report = await selection.engine.analyze(rest);
       // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
       return stamp({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+    },
+    health() {
+      const configured = config.ANALYSIS_ENGINE === 'builtin' ? 'builtin' : `ollama:${config.OLLAMA_MODEL}`;
+      const engine =
+        config.ANALYSIS_ENGINE === 'auto'
+          ? `auto → ${lastEngine ?? 'chosen at the next analysis (Ollama first, built-in as fallback)'}`
+          : configured;
+      return {
+        engine,
+        servers: host.status().map((server) => ({
+          name: server.name,
+          state: server.state,
+          tools: server.tools.length,
+          restarts: server.restarts,
+          ...(server.error ? { error: server.error } : {}),
+        })),
+      };
     },
     close: () => host.close(),
   };

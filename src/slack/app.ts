@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { SqliteStore } from '../store/sqlite.js';
+import type { StateStore } from '../store/types.js';
 import { type SlackConfig, slackMode } from './config.js';
-import type { SelfIdentity, SlackDeps } from './deps.js';
+import type { HealthView, SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
 import { registerListeners } from './listeners/index.js';
 import { SlackDirectory } from './policy/directory.js';
@@ -14,7 +16,7 @@ import { BusyNotices } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
-import { slackErrorCode, webClientIO } from './worker/slack-io.js';
+import { DEFAULT_SLACK_RETRY, type SlackRetryPolicy, slackErrorCode, webClientIO, webClientOptions } from './worker/slack-io.js';
 
 /** chat.postMessage allows about one message per second per channel; a little slack for clock skew. */
 export const DEFAULT_PACING_MS = 1100;
@@ -49,6 +51,14 @@ export interface BotOptions {
   channelAllowed?: ChannelAllowed;
   /** The dataset every server reads when none is live; stamped on every status message. */
   sampleData?: string;
+  /** Durable state; without one the bot keeps state in an in-memory SQLite database (tests, experiments). */
+  store?: StateStore;
+  /** Web API timeout and retry budget; tests shorten it. */
+  slackRetry?: SlackRetryPolicy;
+  shutdownGraceMs?: number;
+  reportRetryMs?: number;
+  /** MCP servers' health and the engine in use, for `/rca status`. */
+  health?: () => HealthView;
 }
 
 export interface SlackBot {
@@ -62,7 +72,10 @@ export interface SlackBot {
    * in HTTP mode, the webhook listener's in Socket Mode (absent when the webhooks are off).
    */
   start(): Promise<{ port?: number }>;
+  /** Graceful: intake stops, running analyses get the grace period, the rest are marked interrupted. */
   stop(): Promise<void>;
+  /** After an uncaught exception: running analyses are marked failed and told, within a few seconds. */
+  crash(reason: string): Promise<void>;
 }
 
 const LOG_LEVELS: Record<BotConfig['SLACK_LOG_LEVEL'], LogLevel> = {
@@ -76,21 +89,25 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const { config } = options;
   const mode = slackMode(config);
   // Separate objects: the Socket Mode client mutates its options (retryConfig), which must not leak into the bot's client.
-  const clientOptions = () => (config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
+  const retry = options.slackRetry ?? DEFAULT_SLACK_RETRY;
+  const clientOptions = () => webClientOptions(retry, config.SLACK_API_URL);
   const logLevel = LOG_LEVELS[config.SLACK_LOG_LEVEL];
   let webhooks: AlertWebhooks | undefined;
   const webhooksOn = Boolean(config.ALERT_WEBHOOK_TOKEN);
+  const ownsStore = !options.store;
+  const store = options.store ?? SqliteStore.open(':memory:');
 
-  const app =
+  const receiver =
     mode === 'socket'
-      ? new App({
-          token: config.SLACK_BOT_TOKEN,
-          appToken: config.SLACK_APP_TOKEN,
-          socketMode: true,
+      ? new SocketModeReceiver({
+          appToken: config.SLACK_APP_TOKEN ?? '',
           logLevel,
-          clientOptions: clientOptions(),
           installerOptions: { clientOptions: clientOptions() },
         })
+      : undefined;
+  const app =
+    receiver !== undefined
+      ? new App({ token: config.SLACK_BOT_TOKEN, receiver, logLevel, clientOptions: clientOptions() })
       : new App({
           token: config.SLACK_BOT_TOKEN,
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
@@ -103,9 +120,13 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const self: SelfIdentity = {};
   const policyConfig: PolicyConfig = { ...OPEN_POLICY, ...config };
   const logger = app.logger;
+  if (receiver) watchSocket(receiver, logger);
   const service = new AnalysisService({
     analyze: options.analyze,
     io: webClientIO(app.client),
+    store,
+    ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
+    ...(options.reportRetryMs !== undefined ? { reportRetryMs: options.reportRetryMs } : {}),
     concurrency: config.ANALYSIS_CONCURRENCY,
     queueMax: config.QUEUE_MAX,
     timeoutMs: config.ANALYSIS_TIMEOUT_MS,
@@ -134,13 +155,14 @@ export function createSlackBot(options: BotOptions): SlackBot {
   let listener: WebhookServer | undefined;
   const deps: SlackDeps = {
     service,
-    feedback: options.feedback ?? new FeedbackStore(config.FEEDBACK_FILE),
-    dedupe: new EventDedupe(),
+    feedback: options.feedback ?? new FeedbackStore(config.FEEDBACK_FILE, store),
+    dedupe: new EventDedupe(store),
     self,
     alertChannels: new Set(config.ALERT_CHANNELS),
     logger,
     policy,
     alertBusy: new BusyNotices(config.ALERT_COOLDOWN),
+    ...(options.health ? { health: options.health } : {}),
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -159,6 +181,10 @@ export function createSlackBot(options: BotOptions): SlackBot {
       self.botId = auth.bot_id;
       self.teamId = auth.team_id;
       self.enterpriseId = auth.enterprise_id;
+      // What the last process left unfinished is marked before new work arrives (and told in its threads).
+      const recovered = await service.lifecycle.recover();
+      if (recovered > 0) logger.warn(`${recovered} analyses were cut short by the last restart; their threads are being told`);
+      service.lifecycle.startReportRetry();
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
       // Socket Mode has no HTTP server; the webhooks get a small one of their own on PORT.
@@ -172,7 +198,22 @@ export function createSlackBot(options: BotOptions): SlackBot {
     async stop() {
       await listener?.close();
       await service.shutdown();
-      await app.stop();
+      await app.stop().catch((error: unknown) => logger.warn(`Slack disconnect failed: ${slackErrorCode(error)}`));
+      if (ownsStore) await store.close();
+    },
+    async crash(reason) {
+      await service.lifecycle.crash(reason);
     },
   };
+}
+
+/** Socket Mode drops and reconnects are logged; the client reconnects by itself and the bot keeps serving. */
+function watchSocket(receiver: SocketModeReceiver, logger: App['logger']): void {
+  let connectedOnce = false;
+  receiver.client.on('connected', () => {
+    if (connectedOnce) logger.warn('Socket Mode reconnected');
+    connectedOnce = true;
+  });
+  receiver.client.on('reconnecting', () => logger.warn('Socket Mode connection lost; reconnecting'));
+  receiver.client.on('disconnected', () => logger.info('Socket Mode disconnected'));
 }

@@ -119,6 +119,16 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   ),
   /** Where 👍/👎 votes are appended as JSON lines; unset keeps them in memory (and in the log). */
   FEEDBACK_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /** The state database (SQLite); its folder is created. docs/state.md. */
+  STATE_PATH: z.preprocess(blankAsUnset, z.string().default('.state/incidentpilot.db')),
+  /** Days analyses, alert fingerprints, event ids and votes are kept before the hourly prune removes them. */
+  STATE_RETENTION_DAYS: wholeNumber(90, 1, 3650),
+  /** After SIGTERM/SIGINT, how long running analyses may finish before they are marked interrupted. */
+  SHUTDOWN_GRACE_MS: wholeNumber(30_000, 0, 600_000),
+  /** One Slack Web API request's timeout. */
+  SLACK_HTTP_TIMEOUT_MS: wholeNumber(10_000, 500, 120_000),
+  /** All retries of one Slack call (5xx, network errors, 429 after Retry-After) stop after this long. */
+  SLACK_RETRY_MAX_MS: wholeNumber(60_000, 0, 600_000),
   SLACK_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' }).default('info'),

@@ -13,6 +13,21 @@ export interface SelfIdentity {
   enterpriseId?: string;
 }
 
+/** One MCP server's health as `/rca status` shows it. */
+export interface ServerHealthView {
+  name: string;
+  state: string;
+  tools: number;
+  restarts: number;
+  error?: string;
+}
+
+export interface HealthView {
+  /** The engine in use, e.g. "ollama:qwen3:8b" or "builtin (Ollama not reachable …)". */
+  engine: string;
+  servers: ServerHealthView[];
+}
+
 /** What every listener's `register(app, deps)` receives. */
 export interface SlackDeps {
   service: AnalysisService;
@@ -25,6 +40,8 @@ export interface SlackDeps {
   policy: AccessPolicy;
   /** One "busy" reply per alert channel per cooldown. */
   alertBusy: BusyNotices;
+  /** MCP servers and engine, for `/rca status`; absent when the bot runs without the engine runtime (tests). */
+  health?: () => HealthView;
 }
 
 /** The slash command the manifest declares. */

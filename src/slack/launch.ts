@@ -2,13 +2,20 @@ import type { AnalyzeRequest } from '../agent/types.js';
 import { ConfigError } from '../config.js';
 import { HostConfigError } from '../host/config.js';
 import type { Report } from '../report/schema.js';
+import { openStore } from '../store/index.js';
+import { startRetention } from '../store/retention.js';
+import type { StateStore } from '../store/types.js';
 import { createSlackBot, type SlackBot } from './app.js';
 import { loadSlackConfig, type SlackConfig } from './config.js';
+import type { HealthView } from './deps.js';
 import type { AnalyzeFn } from './worker/job.js';
-import { slackErrorCode } from './worker/slack-io.js';
+import { within } from './worker/run.js';
+import { DEFAULT_SLACK_RETRY, slackErrorCode } from './worker/slack-io.js';
 
 /** Exit code for "not configured to run": distinct from crashes (1). */
 export const EXIT_NOT_CONFIGURED = 2;
+/** How long the crash path may spend telling threads before the process exits anyway. */
+const CRASH_NOTICE_MS = 10_000;
 
 export interface Runtime {
   analyze(request: AnalyzeRequest & { engine?: 'auto' | 'ollama' | 'builtin' }): Promise<Report>;
@@ -17,6 +24,8 @@ export interface Runtime {
   sampleData?: string;
   /** What leaves the machine and to where, logged at start-up. */
   egress?: string;
+  /** MCP server health and the engine in use, for `/rca status`. */
+  health?(): HealthView;
 }
 
 export type RuntimeFactory = (config: SlackConfig, env: NodeJS.ProcessEnv) => Promise<Runtime>;
@@ -26,15 +35,17 @@ export interface LaunchIO {
   info?(line: string): void;
 }
 
-export type LaunchResult = { ok: false; exitCode: number } | { ok: true; bot: SlackBot; runtime: Runtime; stop(): Promise<void> };
+export type LaunchResult =
+  | { ok: false; exitCode: number }
+  | { ok: true; bot: SlackBot; runtime: Runtime; store: StateStore; stop(): Promise<void>; crash(reason: string): Promise<void> };
 
 const NO_SLACK_HINT =
   'SLACK_BOT_TOKEN is not set, so the Slack bot cannot start (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token; docs/slack.md). ' +
   'To analyse an incident without Slack: npm run rca -- "checkout returns 502 since 14:00"';
 
 /**
- * Parses the configuration once, builds the engine runtime and the bot, and connects. Never throws: every
- * problem becomes one line on stderr and an exit code.
+ * Parses the configuration once, opens the state store, builds the engine runtime and the bot, and connects. Never
+ * throws: every problem becomes one line on stderr and an exit code.
  */
 export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime: RuntimeFactory): Promise<LaunchResult> {
   if (!env.SLACK_BOT_TOKEN?.trim()) {
@@ -49,11 +60,20 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     return { ok: false, exitCode: EXIT_NOT_CONFIGURED };
   }
 
+  let store: StateStore;
+  try {
+    store = openStore(config.STATE_PATH);
+  } catch (error) {
+    io.error(error instanceof Error ? error.message : String(error));
+    return { ok: false, exitCode: EXIT_NOT_CONFIGURED };
+  }
+
   let runtime: Runtime;
   try {
     runtime = await createRuntime(config, env);
   } catch (error) {
     io.error(`could not start the analysis engine: ${slackErrorCode(error)}`);
+    await store.close().catch(() => {});
     // A configuration to fix (a mixed live/sample setup, a bad mcp-servers.json) is not a crash.
     return { ok: false, exitCode: error instanceof ConfigError || error instanceof HostConfigError ? EXIT_NOT_CONFIGURED : 1 };
   }
@@ -64,7 +84,21 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
   if (runtime.sampleData)
     io.info?.(`every server reads the bundled sample dataset (${runtime.sampleData}); each message is stamped "sample data"`);
   const analyze: AnalyzeFn = (request) => runtime.analyze({ ...request, engine: config.ANALYSIS_ENGINE });
-  const bot = createSlackBot({ config, analyze, ...(runtime.sampleData ? { sampleData: runtime.sampleData } : {}) });
+  const bot = createSlackBot({
+    config,
+    analyze,
+    store,
+    ...(runtime.sampleData ? { sampleData: runtime.sampleData } : {}),
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    slackRetry: { ...DEFAULT_SLACK_RETRY, timeoutMs: config.SLACK_HTTP_TIMEOUT_MS, maxRetryTimeMs: config.SLACK_RETRY_MAX_MS },
+    ...(runtime.health ? { health: () => runtime.health?.() ?? { engine: config.ANALYSIS_ENGINE, servers: [] } } : {}),
+  });
+  const stopRetention = startRetention(store, config.STATE_RETENTION_DAYS, bot.app.logger);
+  const closeAll = async () => {
+    stopRetention();
+    await runtime.close().catch(() => {});
+    await store.close().catch(() => {});
+  };
   try {
     await bot.start();
   } catch (error) {
@@ -72,16 +106,21 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     const hint = /invalid_auth|not_authed|token_revoked/.test(code) ? ' — check SLACK_BOT_TOKEN / SLACK_APP_TOKEN' : '';
     io.error(`could not connect to Slack: ${code}${hint}`);
     await bot.stop().catch(() => {});
-    await runtime.close().catch(() => {});
+    await closeAll();
     return { ok: false, exitCode: 1 };
   }
   return {
     ok: true,
     bot,
     runtime,
+    store,
     async stop() {
       await bot.stop().catch(() => {});
-      await runtime.close().catch(() => {});
+      await closeAll();
+    },
+    async crash(reason) {
+      await within(bot.crash(reason), CRASH_NOTICE_MS);
+      await closeAll();
     },
   };
 }

@@ -1,44 +1,59 @@
 import dotenv from 'dotenv';
-import { formatHostEvent } from '../cli/progress.js';
+import { formatHostEvent } from '../host/log.js';
 import { createRuntime as createEngineRuntime } from '../runtime/runtime.js';
-import { launch, type RuntimeFactory } from './launch.js';
+import { redactSecrets } from './blocks/text.js';
+import { type LaunchResult, launch, type RuntimeFactory } from './launch.js';
 
 /**
- * `npm start`: the Slack bot. Loads .env, parses the configuration once, wires the engine runtime and connects
- * (Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT).
+ * `npm start`: the Slack bot. Loads .env, parses the configuration once, opens the state store, wires the engine
+ * runtime and connects (Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT). SIGTERM/SIGINT drain gracefully;
+ * an uncaught exception marks running analyses failed in their threads and exits 1 for the supervisor to restart.
  */
 
 dotenv.config({ quiet: true });
 
-/** MCP servers start once here and live as long as the bot; every analysis shares them. */
+const log = (level: string, line: string) => console.error(`${new Date().toISOString()} [${level.toUpperCase()}] incidentpilot: ${line}`);
+
+let running: Extract<LaunchResult, { ok: true }> | undefined;
+let exiting = false;
+
+async function crash(kind: string, error: unknown): Promise<void> {
+  const message = redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  log('error', `${kind}: ${message}`);
+  if (exiting) return;
+  exiting = true;
+  const reason = redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300);
+  await running?.crash(`${kind}: ${reason}`).catch(() => {});
+  process.exit(1);
+}
+process.on('uncaughtException', (error) => void crash('uncaught exception', error));
+process.on('unhandledRejection', (reason) => void crash('unhandled rejection', reason));
+
+/** MCP servers start once here and live as long as the bot; every analysis shares them; their events reach the log. */
 const createRuntime: RuntimeFactory = (_config, env) =>
   createEngineRuntime({
     env,
     refuseMixedData: true,
-    // Start-up problems and withheld tools belong in the bot's log; routine progress does not.
     onHostEvent: (event) => {
-      if (event.type === 'tools_withheld' || event.type === 'server_failed' || event.type === 'server_gave_up') {
-        const line = formatHostEvent(event);
-        if (line) console.error(`incidentpilot: ${line.trim()}`);
-      }
+      const { level, line } = formatHostEvent(event);
+      if (level !== 'debug') log(level, line);
     },
   });
 
-const result = await launch(
-  process.env,
-  { error: (line) => console.error(`incidentpilot: ${line}`), info: (line) => console.error(`incidentpilot: ${line}`) },
-  createRuntime,
-);
+const result = await launch(process.env, { error: (line) => log('error', line), info: (line) => log('info', line) }, createRuntime);
 if (!result.ok) {
   process.exitCode = result.exitCode;
 } else {
-  let stopping = false;
+  running = result;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`incidentpilot: ${signal}, finishing`);
+    if (exiting) {
+      log('warn', `${signal} again: exiting now`);
+      process.exit(1);
+    }
+    exiting = true;
+    log('info', `${signal}: no new analyses; finishing running ones`);
     void result.stop().then(() => process.exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

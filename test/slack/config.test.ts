@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { loadSlackConfig, parseDuration, slackMode } from '../../src/slack/config.js';
@@ -79,5 +82,33 @@ describe('launch (npm start)', () => {
     });
     expect(result).toEqual({ ok: false, exitCode: EXIT_NOT_CONFIGURED });
     expect(lines.join('\n')).toMatch(/PORT/);
+  });
+
+  it('state settings: defaults, and a bad value names the variable', () => {
+    expect(loadSlackConfig(base)).toMatchObject({
+      STATE_PATH: '.state/incidentpilot.db',
+      STATE_RETENTION_DAYS: 90,
+      SHUTDOWN_GRACE_MS: 30_000,
+      SLACK_HTTP_TIMEOUT_MS: 10_000,
+      SLACK_RETRY_MAX_MS: 60_000,
+    });
+    expect(errorOf({ ...base, STATE_RETENTION_DAYS: '0' })).toMatch(/STATE_RETENTION_DAYS: expected a whole number from 1/);
+    expect(errorOf({ ...base, SHUTDOWN_GRACE_MS: 'soon' })).toMatch(/SHUTDOWN_GRACE_MS/);
+  });
+
+  it('a corrupt STATE_PATH exits 2 naming the file, before the engine starts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ip-launch-'));
+    const file = path.join(dir, 'state.db');
+    writeFileSync(file, 'not sqlite at all, just some text that is long enough to have a header. '.repeat(50));
+    const lines: string[] = [];
+    let runtimeBuilt = false;
+    const result = await launch({ ...base, STATE_PATH: file }, { error: (line) => lines.push(line) }, async () => {
+      runtimeBuilt = true;
+      throw new Error('not reached');
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result).toEqual({ ok: false, exitCode: EXIT_NOT_CONFIGURED });
+    expect(lines.join('\n')).toContain(`STATE_PATH ${file}: cannot open the state database`);
+    expect(runtimeBuilt).toBe(false);
   });
 });

@@ -152,4 +152,28 @@ describe('Slack bot with the real analysis runtime', () => {
     expect(ollama.requests[0]?.tools?.map((tool) => tool.function.name)).toContain('search_logs');
     expect(fake.invalid).toEqual([]);
   });
+
+  it('a model slower than the deadline: the engine stops at its share of the budget and posts a low-confidence report with the evidence', async () => {
+    ollama = await startFakeOllama({
+      script: (request): FakeTurn => {
+        if (request.messages.some((m) => m.role === 'tool')) return { hang: true };
+        return { toolCalls: [{ name: 'error_summary', arguments: { since: '2h' } }] };
+      },
+    });
+    running = await startBot({
+      OLLAMA_HOST: ollama.url,
+      ANALYSIS_ENGINE: 'ollama',
+      OLLAMA_EVIDENCE_PACK: 'false',
+      ANALYSIS_TIMEOUT_MS: '5000',
+    });
+    const { fake } = running;
+    const { report, parent } = await runRca(fake, 'checkout 5xx, model too slow');
+    const text = blockText(report);
+    expect(text).toMatch(/Confidence:\* low/);
+    // The evidence the model gathered before the deadline is in the report, not lost to a "timed out".
+    expect(text).toContain('error_summary');
+    expect(text).toMatch(/deadline of 4250 ms was reached/);
+    expect(fake.messages.find((m) => m.ts === parent.ts)?.text).toContain('Done');
+    expect(fake.thread(CHANNEL, parent.ts).some((m) => /timed out after/.test(m.text ?? ''))).toBe(false);
+  });
 });

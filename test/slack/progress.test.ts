@@ -4,6 +4,7 @@ import { EventDedupe } from '../../src/slack/worker/bounded-map.js';
 import { ChannelPacer } from '../../src/slack/worker/pacer.js';
 import { ProgressReporter } from '../../src/slack/worker/progress.js';
 import type { SlackIO } from '../../src/slack/worker/slack-io.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 import { blockText } from '../fakes/slack/server.js';
 
 function recordingIO(): SlackIO & { posts: { channel: string; text: string; at: number }[] } {
@@ -75,13 +76,23 @@ describe('progress pacing', () => {
 });
 
 describe('event dedupe', () => {
-  it('remembers ids, ignores missing ids, and stays bounded', () => {
+  it('remembers ids, ignores missing ids, and stays bounded', async () => {
     const dedupe = new EventDedupe();
-    expect(dedupe.seen('Ev1')).toBe(false);
-    expect(dedupe.seen('Ev1')).toBe(true);
-    expect(dedupe.seen(undefined)).toBe(false);
-    expect(dedupe.seen(undefined)).toBe(false);
-    for (let i = 0; i < 5000; i++) dedupe.seen(`Ev-fill-${i}`);
-    expect(dedupe.seen('Ev1')).toBe(false);
+    expect(await dedupe.seen('Ev1')).toBe(false);
+    expect(await dedupe.seen('Ev1')).toBe(true);
+    expect(await dedupe.seen(undefined)).toBe(false);
+    expect(await dedupe.seen(undefined)).toBe(false);
+    for (let i = 0; i < 5000; i++) await dedupe.seen(`Ev-fill-${i}`);
+    expect(await dedupe.seen('Ev1')).toBe(false);
+  });
+
+  it('with a store, an id evicted from memory (or from before a restart) is still known', async () => {
+    const store = SqliteStore.open(':memory:');
+    const dedupe = new EventDedupe(store);
+    expect(await dedupe.seen('Ev1')).toBe(false);
+    for (let i = 0; i < 5000; i++) await dedupe.seen(`Ev-fill-${i}`);
+    expect(await dedupe.seen('Ev1')).toBe(true);
+    expect(await new EventDedupe(store).seen('Ev1')).toBe(true);
+    await store.close();
   });
 });

@@ -3,7 +3,7 @@ import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
 import { button, context, formatDuration, type SlackMessage, sampleStamp, section } from './report.js';
 import { joinBounded, mrkdwn, oneLine, plain, truncate } from './text.js';
 
-export type AnalysisState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type AnalysisState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 /** What the status message (the parent of a /rca thread, or the first reply in a mention/alert thread) shows. */
 export interface StatusView {
@@ -52,6 +52,8 @@ function stateLine(view: StatusView): string {
       return `:x: Failed after ${calls}: ${oneLine(view.reason ?? 'unknown error', 1500)}`;
     case 'cancelled':
       return `:no_entry_sign: Cancelled: ${oneLine(view.reason ?? 'cancelled', 500)}`;
+    case 'interrupted':
+      return `:warning: Interrupted after ${calls}: ${oneLine(view.reason ?? 'the bot restarted', 500)}. Use Re-run in the thread.`;
   }
 }
 
@@ -122,6 +124,18 @@ export function buildProgressMessage(tools: ToolLine[], notes: string[]): SlackM
       ? `Tool call${tools.length === 1 ? '' : 's'}: ${tools.map((t) => `${t.callId} ${t.tool}`).join(', ')}`
       : `Note: ${notes.join(' ')}`;
   return { text: mrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks: [section(text)] };
+}
+
+/** A notice with a Re-run button, for analyses a restart or crash cut short. */
+export function buildRerunNoticeMessage(text: string, analysisId: string): SlackMessage {
+  const notice = buildNoticeMessage(text);
+  return {
+    text: notice.text,
+    blocks: [
+      ...notice.blocks,
+      { type: 'actions', block_id: 'rca_rerun_actions', elements: [button('Re-run', ACTION_IDS.rerun, analysisId, 'primary')] },
+    ],
+  };
 }
 
 /** `text` is mrkdwn the caller built: untrusted parts already went through oneLine/mrkdwn. */

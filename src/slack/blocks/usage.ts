@@ -1,3 +1,4 @@
+import type { HealthView } from '../deps.js';
 import { SLACK_LIMITS } from './limits.js';
 import { context, type SlackMessage, section } from './report.js';
 import { buildNoticeMessage, userMention } from './status.js';
@@ -32,11 +33,34 @@ export interface StatusScope {
   everything: boolean;
 }
 
+/** The engine and MCP server lines of `/rca status`. */
+export function healthLines(health: HealthView): string[] {
+  const icon = (state: string) =>
+    state === 'ready' ? ':large_green_circle:' : state === 'failed' ? ':red_circle:' : ':large_yellow_circle:';
+  return [
+    `*Engine:* ${oneLine(health.engine, 300)}`,
+    '*MCP servers*',
+    ...health.servers.map(
+      (server) =>
+        `${icon(server.state)} ${oneLine(server.name, 60)} — ${oneLine(server.state, 20)}, ${server.tools} tools, ${server.restarts} restart${server.restarts === 1 ? '' : 's'}${
+          server.error ? `: ${oneLine(server.error, 300)}` : ''
+        }`,
+    ),
+  ];
+}
+
 export function buildQueueStatusMessage(
   all: QueueEntryView[],
   limits: { concurrency: number; queueMax: number },
   scope: StatusScope = { channel: '', everything: true },
+  health?: HealthView,
 ): SlackMessage {
+  const message = buildQueueMessage(all, limits, scope);
+  if (!health) return message;
+  return { text: message.text, blocks: [...message.blocks, section(joinBounded(healthLines(health), SLACK_LIMITS.sectionText))] };
+}
+
+function buildQueueMessage(all: QueueEntryView[], limits: { concurrency: number; queueMax: number }, scope: StatusScope): SlackMessage {
   // Other channels' analyses are counted, never described: the reader may not be a member of those channels.
   const entries = scope.everything ? all : all.filter((e) => e.channel === scope.channel);
   const hidden = all.filter((e) => !entries.includes(e));

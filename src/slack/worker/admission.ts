@@ -14,7 +14,7 @@ export function priorityOf(trigger: Pick<Trigger, 'origin'>): number {
 }
 
 export type Refusal =
-  | { ok: false; reason: 'busy'; running: number; queued: number }
+  | { ok: false; reason: 'busy'; running: number; queued: number; restarting?: boolean }
   | { ok: false; reason: 'thread_busy'; job: AnalysisJob }
   | { ok: false; reason: 'user_limit'; limit: number };
 

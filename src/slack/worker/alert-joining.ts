@@ -1,12 +1,14 @@
+import type { StateStore } from '../../store/types.js';
 import { BoundedMap } from './bounded-map.js';
 import type { AnalysisJob } from './job.js';
 
-/** Alert fingerprints remembered for joining repeats; older ones are forgotten. */
+/** Alert fingerprints kept in memory; the store remembers the rest (and across restarts). */
 const MAX_REMEMBERED_FINGERPRINTS = 1000;
 
 /**
  * Repeats of one alert within the cooldown join the analysis the first one started instead of starting another,
- * unless that analysis failed or was cancelled (then a repeat deserves a fresh try).
+ * unless that analysis failed, was cancelled or was interrupted (then a repeat deserves a fresh try). The memory
+ * map is a cache of the store, so a restart does not forget the cooldown.
  */
 export class AlertJoining {
   private readonly fingerprints = new BoundedMap<string, { jobId: string; at: number }>(MAX_REMEMBERED_FINGERPRINTS);
@@ -14,24 +16,32 @@ export class AlertJoining {
   constructor(
     private readonly cooldownMs: number,
     private readonly now: () => number,
-    private readonly lookup: (id: string) => AnalysisJob | undefined,
+    private readonly lookup: (id: string) => Promise<AnalysisJob | undefined>,
+    private readonly store: StateStore,
   ) {}
 
-  joinable(fingerprint: string): AnalysisJob | undefined {
-    const seen = this.fingerprints.get(fingerprint);
+  async joinable(fingerprint: string): Promise<AnalysisJob | undefined> {
+    let seen = this.fingerprints.get(fingerprint);
+    if (!seen) {
+      const stored = await this.store.alert(fingerprint);
+      if (stored) seen = { jobId: stored.analysisId, at: stored.at };
+    }
     if (!seen || this.now() - seen.at >= this.cooldownMs) return undefined;
-    const job = this.lookup(seen.jobId);
-    return job && job.state !== 'failed' && job.state !== 'cancelled' ? job : undefined;
+    const job = await this.lookup(seen.jobId);
+    return job && job.state !== 'failed' && job.state !== 'cancelled' && job.state !== 'interrupted' ? job : undefined;
   }
 
-  /** The analysis a fingerprint started, whatever its age or state, while it is remembered. */
-  find(fingerprint: string): AnalysisJob | undefined {
-    const seen = this.fingerprints.get(fingerprint);
-    return seen ? this.lookup(seen.jobId) : undefined;
+  /** The analysis a fingerprint started, whatever its age or state, while it is remembered here or in the store. */
+  async find(fingerprint: string): Promise<AnalysisJob | undefined> {
+    let jobId = this.fingerprints.get(fingerprint)?.jobId;
+    if (!jobId) jobId = (await this.store.alert(fingerprint))?.analysisId;
+    return jobId ? this.lookup(jobId) : undefined;
   }
 
-  remember(fingerprint: string, job: AnalysisJob): void {
-    this.fingerprints.set(fingerprint, { jobId: job.id, at: this.now() });
+  async remember(fingerprint: string, job: AnalysisJob): Promise<void> {
+    const at = this.now();
+    this.fingerprints.set(fingerprint, { jobId: job.id, at });
+    await this.store.rememberAlert(fingerprint, job.id, at);
   }
 }
 

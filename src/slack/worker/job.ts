@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnalyzeRequest } from '../../agent/types.js';
 import type { Report } from '../../report/schema.js';
+import type { StoredAnalysis } from '../../store/types.js';
 import type { AnalysisState, StatusView } from '../blocks/status.js';
 
 /** What the worker calls to analyse; main.ts wires the real runtime, tests a scripted one. */
@@ -46,10 +47,26 @@ export class ShutdownError extends Error {
   }
 }
 
+export class InterruptedError extends Error {
+  constructor(readonly why: string) {
+    super(why);
+    this.name = 'InterruptedError';
+  }
+}
+
 let counter = 0;
 
+/**
+ * Unique across restarts: the counter starts again at 1 in every process while the store keeps every id, so the
+ * random part (40 bits) is what keeps a new analysis from overwriting an old one.
+ */
+function newId(): string {
+  counter += 1;
+  return `A${counter}-${randomBytes(5).toString('hex')}`;
+}
+
 export class AnalysisJob {
-  readonly id = `A${++counter}-${randomBytes(2).toString('hex')}`;
+  readonly id: string;
   readonly controller = new AbortController();
   state: AnalysisState = 'queued';
   /** Set when the worker pool picks the job up (before it is anchored in Slack). */
@@ -63,15 +80,75 @@ export class AnalysisJob {
   /** Set when the alert behind this analysis resolved ("resolved at … (lasted …)"); the status message shows it. */
   resolution?: string;
   readonly createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** False while a finished report has not reached its thread yet. */
+  reportPosted = false;
+  postAttempts = 0;
   /** Resolves true once the status message is in Slack; false when Slack refused it. */
   anchored: Promise<boolean> = Promise.resolve(false);
 
   constructor(
     readonly trigger: Trigger,
     now: number,
+    id?: string,
   ) {
+    this.id = id ?? newId();
     this.threadTs = trigger.threadTs;
     this.createdAt = now;
+  }
+
+  /** An analysis read back from the store (after a restart, or evicted from memory). */
+  static fromStored(stored: StoredAnalysis): AnalysisJob {
+    const job = new AnalysisJob(
+      {
+        origin: stored.origin as Origin,
+        channel: stored.channel,
+        ...(stored.threadTs ? { threadTs: stored.threadTs } : {}),
+        incident: stored.incident,
+        ...(stored.context !== undefined ? { context: stored.context } : {}),
+        requestedBy: stored.requestedBy,
+        ...(stored.fingerprint ? { fingerprint: stored.fingerprint } : {}),
+      },
+      stored.createdAt,
+      stored.id,
+    );
+    job.state = stored.state;
+    job.started = stored.state !== 'queued';
+    job.statusTs = stored.statusTs;
+    job.toolCalls = stored.toolCalls;
+    job.report = stored.report;
+    job.reason = stored.reason;
+    job.startedAt = stored.startedAt;
+    job.finishedAt = stored.finishedAt;
+    job.reportPosted = stored.reportPosted;
+    job.postAttempts = stored.postAttempts;
+    job.anchored = Promise.resolve(Boolean(stored.statusTs));
+    return job;
+  }
+
+  toStored(): StoredAnalysis {
+    const t = this.trigger;
+    return {
+      id: this.id,
+      origin: t.origin,
+      channel: t.channel,
+      ...(this.threadTs ? { threadTs: this.threadTs } : {}),
+      ...(this.statusTs ? { statusTs: this.statusTs } : {}),
+      state: this.state,
+      incident: t.incident,
+      ...(t.context !== undefined ? { context: t.context } : {}),
+      requestedBy: t.requestedBy,
+      ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}),
+      toolCalls: this.toolCalls,
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(this.report ? { report: this.report } : {}),
+      reportPosted: this.reportPosted,
+      postAttempts: this.postAttempts,
+      createdAt: this.createdAt,
+      ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
+      ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
+    };
   }
 
   get channel(): string {

@@ -1,29 +1,24 @@
 import PQueue from 'p-queue';
-import type { AgentEvent } from '../../agent/types.js';
-import type { Report } from '../../report/schema.js';
-import { buildReportMessage } from '../blocks/report.js';
-import { oneLine, redactSecrets } from '../blocks/text.js';
+import type { StateStore } from '../../store/types.js';
+import type { SlackMessage } from '../blocks/report.js';
 import type { QueueEntryView } from '../blocks/usage.js';
 import { priorityOf, type Refusal, refusalFor, waitingOrder } from './admission.js';
 import { AlertJoining, joinNotice } from './alert-joining.js';
 import { BoundedMap } from './bounded-map.js';
 import { type CancelOutcome, cancelAnalysis } from './cancel.js';
-import { AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, ShutdownError, type Trigger } from './job.js';
+import { AnalysisJob, type AnalyzeFn, type Trigger } from './job.js';
+import { Lifecycle } from './lifecycle.js';
 import { ChannelPacer } from './pacer.js';
-import { ProgressReporter } from './progress.js';
+import { type Logger, publishOutcome, type RunContext, runEngine, within } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 import { StatusBoard } from './status-board.js';
 
-export interface Logger {
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
+export type { Logger } from './run.js';
 
 export interface ServiceOptions {
   analyze: AnalyzeFn;
   io: SlackIO;
+  store: StateStore;
   concurrency: number;
   queueMax: number;
   timeoutMs: number;
@@ -31,9 +26,15 @@ export interface ServiceOptions {
   /** Gap between posts in one channel; Slack allows about one per second. Tests pass a few ms. */
   pacingMs: number;
   logger: Logger;
+  /** How long running analyses may finish after SIGTERM before they are marked interrupted. */
+  shutdownGraceMs?: number;
+  /** Longest wait on one Slack step of an analysis; the client's own retry budget normally ends it sooner. */
+  slackStepMs?: number;
+  /** How often reports Slack did not take are tried again. */
+  reportRetryMs?: number;
+  now?: () => number;
   /** MAX_QUEUED_PER_USER: analyses one person may have waiting or running. Default 3. */
   maxQueuedPerUser?: number;
-  now?: () => number;
   /** Set when every server reads a bundled dataset: stamped on every status message. */
   sampleData?: string;
 }
@@ -41,68 +42,109 @@ export interface ServiceOptions {
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
 export type AlertResult = SubmitResult | { ok: true; joined: AnalysisJob };
 
-/** Finished analyses remembered for follow-ups, buttons and alert joins; older ones are forgotten. */
-const MAX_REMEMBERED_ANALYSES = 1000;
-/** How long shutdown waits for aborted analyses to settle before giving up on them. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/** Analyses kept in memory for follow-ups, buttons and alert joins; older ones are read back from the store. */
+const MAX_CACHED_ANALYSES = 1000;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** The client gives up on a call within about a minute; this only catches a call that never settles. */
+export const DEFAULT_SLACK_STEP_MS = 90_000;
+export const DEFAULT_REPORT_RETRY_MS = 60_000;
 
 const threadKey = (channel: string, ts: string) => `${channel}:${ts}`;
 
-/** Waits for `promise` unless `signal` aborts first; the abandoned promise's rejection is swallowed. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * The analysis worker: a bounded queue of analyses run ANALYSIS_CONCURRENCY at a time, each with a deadline,
- * cancellable, reporting progress into its Slack thread; the StatusBoard keeps what Slack shows current.
+ * cancellable, reporting progress into its Slack thread. Only the engine holds a slot; Slack posting happens after.
+ * Every change of an analysis is written to the store (off the ack path); memory is a cache of it.
  */
 export class AnalysisService {
   private readonly queue: PQueue;
   private readonly pacer: ChannelPacer;
   private readonly board: StatusBoard;
   private readonly alerts: AlertJoining;
-  private readonly jobs = new BoundedMap<string, AnalysisJob>(MAX_REMEMBERED_ANALYSES);
-  private readonly byThread = new BoundedMap<string, string>(MAX_REMEMBERED_ANALYSES);
+  private readonly jobs = new BoundedMap<string, AnalysisJob>(MAX_CACHED_ANALYSES);
+  private readonly byThread = new BoundedMap<string, string>(MAX_CACHED_ANALYSES);
   /** Queued and running jobs in arrival order. */
   private active: AnalysisJob[] = [];
+  private readonly publishing = new Set<Promise<void>>();
+  private alertChain: Promise<unknown> = Promise.resolve();
+  private intake = true;
   private readonly now: () => number;
+  readonly context: RunContext;
+  readonly lifecycle: Lifecycle;
 
   constructor(private readonly options: ServiceOptions) {
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.pacer = new ChannelPacer(options.pacingMs);
     this.now = options.now ?? Date.now;
     this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job), options.sampleData);
-    this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.jobs.get(id));
+    this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.find(id), options.store);
+    this.context = {
+      analyze: options.analyze,
+      io: options.io,
+      pacer: this.pacer,
+      board: this.board,
+      logger: options.logger,
+      timeoutMs: options.timeoutMs,
+      pacingMs: options.pacingMs,
+      slackStepMs: options.slackStepMs ?? DEFAULT_SLACK_STEP_MS,
+      now: this.now,
+      finish: (job, state) => this.finish(job, state),
+      persist: (job) => this.persist(job),
+    };
+    this.lifecycle = new Lifecycle({
+      service: this,
+      store: options.store,
+      board: this.board,
+      context: this.context,
+      logger: options.logger,
+      reportRetryMs: options.reportRetryMs ?? DEFAULT_REPORT_RETRY_MS,
+    });
   }
 
   get limits(): { concurrency: number; queueMax: number } {
     return { concurrency: this.options.concurrency, queueMax: this.options.queueMax };
   }
 
-  get(id: string): AnalysisJob | undefined {
-    return this.jobs.get(id);
+  get accepting(): boolean {
+    return this.intake;
+  }
+
+  /** An analysis by id: from memory, else from the store (an old button after a restart). */
+  async find(id: string): Promise<AnalysisJob | undefined> {
+    const cached = this.jobs.get(id);
+    if (cached) return cached;
+    const stored = await this.options.store.getAnalysis(id);
+    return stored ? this.cache(AnalysisJob.fromStored(stored)) : undefined;
+  }
+
+  /** The thread's analysis as far as memory knows; enough for the one-per-thread rule, whose active jobs are all in memory. */
+  private cachedInThread(channel: string, threadTs: string): AnalysisJob | undefined {
+    const id = this.byThread.get(threadKey(channel, threadTs));
+    return id ? this.jobs.get(id) : undefined;
   }
 
   /** The latest analysis answering in this thread, if any. */
-  inThread(channel: string, threadTs: string): AnalysisJob | undefined {
+  async inThread(channel: string, threadTs: string): Promise<AnalysisJob | undefined> {
     const id = this.byThread.get(threadKey(channel, threadTs));
-    return id ? this.jobs.get(id) : undefined;
+    const cached = id ? this.jobs.get(id) : undefined;
+    if (cached) return cached;
+    const stored = await this.options.store.analysisInThread(channel, threadTs);
+    if (!stored) return undefined;
+    const job = this.jobs.get(stored.id) ?? this.cache(AnalysisJob.fromStored(stored));
+    this.byThread.set(threadKey(channel, threadTs), job.id);
+    return job;
+  }
+
+  /** Keeps a job read from the store, unless a live one with that id is already cached. */
+  cache(job: AnalysisJob): AnalysisJob {
+    const existing = this.jobs.get(job.id);
+    if (existing) return existing;
+    this.jobs.set(job.id, job);
+    return job;
+  }
+
+  activeJobs(): readonly AnalysisJob[] {
+    return this.active;
   }
 
   list(): QueueEntryView[] {
@@ -122,13 +164,20 @@ export class AnalysisService {
     return waitingOrder(this.active).indexOf(job) + 1;
   }
 
+  private counts(): { running: number; queued: number } {
+    const running = this.active.filter((job) => job.started).length;
+    return { running, queued: this.active.length - running };
+  }
+
   submit(trigger: Trigger): SubmitResult {
-    // Fair use (worker/admission.ts): one per thread, per-user limit, capacity from what the queue really holds.
+    if (!this.intake) return { ok: false, reason: 'busy', ...this.counts(), restarting: true };
+    // Fair use (worker/admission.ts): one per thread, per-user limit, capacity from the analyses really waiting or running.
+    const { running, queued } = this.counts();
     const refusal = refusalFor(trigger, {
       active: this.active,
-      inThread: trigger.threadTs ? this.inThread(trigger.channel, trigger.threadTs) : undefined,
-      waiting: this.queue.size,
-      running: this.queue.pending,
+      inThread: trigger.threadTs ? this.cachedInThread(trigger.channel, trigger.threadTs) : undefined,
+      waiting: queued,
+      running,
       capacity: this.options.concurrency + this.options.queueMax,
       maxPerUser: this.options.maxQueuedPerUser ?? 3,
     });
@@ -137,6 +186,7 @@ export class AnalysisService {
     this.jobs.set(job.id, job);
     this.active.push(job);
     if (job.threadTs) this.byThread.set(threadKey(job.channel, job.threadTs), job.id);
+    this.persist(job);
     const position = waitingOrder(this.active).indexOf(job) + 1;
     const shownPosition = position > this.availableSlots() ? position - this.availableSlots() : 0;
     job.anchored = this.board.anchor(
@@ -149,12 +199,17 @@ export class AnalysisService {
         job.controller.abort(new Error(reason));
       },
     );
-    // The job's signal takes a cancelled job out of the queue at once, so it never holds a slot.
-    void this.queue
-      .add(() => this.run(job), { priority: priorityOf(trigger), signal: job.controller.signal })
-      .catch((error: unknown) => {
-        if (!job.controller.signal.aborted) this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`);
-      });
+    // The slot is taken only once the thread exists: a slow chat.postMessage must not hold it.
+    void job.anchored.then((ok) => {
+      this.persist(job);
+      if (!ok || job.state !== 'queued' || !this.intake) return;
+      // The job's signal takes a cancelled job out of the queue at once, so it never holds a slot.
+      this.queue
+        .add(() => this.execute(job), { priority: priorityOf(trigger), signal: job.controller.signal })
+        .catch((error: unknown) => {
+          if (!job.controller.signal.aborted) this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`);
+        });
+    });
     // A person's analysis goes ahead of waiting alerts, whose "position N" must then move back.
     this.board.refreshPositions(this.active);
     return { ok: true, job, position: this.positionOf(job) };
@@ -165,28 +220,34 @@ export class AnalysisService {
   }
 
   /** An alert: joins the running or last analysis of the same fingerprint within the cooldown, else starts one. */
-  submitAlert(trigger: Trigger & { fingerprint: string }, alertTs: string): AlertResult {
-    const joined = this.alerts.joinable(trigger.fingerprint);
-    if (joined) {
-      joined.joined += 1;
-      void this.board.afterAnchor(joined, async (threadTs) => {
-        await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs, joined.channel));
-        await this.board.update(joined);
-      });
-      return { ok: true, joined };
-    }
-    const result = this.submit(trigger);
-    if (result.ok) this.alerts.remember(trigger.fingerprint, result.job);
-    return result;
+  submitAlert(trigger: Trigger & { fingerprint: string }, alertTs: string): Promise<AlertResult> {
+    // One alert at a time, so two copies arriving together cannot both miss the fingerprint and start two analyses.
+    const next = this.alertChain.then(async (): Promise<AlertResult> => {
+      if (!this.intake) return { ok: false, reason: 'busy', ...this.counts(), restarting: true };
+      const joined = await this.alerts.joinable(trigger.fingerprint);
+      if (joined) {
+        joined.joined += 1;
+        void this.board.afterAnchor(joined, async (threadTs) => {
+          await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs, joined.channel));
+          await this.board.update(joined);
+        });
+        return { ok: true, joined };
+      }
+      const result = this.submit(trigger);
+      if (result.ok) await this.alerts.remember(trigger.fingerprint, result.job);
+      return result;
+    });
+    this.alertChain = next.catch(() => {});
+    return next;
   }
 
   /** True when a new analysis would be refused (webhooks answer 503 then, so the sender retries later). */
   get full(): boolean {
-    return this.queue.size + this.queue.pending >= this.options.concurrency + this.options.queueMax;
+    return !this.intake || this.active.length >= this.options.concurrency + this.options.queueMax;
   }
 
   /** The analysis an alert fingerprint started, while remembered (for its resolution). */
-  alertJob(fingerprint: string): AnalysisJob | undefined {
+  alertJob(fingerprint: string): Promise<AnalysisJob | undefined> {
     return this.alerts.find(fingerprint);
   }
 
@@ -198,117 +259,78 @@ export class AnalysisService {
   /** The alert behind `job` resolved: noted in its thread and on its status message; no new analysis. */
   resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
     job.resolution = resolution;
+    this.persist(job);
     return this.board.afterAnchor(job, async (threadTs) => {
       await this.board.notice(job, threadTs, `:white_check_mark: Alert ${resolution}.`);
       await this.board.update(job);
     });
   }
 
-  cancel(id: string, by: string): CancelOutcome {
-    return cancelAnalysis(this.jobs.get(id), by, (job, state) => this.finish(job, state), this.board);
+  async cancel(id: string, by: string): Promise<CancelOutcome> {
+    const job = this.jobs.get(id) ?? (await this.find(id));
+    return cancelAnalysis(job, by, (target, state) => this.finish(target, state), this.board);
   }
 
-  /** Aborts everything and waits (bounded) for running analyses to stop. */
-  async shutdown(): Promise<void> {
+  /** A listener's reply, through the same per-channel pacing as the analyses' posts and bounded in time. */
+  async reply(channel: string, message: SlackMessage, threadTs?: string): Promise<void> {
+    const posting = this.pacer.run(channel, () => this.options.io.post(channel, message, threadTs));
+    if (!(await within(posting, this.context.slackStepMs))) throw new Error('Slack did not answer in time');
+    await posting;
+  }
+
+  async replyEphemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void> {
+    const posting = this.pacer.run(channel, () => this.options.io.ephemeral(channel, user, message, threadTs));
+    if (!(await within(posting, this.context.slackStepMs))) throw new Error('Slack did not answer in time');
+    await posting;
+  }
+
+  /** Stops intake: new requests are answered "restarting, try again in a minute". */
+  stopIntake(): void {
+    this.intake = false;
     this.queue.clear();
-    for (const job of [...this.active]) job.controller.abort(new ShutdownError());
-    await Promise.race([this.queue.onIdle(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
   }
 
-  private finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled'): void {
+  /** Running engines and the posting after them, all settled. */
+  async settled(): Promise<void> {
+    await this.queue.onIdle();
+    while (this.publishing.size > 0) await Promise.all([...this.publishing]);
+  }
+
+  /** SIGTERM/SIGINT: stop intake, let running analyses finish within the grace period, mark the rest interrupted. */
+  shutdown(graceMs = this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
+    return this.lifecycle.shutdown(graceMs);
+  }
+
+  finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
     job.state = state;
+    job.finishedAt = this.now();
     this.active = this.active.filter((other) => other !== job);
     this.board.forget(job);
     this.board.refreshPositions(this.active);
+    this.persist(job);
   }
 
-  private async run(job: AnalysisJob): Promise<void> {
+  persist(job: AnalysisJob): void {
+    this.options.store
+      .saveAnalysis(job.toStored())
+      .catch((error: unknown) => this.options.logger.error(`analysis ${job.id}: state not saved: ${slackErrorCode(error)}`));
+  }
+
+  private async execute(job: AnalysisJob): Promise<void> {
     job.started = true;
-    if (!(await job.anchored) || job.state !== 'queued' || !job.threadTs) return;
+    if (job.state !== 'queued' || !job.threadTs) return;
     const threadTs = job.threadTs;
-    const { io, logger, timeoutMs } = this.options;
     job.state = 'running';
+    job.startedAt = this.now();
+    this.persist(job);
     this.board.refreshPositions(this.active);
-    await this.board.update(job);
-
-    const signal = job.controller.signal;
-    const deadline = setTimeout(() => job.controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
-    const statusEveryMs = this.options.pacingMs * 3;
-    let lastStatusAt = this.now();
-    const reporter = new ProgressReporter(
-      io,
-      this.pacer,
-      job.channel,
-      threadTs,
-      async (count) => {
-        job.toolCalls = count;
-        // chat.update has its own rate limit; the tool count need not change with every reply.
-        if (this.now() - lastStatusAt < statusEveryMs) return;
-        lastStatusAt = this.now();
-        await this.board.update(job);
-      },
-      logger,
+    void this.board.update(job);
+    const outcome = await runEngine(job, this.context, threadTs);
+    // The slot is released when this returns; posting the outcome happens outside it.
+    const publishing = publishOutcome(job, outcome, this.context, threadTs).catch((error: unknown) =>
+      this.options.logger.error(`analysis ${job.id}: posting the outcome failed: ${slackErrorCode(error)}`),
     );
-    const onEvent = (event: AgentEvent) => {
-      try {
-        reporter.handle(event);
-      } catch (error) {
-        logger.warn(`analysis ${job.id}: progress event dropped: ${slackErrorCode(error)}`);
-      }
-    };
-
-    let report: Report | undefined;
-    try {
-      report = await raceAbort(
-        this.options.analyze({
-          incident: job.trigger.incident,
-          context: job.trigger.context,
-          ...(job.trigger.since ? { since: job.trigger.since } : {}),
-          ...(job.trigger.scope ? { scope: job.trigger.scope } : {}),
-          signal,
-          onEvent,
-        }),
-        signal,
-      );
-    } catch (error) {
-      await reporter.close();
-      job.toolCalls = reporter.toolCalls;
-      const reason = signal.aborted ? signal.reason : error;
-      if (reason instanceof CancelledError) {
-        this.finish(job, 'cancelled');
-        await this.board.notice(job, threadTs, `:no_entry_sign: Analysis ${job.reason ?? 'cancelled'} after ${job.toolCalls} tool calls.`);
-      } else {
-        job.reason = reason instanceof Error ? reason.message : String(reason);
-        this.finish(job, 'failed');
-        logger.error(`analysis ${job.id} failed: ${redactSecrets(job.reason)}`);
-        await this.board.notice(
-          job,
-          threadTs,
-          `:x: Analysis failed: ${oneLine(job.reason, 1000)}. Mention me in this thread to try again, or run \`/rca ${oneLine(job.trigger.incident, 300)}\`.`,
-        );
-      }
-      await this.board.update(job);
-      return;
-    } finally {
-      clearTimeout(deadline);
-    }
-
-    await reporter.drain();
-    await reporter.close();
-    job.toolCalls = Math.max(reporter.toolCalls, report.toolCalls.length);
-    job.report = report;
-    this.finish(job, 'done');
-    try {
-      await this.pacer.run(job.channel, () => io.post(job.channel, buildReportMessage(report, { analysisId: job.id }), threadTs));
-    } catch (error) {
-      // A report Slack refuses must still reach the thread in some form.
-      logger.error(`analysis ${job.id}: report post failed: ${slackErrorCode(error)}`);
-      await this.board.notice(
-        job,
-        threadTs,
-        `Root cause (${report.confidence}): ${oneLine(report.summary, 1500)}\n_(the full report could not be posted: ${oneLine(slackErrorCode(error), 200)})_`,
-      );
-    }
-    await this.board.update(job);
+    this.publishing.add(publishing);
+    void publishing.finally(() => this.publishing.delete(publishing));
   }
 }

@@ -41,3 +41,50 @@ export function slackErrorCode(error: unknown): string {
   if (typeof data?.error === 'string') return data.error;
   return redactSecrets(error instanceof Error ? error.message : String(error));
 }
+
+/** Platform errors that mean "Slack is having trouble", not "Slack refuses this": worth trying again later. */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['ratelimited', 'service_unavailable', 'internal_error', 'fatal_error', 'request_timeout']);
+
+/** True for timeouts, network errors, HTTP 5xx and rate limits left over after the client's own retries. */
+export function isRetryableSlackError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'slack_webapi_platform_error') {
+    const data = (error as { data?: { error?: unknown } }).data;
+    return typeof data?.error === 'string' && TRANSIENT_PLATFORM_ERRORS.has(data.error);
+  }
+  if (typeof code === 'string' && code.startsWith('slack_webapi_')) {
+    return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error' || code === 'slack_webapi_rate_limited_error';
+  }
+  return true;
+}
+
+export interface SlackRetryPolicy {
+  /** One HTTP request's limit. */
+  timeoutMs: number;
+  /** Retries of one call (5xx, network, 429 after its Retry-After). */
+  retries: number;
+  /** All retries of one call together stop after this long. */
+  maxRetryTimeMs: number;
+  /** First back-off; doubles per retry. */
+  minBackoffMs: number;
+}
+
+/** 10 s per request, a few retries within a minute: an outage is noticed, not waited out for 30 minutes. */
+export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = { timeoutMs: 10_000, retries: 5, maxRetryTimeMs: 60_000, minBackoffMs: 1_000 };
+
+/** WebClient options for a policy; rate-limited calls wait out Retry-After (rejectRateLimitedCalls: false). */
+export function webClientOptions(policy: SlackRetryPolicy, slackApiUrl?: string) {
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    timeout: policy.timeoutMs,
+    rejectRateLimitedCalls: false,
+    retryConfig: {
+      retries: policy.retries,
+      factor: 2,
+      minTimeout: policy.minBackoffMs,
+      maxTimeout: Math.max(policy.minBackoffMs, Math.floor(policy.maxRetryTimeMs / 3)),
+      maxRetryTime: policy.maxRetryTimeMs,
+      randomize: true,
+    },
+  };
+}

@@ -1,7 +1,8 @@
+import type { SlackMessage } from '../blocks/report.js';
 import { buildNoticeMessage, buildStatusMessage } from '../blocks/status.js';
 import type { AnalysisJob } from './job.js';
 import type { ChannelPacer } from './pacer.js';
-import type { Logger } from './service.js';
+import type { Logger } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 
 /**
@@ -90,8 +91,12 @@ export class StatusBoard {
   }
 
   async notice(job: AnalysisJob, threadTs: string, text: string): Promise<void> {
+    await this.post(job, threadTs, buildNoticeMessage(text));
+  }
+
+  async post(job: AnalysisJob, threadTs: string, message: SlackMessage): Promise<void> {
     try {
-      await this.pacer.run(job.channel, () => this.io.post(job.channel, buildNoticeMessage(text), threadTs));
+      await this.pacer.run(job.channel, () => this.io.post(job.channel, message, threadTs));
     } catch (error) {
       this.logger.error(`analysis ${job.id}: could not post in thread: ${slackErrorCode(error)}`);
     }

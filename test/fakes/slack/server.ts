@@ -49,6 +49,15 @@ export interface FakeSlackOptions {
   secrets?: string[];
 }
 
+export interface HttpFault {
+  /** HTTP status to answer with, e.g. 429 or 500. */
+  status?: number;
+  /** Retry-After header (seconds) for a 429. */
+  retryAfterSeconds?: number;
+  /** Accept the request and never answer. */
+  hang?: boolean;
+}
+
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly invalid: { method: string; errors: string[] }[] = [];
@@ -63,6 +72,8 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** usergroups.users.list answers by user-group id. */
   readonly groups = new Map<string, string[]>();
+  /** HTTP-level faults for the next calls of a method: a status (429 with Retry-After, 500) or no answer at all. */
+  readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -130,6 +141,11 @@ export class FakeSlack {
     return stored;
   }
 
+  /** The next call of `method` gets this fault instead of an answer (queued: call again for several). */
+  faultNext(method: string, fault: HttpFault): void {
+    this.httpFaults.set(method, [...(this.httpFaults.get(method) ?? []), fault]);
+  }
+
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
   }
@@ -146,6 +162,17 @@ export class FakeSlack {
   }
 
   // ---- Socket Mode -------------------------------------------------------------------------------------------
+
+  /** Drops the Socket Mode connection (what a network blip or Slack's periodic refresh does). */
+  dropSocket(): void {
+    for (const client of this.wss.clients) client.terminate();
+    this.socket = undefined;
+  }
+
+  /** Socket Mode connections opened so far (a reconnect opens another). */
+  get connections(): number {
+    return this.callsOf('apps.connections.open').length;
+  }
 
   async connected(): Promise<void> {
     await this.waitFor('a Socket Mode connection', () => this.socket?.readyState === WebSocket.OPEN);
@@ -254,6 +281,16 @@ export class FakeSlack {
     const args = parseBody(req, body);
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '') || (typeof args.token === 'string' ? args.token : undefined);
     this.record(method, args, token);
+    const fault = this.httpFaults.get(method)?.shift();
+    if (fault?.hang) return; // never answered; close() drops the connection
+    if (fault?.status) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+      res
+        .writeHead(fault.status, headers)
+        .end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+      return;
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) return send(res, 200, { ok: false, error: failure });
     return send(res, 200, this.reply(method, args, token));

@@ -1,5 +1,4 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { safePost, safeReply } from '../../blocks/hygiene.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
@@ -35,21 +34,16 @@ type Handler = (where: Clicked, client: App['client'], job: AnalysisJob | undefi
 
 /** Buttons on reports (👍 👎, Re-run, Dig deeper) and on status messages (Cancel). Each acks first, then asks the policy. */
 export function register(app: App, deps: SlackDeps): void {
-  const tell = async (client: App['client'], where: Clicked, text: string) => {
+  const tell = async (_client: App['client'], where: Clicked, text: string) => {
     if (!where.channel) return;
-    await client.chat.postEphemeral({
-      channel: where.channel,
-      user: where.user,
-      ...safeReply(buildNoticeMessage(text)),
-      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-    });
+    await deps.service.replyEphemeral(where.channel, where.user, buildNoticeMessage(text), where.threadTs);
   };
   const guard = (name: string, action: PolicyAction, handler: Handler) =>
     app.action<BlockButtonAction>(name, async ({ ack, body, client }) => {
       await ack();
       const where = clicked(body);
       try {
-        const job = deps.service.get(where.analysisId);
+        const job = await deps.service.find(where.analysisId);
         const decision = await deps.policy.check({
           action,
           channel: where.channel ?? '',
@@ -91,7 +85,7 @@ export function register(app: App, deps: SlackDeps): void {
 
   guard(ACTION_IDS.rerun, 'rerun', async (where, client, job) => {
     if (!job || !where.channel) {
-      await tell(client, where, 'I no longer remember that analysis (the bot restarted or it is too old). Run `/rca <incident>` again.');
+      await tell(client, where, 'I no longer remember that analysis (it is older than the retention period). Run `/rca <incident>` again.');
       return;
     }
     const result = deps.service.submit({
@@ -110,11 +104,11 @@ export function register(app: App, deps: SlackDeps): void {
     const message = buildNoticeMessage(
       `:mag_right: ${userMention(where.user)}, what should I dig into? Reply in this thread mentioning ${bot} with your question, e.g. _${bot} was the config change involved?_ — I'll continue from this report.`,
     );
-    await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...safePost(message) });
+    await deps.service.reply(where.channel, message, where.threadTs);
   });
 
   guard(ACTION_IDS.cancel, 'cancel', async (where, client) => {
-    const outcome = deps.service.cancel(where.analysisId, where.user);
+    const outcome = await deps.service.cancel(where.analysisId, where.user);
     if (outcome === 'unknown') await tell(client, where, 'I no longer remember that analysis.');
     else if (outcome === 'finished') await tell(client, where, `Analysis \`${where.analysisId}\` has already finished.`);
   });

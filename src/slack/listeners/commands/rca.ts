@@ -33,7 +33,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (status) {
       // Incident text and links only for this channel's analyses; responders see every channel's.
       const scope = { channel: command.channel_id, everything: decision.responder };
-      await answer(buildQueueStatusMessage(deps.service.list(), deps.service.limits, scope));
+      await answer(buildQueueStatusMessage(deps.service.list(), deps.service.limits, scope, deps.health?.()));
       return;
     }
 

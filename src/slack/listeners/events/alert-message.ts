@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { toAlertMessage } from '../../alerts/message.js';
 import { ALERT_PARSERS, alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
-import { safePost } from '../../blocks/hygiene.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
 import { resolvedText } from '../../webhooks/groups.js';
@@ -20,7 +19,7 @@ const ALERT_SUBTYPES = new Set([undefined, 'bot_message']);
  * analysis' thread and status; other resolved ones and the bot's own messages are ignored.
  */
 export function register(app: App, deps: SlackDeps): void {
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body }) => {
     const message = event as unknown as Record<string, unknown> & { channel: string; ts: string; subtype?: string; thread_ts?: string };
     if (!deps.alertChannels.has(message.channel)) return;
     if (!ALERT_SUBTYPES.has(message.subtype)) return;
@@ -28,7 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (message.subtype !== 'bot_message' && !botId) return;
     if ((botId && botId === deps.self.botId) || (deps.self.userId && message.user === deps.self.userId)) return;
     if (message.thread_ts && message.thread_ts !== message.ts) return;
-    if (deps.dedupe.seen(body.event_id)) {
+    if (await deps.dedupe.seen(body.event_id)) {
       deps.logger.debug(`message ${body.event_id}: Slack retry ignored`);
       return;
     }
@@ -41,7 +40,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (!alert) return;
     if (alert.status === 'resolved') {
       // Resolution of an alert already analysed is noted in that thread; no new analysis either way.
-      const job = deps.service.alertJob(alertFingerprint(alert));
+      const job = await deps.service.alertJob(alertFingerprint(alert));
       if (job) {
         const resolvedAt = Number(message.ts) * 1000 || Date.now();
         await deps.service.resolveAlert(job, resolvedText(new Date(job.createdAt).toISOString(), new Date(resolvedAt).toISOString()));
@@ -53,7 +52,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const fingerprint = alertFingerprint(alert);
-    const result = deps.service.submitAlert(
+    const result = await deps.service.submitAlert(
       {
         origin: 'alert',
         channel: message.channel,
@@ -71,7 +70,7 @@ export function register(app: App, deps: SlackDeps): void {
         return;
       }
       const notice = buildNoticeMessage(`${refusedText(result)} Mention me in this thread to analyse this alert later.`);
-      await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, ...safePost(notice) }).catch((error: unknown) => {
+      await deps.service.reply(message.channel, notice, message.ts).catch((error: unknown) => {
         deps.logger.error(`alert busy reply failed: ${slackErrorCode(error)}`);
       });
     }

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { safePost, safeReply } from '../../blocks/hygiene.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import { oneLine } from '../../blocks/text.js';
 import { buildUsageMessage } from '../../blocks/usage.js';
@@ -15,7 +14,7 @@ import { queuedText, refusedText } from '../replies.js';
  */
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', async ({ event, body, client }) => {
-    if (deps.dedupe.seen(body.event_id)) {
+    if (await deps.dedupe.seen(body.event_id)) {
       deps.logger.debug(`app_mention ${body.event_id}: Slack retry ignored`);
       return;
     }
@@ -24,19 +23,17 @@ export function register(app: App, deps: SlackDeps): void {
     const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
     const botId = (event as { bot_id?: string }).bot_id;
     if (botId && botId === deps.self.botId) return;
-    const say = async (text: string) => {
-      await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(buildNoticeMessage(text)) });
-    };
+    const say = (text: string) => deps.service.reply(channel, buildNoticeMessage(text), threadTs);
     // Refusals reach only the person who asked; a bot cannot read an ephemeral message, so for bots they are only logged.
     const tellAsker = async (text: string) => {
       if (!event.user || botId) return;
-      await client.chat.postEphemeral({ channel, user: event.user, thread_ts: threadTs, ...safeReply(buildNoticeMessage(text)) });
+      await deps.service.replyEphemeral(channel, event.user, buildNoticeMessage(text), threadTs);
     };
     const question = stripMention(event.text ?? '', deps.self.userId).slice(0, MAX_INCIDENT_CHARS);
     const requestedBy = event.user ? { user: event.user } : { text: 'a bot' };
 
     try {
-      const previous = deps.service.inThread(channel, threadTs);
+      const previous = await deps.service.inThread(channel, threadTs);
       const decision = await deps.policy.check({ action: previous?.report ? 'followup' : 'analyse', channel, user: event.user, botId });
       if (!decision.allowed) {
         await tellAsker(decision.text);
@@ -44,7 +41,7 @@ export function register(app: App, deps: SlackDeps): void {
       }
       if (/^(help|-h|--help|\?)$/i.test(question)) {
         const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-        await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(usage) });
+        await deps.service.reply(channel, usage, threadTs);
         return;
       }
       if (previous?.active) {
@@ -82,7 +79,7 @@ export function register(app: App, deps: SlackDeps): void {
       } else {
         if (!question) {
           const usage = buildUsageMessage(RCA_COMMAND, deps.self.userId);
-          await client.chat.postMessage({ channel, thread_ts: threadTs, ...safePost(usage) });
+          await deps.service.reply(channel, usage, threadTs);
           return;
         }
         trigger = { origin: 'mention', channel, threadTs, incident: question, requestedBy };

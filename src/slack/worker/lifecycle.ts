@@ -1,0 +1,142 @@
+import type { StateStore } from '../../store/types.js';
+import { buildRerunNoticeMessage } from '../blocks/status.js';
+import { oneLine } from '../blocks/text.js';
+import { AnalysisJob, InterruptedError } from './job.js';
+import { interruptedNotice, type Logger, MAX_REPORT_POST_ATTEMPTS, postReport, type RunContext, within } from './run.js';
+import type { AnalysisService } from './service.js';
+import { slackErrorCode } from './slack-io.js';
+import type { StatusBoard } from './status-board.js';
+
+/** Unfinished analyses told about per start-up; more than this were never running at once. */
+const MAX_RECOVERED = 500;
+/** Waiting reports tried per retry round. */
+const REPORTS_PER_ROUND = 20;
+/** How long shutdown and crash handling wait for their last Slack notices. */
+export const FINAL_NOTICE_MS = 10_000;
+
+export interface LifecycleDeps {
+  service: AnalysisService;
+  store: StateStore;
+  board: StatusBoard;
+  context: RunContext;
+  logger: Logger;
+  reportRetryMs: number;
+}
+
+/**
+ * What happens around the analyses rather than in them: start-up recovery of what a restart cut short, retrying
+ * reports Slack did not take, graceful shutdown and the crash path.
+ */
+export class Lifecycle {
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private recoveryNotices: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /**
+   * Start-up: every analysis the store shows queued or running was cut short by the last process. Each is marked
+   * interrupted at once; its thread gets a notice with Re-run and its status message stops saying "Investigating".
+   * Resolves with the count once marked; the notices go on in the background.
+   */
+  async recover(): Promise<number> {
+    const { store, service, board, logger } = this.deps;
+    const unfinished = await store.analysesIn(['queued', 'running'], MAX_RECOVERED);
+    const notices: Promise<void>[] = [];
+    for (const stored of unfinished) {
+      const job = service.cache(AnalysisJob.fromStored(stored));
+      job.reason = `the bot restarted while it was ${stored.state}`;
+      job.state = 'interrupted';
+      job.finishedAt = Date.now();
+      service.persist(job);
+      logger.warn(`analysis ${job.id} was ${stored.state} when the bot stopped; marked interrupted`);
+      const threadTs = job.threadTs;
+      if (!threadTs) continue;
+      notices.push(
+        (async () => {
+          await board.post(job, threadTs, interruptedNotice(job));
+          await board.update(job);
+        })(),
+      );
+    }
+    // Told in the background: a Slack outage at start-up must not keep the bot from serving.
+    this.recoveryNotices = Promise.all(notices).then(() => undefined);
+    return unfinished.length;
+  }
+
+  /** Tries reports Slack did not take now and every `reportRetryMs`, each at most MAX_REPORT_POST_ATTEMPTS times. */
+  startReportRetry(): void {
+    const round = async () => {
+      const { store, service, context, logger } = this.deps;
+      try {
+        const waiting = await store.unpostedReports(MAX_REPORT_POST_ATTEMPTS, REPORTS_PER_ROUND);
+        for (const stored of waiting) {
+          if (!service.accepting) return;
+          const job = service.cache(AnalysisJob.fromStored(stored));
+          if (job.reportPosted || job.state !== 'done') continue;
+          logger.info(`analysis ${job.id}: posting its report again (attempt ${job.postAttempts + 1})`);
+          await postReport(job, context);
+        }
+      } catch (error) {
+        logger.warn(`report retry failed: ${slackErrorCode(error)}`);
+      }
+    };
+    void round();
+    this.retryTimer = setInterval(() => void round(), this.deps.reportRetryMs);
+    this.retryTimer.unref();
+  }
+
+  shutdown(graceMs: number): Promise<void> {
+    this.stopping ??= this.drain(graceMs);
+    return this.stopping;
+  }
+
+  private async drain(graceMs: number): Promise<void> {
+    const { service, logger } = this.deps;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    service.stopIntake();
+    const waiting = service.activeJobs().filter((job) => !job.started);
+    const running = service.activeJobs().filter((job) => job.started);
+    logger.info(`shutting down: ${running.length} running (up to ${graceMs} ms to finish), ${waiting.length} queued`);
+    const notices = waiting.map((job) => this.interrupt(job, 'the bot restarted before it started'));
+    await within(service.settled(), graceMs);
+    for (const job of service.activeJobs()) job.controller.abort(new InterruptedError('the bot restarted before it finished'));
+    await within(Promise.all([...notices, service.settled(), this.recoveryNotices]), FINAL_NOTICE_MS);
+  }
+
+  /** Ends a job that will not run and tells its thread, with a Re-run button. */
+  private async interrupt(job: AnalysisJob, why: string): Promise<void> {
+    job.controller.abort(new InterruptedError(why));
+    if (!job.active) return;
+    job.reason = why;
+    this.deps.service.finish(job, 'interrupted');
+    await this.deps.board.afterAnchor(job, async (threadTs) => {
+      await this.deps.board.post(job, threadTs, interruptedNotice(job));
+      await this.deps.board.update(job);
+    });
+  }
+
+  /**
+   * An uncaught exception: the process is about to exit. Running and queued analyses are marked failed (so the next
+   * start does not report them again) and told, within FINAL_NOTICE_MS.
+   */
+  async crash(reason: string): Promise<void> {
+    const { service, board } = this.deps;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    service.stopIntake();
+    const notices = [...service.activeJobs()].map(async (job) => {
+      job.controller.abort(new Error(reason));
+      job.reason = `the bot crashed (${oneLine(reason, 300)}); it is restarting`;
+      service.finish(job, 'failed');
+      await board.afterAnchor(job, async (threadTs) => {
+        await board.post(
+          job,
+          threadTs,
+          buildRerunNoticeMessage(`:x: Analysis \`${job.id}\` failed: ${job.reason}. Press Re-run to try again.`, job.id),
+        );
+        await board.update(job);
+      });
+    });
+    await within(Promise.all(notices), FINAL_NOTICE_MS);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Schema versions of the SQLite store, applied in order; PRAGMA user_version records the last one applied. Never edit
+ * a released migration: add the next version. Each runs in one transaction with the user_version bump.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'analyses, thread links, alert fingerprints, processed events, feedback votes',
+    sql: `
+      CREATE TABLE analyses (
+        id TEXT PRIMARY KEY,
+        origin TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        thread_ts TEXT,
+        status_ts TEXT,
+        state TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        context TEXT,
+        requested_by TEXT NOT NULL,
+        fingerprint TEXT,
+        tool_calls INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        report TEXT,
+        report_posted INTEGER NOT NULL DEFAULT 0,
+        post_attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX analyses_state ON analyses (state, created_at);
+      CREATE INDEX analyses_updated ON analyses (updated_at);
+      CREATE TABLE threads (
+        channel TEXT NOT NULL,
+        thread_ts TEXT NOT NULL,
+        analysis_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (channel, thread_ts)
+      );
+      CREATE INDEX threads_analysis ON threads (analysis_id);
+      CREATE TABLE alerts (
+        fingerprint TEXT PRIMARY KEY,
+        analysis_id TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE events (
+        event_id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX events_at ON events (at);
+      CREATE TABLE votes (
+        analysis_id TEXT NOT NULL,
+        user TEXT NOT NULL,
+        vote TEXT NOT NULL,
+        engine TEXT,
+        incident TEXT,
+        at TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        PRIMARY KEY (analysis_id, user)
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
