@@ -74,7 +74,7 @@ export class World {
   }
 
   service(spec: ServiceSpec): Service {
-    const tags = { service: spec.name };
+    const tags = { service: spec.name, ...spec.tags };
     const make = (s: Omit<SeriesSpec, 'tags'>) =>
       new SeriesBuilder({ ...s, tags }, this.start, this.now, this.rng.fork(`series/${s.metric}/${spec.name}`));
     const svc = new Service(
@@ -146,10 +146,11 @@ export class World {
       svc.writeTraffic();
       const { spec } = svc;
       const file = spec.file ?? `${spec.name}.log`;
+      const skew = spec.clockSkewMs ?? 0;
       // Stable sort: lines with the same millisecond keep the order the scenario wrote them in.
       const events = svc.events.map((e, i) => [e, i] as const).sort((a, b) => a[0].t - b[0].t || a[1] - b[1]);
       const render = (list: (readonly [LogEvent, number])[]) =>
-        `${list.map(([e]) => renderEvent(spec.format, svc.origin, e)).join('\n')}\n`;
+        `${list.map(([e]) => renderEvent(spec.format, svc.origin, skew ? { ...e, t: e.t + skew } : e)).join('\n')}\n`;
       if (spec.rotateAt !== undefined) {
         const cut = spec.rotateAt;
         logs.push({

@@ -10,6 +10,7 @@ import { certExpiry } from './11-cert-expiry.js';
 import { nodeHeapOom } from './12-node-heap-oom.js';
 import { trafficSurge } from './13-traffic-surge.js';
 import { latestDeployInnocent } from './14-latest-deploy-innocent.js';
+import { quietAfterDeploy } from './15-quiet-after-deploy.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -30,4 +31,5 @@ export const SCENARIOS: Scenario[] = [
   nodeHeapOom,
   trafficSurge,
   latestDeployInnocent,
+  quietAfterDeploy,
 ];

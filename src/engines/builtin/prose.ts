@@ -1,0 +1,70 @@
+import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
+import type { Analysis } from './analysis.js';
+import type { ScoredChange } from './changes.js';
+import { clip, describeChange, round } from './describe.js';
+import { tokens } from './text.js';
+
+/** Pieces of prose the narrative shares: the commit that matches, the cascade, the quiet verdict. */
+
+/** The commit of a multi-commit deployment whose message and files share most with the symptoms. */
+export function matchingCommit(change: ScoredChange): CommitOut | undefined {
+  const commits = change.change.commits;
+  if (commits.length <= 1) return commits[0];
+  const shared = new Set(change.shared);
+  let best: CommitOut | undefined;
+  let bestHits = -1;
+  for (const commit of commits) {
+    const own = tokens([commit.message, ...commit.files].join('\n'));
+    const hits = [...own].filter((token) => shared.has(token)).length;
+    if (hits > bestHits) {
+      best = commit;
+      bestHits = hits;
+    }
+  }
+  return best;
+}
+
+/** Commits ordered with the matching one first, for evidence and rollback advice. */
+export function commitsByMatch(change: ScoredChange): CommitOut[] {
+  const first = matchingCommit(change);
+  return first ? [first, ...change.change.commits.filter((commit) => commit !== first)] : [...change.change.commits];
+}
+
+export function cascadeSentence(analysis: Analysis): string {
+  const cascade = analysis.cascade;
+  if (!cascade) return '';
+  const { value } = cascade.outbound;
+  const jump = `${cascade.caller}'s calls to ${cascade.dependency} (${value.metric}) rose ×${round(cascade.factor)} from ${value.onset.slice(11, 16)} UTC`;
+  return cascade.internal
+    ? ` ${jump} while its own incoming traffic stayed flat: an internal fan-out that loaded ${cascade.dependency}, whose errors and timeouts follow from it.`
+    : ` ${jump}, and its own incoming traffic rose too: an external surge passing through to ${cascade.dependency}.`;
+}
+
+export function quietSummary(analysis: Analysis): string {
+  const services = analysis.primary.length > 0 ? analysis.primary.join(', ') : 'all services';
+  return `No anomaly found: ${services} stayed within baseline from ${analysis.windowStart.toISOString().slice(11, 16)} to ${analysis.now.toISOString().slice(11, 16)} UTC; nothing abnormal to explain`;
+}
+
+export function quietRootCause(analysis: Analysis): string {
+  const quiet = analysis.quiet;
+  if (!quiet) return '';
+  const parts = [
+    `Nothing abnormal: no anomaly found in the data.`,
+    `Checked ${quiet.seriesChecked} metric series (none left its baseline in a way that lasted${quiet.minorAnomalies.length > 0 ? `; ${quiet.minorAnomalies.length} brief or minor move${quiet.minorAnomalies.length > 1 ? 's' : ''} such as ${quiet.minorAnomalies[0]?.value.metric}` : ''}),`,
+    `${quiet.ratesOk} of ${quiet.ratesChecked} error rates within baseline,`,
+    `and ${quiet.signaturesChecked} error and warning signatures (none new or grown beyond what their earlier rate explains).`,
+  ];
+  if (quiet.sideEffects.length > 0) {
+    const effect = quiet.sideEffects[0]?.value;
+    parts.push(
+      `The only metric moves were rollout side effects (${effect ? `${effect.metric} ${effect.direction === 'up' ? 'up' : 'down'} at ${effect.onset.slice(11, 16)}` : 'restarts'}), which is what pods restarting during a deploy look like.`,
+    );
+  }
+  const recent = analysis.recentChange;
+  if (recent) {
+    parts.push(
+      `The most recent change, ${describeChange({ change: recent } as ScoredChange)} at ${recent.at}, is not named as a cause: nothing in the data links it to a symptom.`,
+    );
+  }
+  return clip(parts.join(' '), 1_500);
+}
