@@ -34,6 +34,8 @@ export interface ServiceSpec {
   tags?: Record<string, string>;
   /** The service's log clock runs this far off (ms, + ahead): its lines carry shifted times, its metrics do not. */
   clockSkewMs?: number;
+  /** Amplitude of the daily traffic curve on its request rate (default 0.25). */
+  diurnal?: number;
   /** Host name stamped on its lines (syslog, journald); default a pod name. */
   hostname?: string;
 }

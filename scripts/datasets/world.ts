@@ -79,7 +79,15 @@ export class World {
       new SeriesBuilder({ ...s, tags }, this.start, this.now, this.rng.fork(`series/${s.metric}/${spec.name}`));
     const svc = new Service(
       spec,
-      make({ metric: 'request_rate', unit: 'req/s', base: spec.rps, diurnal: 0.25, jitter: 0.04, drift: 0.01, decimals: 1 }),
+      make({
+        metric: 'request_rate',
+        unit: 'req/s',
+        base: spec.rps,
+        diurnal: spec.diurnal ?? 0.25,
+        jitter: 0.04,
+        drift: 0.01,
+        decimals: 1,
+      }),
       make({
         metric: 'error_rate',
         unit: '%',

@@ -11,6 +11,10 @@ import { nodeHeapOom } from './12-node-heap-oom.js';
 import { trafficSurge } from './13-traffic-surge.js';
 import { latestDeployInnocent } from './14-latest-deploy-innocent.js';
 import { quietAfterDeploy } from './15-quiet-after-deploy.js';
+import { quietNightFlag } from './16-quiet-night-flag.js';
+import { retryStorm } from './17-retry-storm.js';
+import { flagFanout } from './18-flag-fanout.js';
+import { partnerSurge } from './19-partner-surge.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -32,4 +36,8 @@ export const SCENARIOS: Scenario[] = [
   trafficSurge,
   latestDeployInnocent,
   quietAfterDeploy,
+  quietNightFlag,
+  retryStorm,
+  flagFanout,
+  partnerSurge,
 ];

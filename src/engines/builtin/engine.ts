@@ -31,6 +31,11 @@ const STRONG_SYMPTOM_SHARE = 0.3;
 const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
 /** Without metrics, an onset falls back to this long before now. */
 const FALLBACK_ONSET_MS = 30 * 60_000;
+/** A caller's load jump this long before the onset still marks when it changed behaviour; earlier is drift. */
+const CASCADE_LEAD_MS = 30 * 60_000;
+/** Failure classes a caller's fan-out produces in its dependency, and what is left of their score then. */
+const FANOUT_EFFECTS = new Set(['surge', 'pool', 'cpu']);
+const FANOUT_DISCOUNT = 0.3;
 /** The most services treated as primary once a cascade's caller joins them. */
 const MAX_PRIMARY = 3;
 
@@ -122,7 +127,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   let changeOnset = onset;
   if (cascade?.internal) {
     primary = [cascade.caller, ...primary.filter((service) => service !== cascade.caller)].slice(0, MAX_PRIMARY);
-    changeOnset = new Date(Math.min(onset.getTime(), Date.parse(cascade.outbound.value.onset)));
+    // The jump's own onset is when the caller changed behaviour, unless it is a slow drift long before the incident.
+    const jumpAt = Date.parse(cascade.outbound.value.onset);
+    if (jumpAt >= onset.getTime() - CASCADE_LEAD_MS) changeOnset = new Date(Math.min(onset.getTime(), jumpAt));
   }
   const logChanges = changesFromLogs(
     await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
@@ -154,6 +161,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const classes = matchClasses(symptoms, anomalies, { knownServices, affected, onset });
   const neighbour = noisyNeighbour(hosts, anomalies, affected);
   if (neighbour) classes.push(neighbour);
+  // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
+  if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
   classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
   // A change is named only when something ties it to the symptoms, never by elimination.
   const hypotheses = rankHypotheses(

@@ -5,7 +5,7 @@ import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import type { Hypothesis } from './hypotheses.js';
-import { cascadeSentence, matchingCommit, quietRootCause, quietSummary } from './prose.js';
+import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary } from './prose.js';
 
 /** Runner-up hypotheses reported as alternatives. */
 const MAX_ALTERNATIVES = 2;
@@ -49,11 +49,6 @@ function mechanism(analysis: Analysis): ClassMatch | undefined {
   return analysis.classes.find((cls) => !cls.cls.external && cls.symptomShare >= MECHANISM_SHARE);
 }
 
-/** What a change says about itself: the matching commit's message for a multi-commit deployment. */
-function changeHeadline(change: ScoredChange): string {
-  const commit = change.change.commits.length > 1 ? matchingCommit(change) : undefined;
-  return commit ? firstLine(commit.message) : firstLine(change.change.text);
-}
 
 export function summaryOf(analysis: Analysis): string {
   if (analysis.quiet) return quietSummary(analysis);
@@ -143,7 +138,7 @@ function whyLessLikely(hypothesis: Hypothesis, best: Hypothesis, analysis: Analy
 }
 
 function titleOf(hypothesis: Hypothesis): string {
-  if (hypothesis.change) return `${describeChange(hypothesis.change)}: ${clip(firstLine(hypothesis.change.change.text), 100)}`;
+  if (hypothesis.change) return `${describeChange(hypothesis.change)}: ${clip(changeHeadline(hypothesis.change), 100)}`;
   return hypothesis.cls ? `${hypothesis.cls.cls.title} (${hypothesis.cls.cls.kind})` : hypothesis.kind;
 }
 

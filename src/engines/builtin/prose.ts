@@ -1,10 +1,12 @@
 import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
-import { clip, describeChange, round } from './describe.js';
+import { clip, describeChange, firstLine, round } from './describe.js';
 import { tokens } from './text.js';
 
 /** Pieces of prose the narrative shares: the commit that matches, the cascade, the quiet verdict. */
+
+const INERT_FILE = /(^|\/)(tests?|__tests__|spec|docs?)\/|\.(md|rst|txt|adoc)$|[._-](test|spec)\.\w+$|Tests?\.java$/i;
 
 /** The commit of a multi-commit deployment whose message and files share most with the symptoms. */
 export function matchingCommit(change: ScoredChange): CommitOut | undefined {
@@ -15,13 +17,21 @@ export function matchingCommit(change: ScoredChange): CommitOut | undefined {
   let bestHits = -1;
   for (const commit of commits) {
     const own = tokens([commit.message, ...commit.files].join('\n'));
-    const hits = [...own].filter((token) => shared.has(token)).length;
+    // A commit that only touches tests or docs changes nothing that runs.
+    const inert = commit.files.length > 0 && commit.files.every((file) => INERT_FILE.test(file));
+    const hits = inert ? 0 : [...own].filter((token) => shared.has(token)).length;
     if (hits > bestHits) {
       best = commit;
       bestHits = hits;
     }
   }
   return best;
+}
+
+/** What a change says about itself: the matching commit's message for a multi-commit deployment. */
+export function changeHeadline(change: ScoredChange): string {
+  const commit = change.change.commits.length > 1 ? matchingCommit(change) : undefined;
+  return commit ? firstLine(commit.message) : firstLine(change.change.text);
 }
 
 /** Commits ordered with the matching one first, for evidence and rollback advice. */

@@ -50,9 +50,21 @@ export function withoutSideEffects(
  * An anomaly that is an incident by itself: high or critical, unless it was a spike that already passed. Medium moves
  * (a p95 wobble, a blip) happen every hour in healthy systems; they only matter next to other evidence.
  */
-export function incidentGrade(anomaly: AnomalyOut): boolean {
+export function incidentGrade(anomaly: AnomalyOut, rates: readonly Cited<ErrorRate>[] = []): boolean {
   if (anomaly.severity !== 'high' && anomaly.severity !== 'critical') return false;
-  return !(anomaly.recovered === true && anomaly.kind === 'spike');
+  if (anomaly.recovered === true && anomaly.kind === 'spike') return false;
+  // An error-rate series that quadrupled from 0.05 % is still a healthy service; the error-rate check decides.
+  if (ERROR_METRIC.test(anomaly.metric)) {
+    const rate = rates.find(({ value }) => value.service === anomaly.service);
+    if (rate?.value.status === 'ok' && anomaly.peak < tinyErrorRate(anomaly.unit)) return false;
+  }
+  return true;
+}
+
+const ERROR_METRIC = /error|fail|5xx/i;
+/** Error rates below this (1 %) never make an incident on their own. */
+function tinyErrorRate(unit: string | null): number {
+  return unit === 'ratio' ? 0.01 : 1;
 }
 
 export interface QuietCheck {
@@ -74,7 +86,7 @@ export function checkQuiet(input: {
   seriesScanned: number;
   signaturesChecked: number;
 }): QuietCheck {
-  const serious = input.anomalies.filter(({ value }) => incidentGrade(value));
+  const serious = input.anomalies.filter(({ value }) => incidentGrade(value, input.errorRates));
   const failingRates = input.errorRates.filter(({ value }) => value.status !== 'ok');
   return {
     quiet: serious.length === 0 && failingRates.length === 0 && input.symptoms.length === 0,
@@ -83,6 +95,6 @@ export function checkQuiet(input: {
     ratesOk: input.errorRates.length - failingRates.length,
     signaturesChecked: input.signaturesChecked,
     sideEffects: input.sideEffects,
-    minorAnomalies: input.anomalies.filter(({ value }) => !incidentGrade(value)),
+    minorAnomalies: input.anomalies.filter(({ value }) => !incidentGrade(value, input.errorRates)),
   };
 }

@@ -8,7 +8,7 @@ import { clip, describeAnomaly, describeChange, firstLine, round } from './descr
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import { alternativesOf, recommendationsOf, rootCauseOf, summaryOf } from './narrative.js';
-import { commitsByMatch } from './prose.js';
+import { changeHeadline, commitsByMatch } from './prose.js';
 import { quoteFrom } from './quotes.js';
 import type { Symptom } from './symptoms.js';
 
@@ -50,7 +50,7 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
       `change:${change.id}`,
       change.kind === 'deployment' ? 'deployments' : change.live ? 'logs' : 'git',
       change.callId,
-      `${describeChange(scored)} at ${change.at}: ${firstLine(change.text)}`,
+      `${describeChange(scored)} at ${change.at}: ${changeHeadline(scored)}`,
       change.needles,
     );
     timeline.push({
@@ -164,7 +164,7 @@ function suspectOf(best: Hypothesis | undefined, analysis: Analysis): Report['su
   if (!best || best.score <= 0) return { kind: 'unknown', ...(analysis.primary[0] ? { service: analysis.primary[0] } : {}) };
   if (best.change) {
     // A deployment belongs to the service it deployed; a commit is placed by the affected service it touches.
-    const deployed = best.change.change.kind === 'deployment' ? best.change.change.service : undefined;
+    const deployed = best.change.change.kind === 'deployment' || best.change.change.live ? best.change.change.service : undefined;
     const service =
       deployed ?? best.change.touches.find((name) => analysis.primary.includes(name)) ?? best.change.change.service ?? undefined;
     return { kind: best.change.change.kind, id: best.change.change.id, ...(service ? { service } : {}) };
