@@ -15,6 +15,10 @@ import { quietNightFlag } from './16-quiet-night-flag.js';
 import { retryStorm } from './17-retry-storm.js';
 import { flagFanout } from './18-flag-fanout.js';
 import { partnerSurge } from './19-partner-surge.js';
+import { noisyNeighbour } from './20-noisy-neighbour.js';
+import { dependencyDeploy } from './21-dependency-deploy.js';
+import { clockSkew } from './22-clock-skew.js';
+import { rollbackPersists } from './23-rollback-persists.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -40,4 +44,8 @@ export const SCENARIOS: Scenario[] = [
   retryStorm,
   flagFanout,
   partnerSurge,
+  noisyNeighbour,
+  dependencyDeploy,
+  clockSkew,
+  rollbackPersists,
 ];

@@ -87,3 +87,34 @@ export function findCascade(anomalies: readonly Cited<AnomalyOut>[], suffering: 
     factor: top.factor,
   };
 }
+
+/** Named in this share of the new error volume, a service is what its callers are failing on. */
+const BLAME_SHARE = 0.3;
+const OWN_TROUBLE = /latency|duration|error|fail|5xx|timeout|saturation|cpu|pool/i;
+
+/**
+ * The dependency the callers' errors name ("timeout calling X", upstream=X), when it shows trouble of its own in
+ * the metrics: the failure sits there, however loud the callers are.
+ */
+export function blamedDependency(
+  symptoms: readonly { score: number; services: readonly string[]; named: readonly string[] }[],
+  anomalies: readonly Cited<AnomalyOut>[],
+): string | undefined {
+  const total = symptoms.reduce((sum, symptom) => sum + symptom.score, 0);
+  if (total <= 0) return undefined;
+  const weight = new Map<string, number>();
+  for (const symptom of symptoms) for (const named of symptom.named) weight.set(named, (weight.get(named) ?? 0) + symptom.score);
+  return [...weight.entries()]
+    .filter(
+      ([service, share]) =>
+        share >= total * BLAME_SHARE &&
+        anomalies.some(
+          ({ value }) =>
+            value.service === service &&
+            value.direction === 'up' &&
+            OWN_TROUBLE.test(value.metric) &&
+            (value.severity === 'high' || value.severity === 'critical'),
+        ),
+    )
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}

@@ -162,7 +162,7 @@ export function matchClasses(symptoms: readonly Symptom[], anomalies: readonly C
         !cls.notMetrics?.test(value.metric) &&
         (cls.direction === undefined || value.direction === cls.direction) &&
         !(cls.notBetweenOwnServices && isOwnService(subjectOf(value), knownServices)) &&
-        !(cls.ingressOnly && peerOf(value) !== undefined) &&
+        !(cls.ingressOnly && (peerOf(value) !== undefined || (scope.onset !== undefined && !nearOnset(value, scope.onset)))) &&
         (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)),
     );
     const metricStrength = Math.max(0, ...metricHits.map(({ value }) => SEVERITY_SHARE[value.severity]));

@@ -1,7 +1,7 @@
 import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
 import type { Analysis } from './analysis.js';
-import { findCascade } from './cascade.js';
+import { blamedDependency, findCascade } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
@@ -122,6 +122,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     return finish(analysis, session, notes, started, emit);
   }
 
+  // The service the callers' errors name, when it is in trouble itself, is where the failure sits.
+  const blamed = blamedDependency(
+    symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
+    anomalies,
+  );
+  if (blamed) primary = [blamed, ...primary.filter((service) => service !== blamed)].slice(0, MAX_PRIMARY);
   // Follow the load to its source: a caller that multiplied its calls to a saturated service is where to look.
   const cascade = findCascade(anomalies, [...new Set([...primary, ...symptomServices])]);
   let changeOnset = onset;

@@ -13,7 +13,8 @@ const HOST_KEYS = ['host', 'hostname', 'instance', 'node', 'nodename', 'node_nam
 /** Names exporters and agents give themselves as `job` or service. */
 const EXPORTER = /^(node|node[-_]?exporter|host|hosts|kubelet|cadvisor|system|infra|windows[-_]exporter|telegraf|collectd)$/i;
 const RESOURCE = /cpu|load|memory|mem_|steal|iowait|io_|disk|pressure|psi/i;
-/** A neighbour's own usage must rise within this long of the host's saturation. */
+const SUFFERING = /latency|duration|error|fail|5xx|timeout/i;
+/** A neighbour's own usage must peak no earlier than this before the host's saturation began. */
 const TOGETHER_MS = 20 * 60_000;
 
 function hostKey(tags: Record<string, string>): string | undefined {
@@ -92,7 +93,11 @@ export function noisyNeighbour(
 ): (ClassMatch & { host: string; victim: string }) | undefined {
   for (const { anomaly, host, services } of view.hostAnomalies) {
     if (anomaly.value.direction !== 'up' || !RESOURCE.test(anomaly.value.metric)) continue;
-    const victim = services.find((service) => affected.includes(service));
+    // The victim shows the incident in its own latency or errors, not only in its resource use.
+    const victim =
+      services.find(
+        (service) => affected.includes(service) && anomalies.some(({ value }) => value.service === service && SUFFERING.test(value.metric)),
+      ) ?? services.find((service) => affected.includes(service));
     const at = Date.parse(anomaly.value.onset);
     const rising = anomalies
       .filter(
@@ -102,7 +107,9 @@ export function noisyNeighbour(
           services.includes(value.service) &&
           value.direction === 'up' &&
           RESOURCE.test(value.metric) &&
-          Math.abs(Date.parse(value.onset) - at) <= TOGETHER_MS,
+          value.recovered !== true &&
+          // Onsets of gradual rises are imprecise; the neighbour's usage must still be high when the host saturates.
+          Date.parse(value.peakAt) >= at - TOGETHER_MS,
       )
       .sort((a, b) => b.value.score - a.value.score);
     const neighbour = rising[0];

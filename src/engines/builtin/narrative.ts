@@ -49,7 +49,6 @@ function mechanism(analysis: Analysis): ClassMatch | undefined {
   return analysis.classes.find((cls) => !cls.cls.external && cls.symptomShare >= MECHANISM_SHARE);
 }
 
-
 export function summaryOf(analysis: Analysis): string {
   if (analysis.quiet) return quietSummary(analysis);
   const best = analysis.hypotheses[0];
