@@ -44,7 +44,7 @@ export const DeploymentSchema = z.strictObject({
 });
 
 export const SeriesSchema = z.strictObject({
-  metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  metric: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
   // Exporter series (job="node") name their machine instead of a service.
   tags: z
     .record(z.string(), z.string())

@@ -24,7 +24,7 @@ export function parseHead(line: string, referenceMs: number = Date.now(), inCont
   if (first === 0x3c /* < */) return parseSyslogLine(line, referenceMs);
   if (first >= 0x30 && first <= 0x39) {
     const sep = line.charCodeAt(DATE_SEP);
-    if (sep === 0x2d /* - */ && !inContainer) {
+    if (sep === 0x2d /* - */ && !inContainer && isCriStream(line)) {
       const cri = parseCriLine(line, (message) => parseHead(message, referenceMs, true));
       if (cri) return cri;
     }
@@ -52,6 +52,14 @@ export function parseHead(line: string, referenceMs: number = Date.now(), inCont
     parseLogfmtLine(line)
   );
 }
+/** A CRI line's stream word follows its timestamp: a cheap test before the regex, since most ISO lines are not CRI. */
+function isCriStream(line: string): boolean {
+  const space = line.indexOf(' ');
+  return space > 0 && space < CRI_TIME_MAX && (line.startsWith(' stdout ', space) || line.startsWith(' stderr ', space));
+}
+/** RFC 3339 with nanoseconds and a zone is at most 35 characters. */
+const CRI_TIME_MAX = 40;
+
 /** C0 controls except tab, DEL, and C1 controls: binary noise that would garble a model's context. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;

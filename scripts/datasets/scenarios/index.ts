@@ -19,6 +19,10 @@ import { noisyNeighbour } from './20-noisy-neighbour.js';
 import { dependencyDeploy } from './21-dependency-deploy.js';
 import { clockSkew } from './22-clock-skew.js';
 import { rollbackPersists } from './23-rollback-persists.js';
+import { scaledDown } from './24-scaled-down.js';
+import { configReload } from './25-config-reload.js';
+import { multiCommit } from './26-multi-commit.js';
+import { oomKill } from './27-oom-kill.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -48,4 +52,8 @@ export const SCENARIOS: Scenario[] = [
   dependencyDeploy,
   clockSkew,
   rollbackPersists,
+  scaledDown,
+  configReload,
+  multiCommit,
+  oomKill,
 ];

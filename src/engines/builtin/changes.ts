@@ -59,6 +59,8 @@ export interface ScoredChange {
   coverage: number;
   /** What ties it to the symptoms: time (shortly before the onset), service (an affected one), text (shared words). */
   links: ('time' | 'service' | 'text')[];
+  /** How strongly the symptoms use each shared word, 0..1. */
+  weights?: Map<string, number>;
 }
 
 /** A change this close before the onset is linked to it by time alone. */
@@ -217,6 +219,7 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
       afterOnset: time.afterOnset,
       touches,
       links: linksOf(ctx.onset.getTime() - Date.parse(change.at), service, overlapNorm),
+      weights: new Map(shared.map((token) => [token, ctx.symptomTokens.get(token) ?? 0])),
     };
   });
   return scored.sort(

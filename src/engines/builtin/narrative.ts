@@ -95,10 +95,13 @@ export function rootCauseOf(analysis: Analysis): string {
     const how = mechanism(analysis);
     const mechanismText = how ? ` The failure mode is ${how.cls.title}.` : '';
     const matched = change.change.commits.length > 1 ? matchingCommit(change) : undefined;
-    const commitText = matched
-      ? ` Of its ${change.change.commits.length} commits, the one matching the symptoms is ${matched.shortSha}: "${clip(firstLine(matched.message), 140)}".`
-      : '';
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: "${clip(firstLine(change.change.text), 160)}".${commitText} ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}`;
+    const opening = firstLine(change.change.text);
+    const headline = changeHeadline(change);
+    const quoted =
+      matched && opening !== headline
+        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
+        : `"${clip(headline, 160)}"`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);

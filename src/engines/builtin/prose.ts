@@ -6,9 +6,34 @@ import { tokens } from './text.js';
 
 /** Pieces of prose the narrative shares: the commit that matches, the cascade, the quiet verdict. */
 
+/** Log field names and package folders: shared by symptoms and commits alike without saying anything. */
+const GENERIC = new Set([
+  'status',
+  'code',
+  'path',
+  'method',
+  'level',
+  'host',
+  'port',
+  'took',
+  'duration',
+  'com',
+  'org',
+  'net',
+  'main',
+  'resources',
+  'internal',
+  'pkg',
+  'cmd',
+]);
+/** A shared word found only in a commit's file paths counts this much of one in its message. */
+const PATH_WEIGHT = 0.25;
 const INERT_FILE = /(^|\/)(tests?|__tests__|spec|docs?)\/|\.(md|rst|txt|adoc)$|[._-](test|spec)\.\w+$|Tests?\.java$/i;
 
-/** The commit of a multi-commit deployment whose message and files share most with the symptoms. */
+/**
+ * The commit of a multi-commit deployment whose message and files share most with the symptoms, each shared word
+ * weighted by how strongly the symptoms use it (so a package name in a stack trace counts less than "index").
+ */
 export function matchingCommit(change: ScoredChange): CommitOut | undefined {
   const commits = change.change.commits;
   if (commits.length <= 1) return commits[0];
@@ -16,10 +41,16 @@ export function matchingCommit(change: ScoredChange): CommitOut | undefined {
   let best: CommitOut | undefined;
   let bestHits = -1;
   for (const commit of commits) {
-    const own = tokens([commit.message, ...commit.files].join('\n'));
     // A commit that only touches tests or docs changes nothing that runs.
     const inert = commit.files.length > 0 && commit.files.every((file) => INERT_FILE.test(file));
-    const hits = inert ? 0 : [...own].filter((token) => shared.has(token)).length;
+    const said = tokens(commit.message);
+    // Words of file paths (package folders) say less about intent than the message does.
+    const pathOnly = [...tokens(commit.files.join('\n'))].filter((token) => !said.has(token));
+    const weigh = (list: Iterable<string>, factor: number) =>
+      [...list]
+        .filter((token) => shared.has(token) && !GENERIC.has(token))
+        .reduce((sum, token) => sum + factor * (change.weights?.get(token) ?? 1), 0);
+    const hits = inert ? 0 : weigh(said, 1) + weigh(pathOnly, PATH_WEIGHT);
     if (hits > bestHits) {
       best = commit;
       bestHits = hits;
