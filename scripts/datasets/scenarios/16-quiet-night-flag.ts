@@ -1,6 +1,5 @@
 import { chronicError, clientClosed } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
-import { MINUTE } from '../time.js';
 import { World } from '../world.js';
 import { app } from './kit.js';
 

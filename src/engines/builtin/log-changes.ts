@@ -1,7 +1,6 @@
 import type { LogEntryOut } from '../../../mcp-servers/logs/schemas.js';
 import type { Change } from './changes.js';
 import type { Cited } from './facts.js';
-import { servicesNamedIn } from './text.js';
 
 /**
  * Changes that never touch git: feature-flag flips, runtime configuration reloads, percentage rollouts, scaling and
@@ -13,12 +12,12 @@ import { servicesNamedIn } from './text.js';
 export const CHANGE_EVENT_PATTERN = [
   String.raw`flag\b.{0,120}(updated|changed|enabled|disabled|toggled|flipped|set to|rolled out|->)`,
   String.raw`config(uration)?\b.{0,60}(reloaded|reload|updated|changed|applied|pushed)`,
-  String.raw`(reloaded|applied|loaded new) (config|configuration|settings)`,
+  '(reloaded|applied|loaded new) (config|configuration|settings)',
   String.raw`runtime (config|setting|parameter)s?\b.{0,60}(updated|changed|set)`,
-  String.raw`scaled (up |down )?(deployment|statefulset|replica ?set|service|pool|group)`,
+  'scaled (up |down )?(deployment|statefulset|replica ?set|service|pool|group)',
   String.raw`scaling replica set|new size: \d+|desired replicas`,
-  String.raw`manual(ly)? (operation|failover|restart|change|scale|intervention|override)`,
-  String.raw`kubectl (scale|rollout|edit|apply|patch|set)`,
+  'manual(ly)? (operation|failover|restart|change|scale|intervention|override)',
+  'kubectl (scale|rollout|edit|apply|patch|set)',
   String.raw`rollout (to|at) \d+ ?%|percentage rollout`,
 ].join('|');
 
@@ -58,7 +57,7 @@ export function changesFromLogs(matches: readonly Cited<LogEntryOut>[], knownSer
   for (const { value, callId } of matches) {
     if (!value.time || (counts.get(templateOf(value.message)) ?? 0) > ROUTINE_MAX) continue;
     const text = value.message.split('\n')[0] ?? '';
-    const named = servicesNamedIn(text, knownServices).filter((service) => service !== value.service);
+    const named = workloadsNamed(text, knownServices).filter((service) => service !== value.service);
     // A scaling line written by a controller is about the workload it names, not about the controller.
     const scaled = /scal|replica|new size/i.test(text) && named.length > 0 ? named[0] : undefined;
     const service = scaled ?? (knownServices.includes(value.service) ? value.service : (named[0] ?? value.service));
@@ -78,4 +77,18 @@ export function changesFromLogs(matches: readonly Cited<LogEntryOut>[], knownSer
     });
   }
   return out;
+}
+
+/**
+ * Services a line names as whole words, also as a workload with a pod or replica-set suffix (`ledger-7d9c5f`);
+ * longest first, so `ledger` is not found inside `ledger-api`, nor `edge` inside `ledger`.
+ */
+function workloadsNamed(text: string, known: readonly string[]): string[] {
+  return known
+    .filter((service) => new RegExp(`(^|[^\\w-])${escapeRegExp(service)}(?=$|[^\\w-]|-[0-9a-z]{4,10}\\b)`, 'i').test(text))
+    .sort((a, b) => b.length - a.length || a.localeCompare(b));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,11 +1,10 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { ToolSession } from '../../agent/tool-session.js';
 import { finalizeReport, type ReportDraft } from '../../report/finalize.js';
-import type { Confidence, Evidence, Report, TimelineEntry } from '../../report/schema.js';
+import type { Evidence, Report, TimelineEntry } from '../../report/schema.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import { clip, describeAnomaly, describeChange, firstLine, round } from './describe.js';
-import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import { alternativesOf, recommendationsOf, rootCauseOf, summaryOf } from './narrative.js';
 import { changeHeadline, commitsByMatch } from './prose.js';
