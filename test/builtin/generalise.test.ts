@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { LogEntryOut } from '../../mcp-servers/logs/schemas.js';
+import type { Analysis } from '../../src/engines/builtin/analysis.js';
 import { findCascade } from '../../src/engines/builtin/cascade.js';
 import type { ScoredChange } from '../../src/engines/builtin/changes.js';
 import { attributeHosts, hostMap, noisyNeighbour } from '../../src/engines/builtin/hosts.js';
 import { changesFromLogs } from '../../src/engines/builtin/log-changes.js';
-import { matchingCommit } from '../../src/engines/builtin/prose.js';
+import { matchingCommit, rollbackSentence } from '../../src/engines/builtin/prose.js';
 import { checkQuiet, incidentGrade, withoutSideEffects } from '../../src/engines/builtin/quiet.js';
 import { grewSignificantly, poissonUpperTail } from '../../src/engines/builtin/significance.js';
 import { scoreSymptoms } from '../../src/engines/builtin/symptoms.js';
@@ -169,5 +170,19 @@ describe('precise prose', () => {
       shared: ['bulk', 'timeout', '~timeout'],
     } as unknown as ScoredChange;
     expect(matchingCommit(scored)?.sha).toBe(real.sha);
+  });
+
+  test('a rollback after the onset that did not end the symptoms is said so; without one nothing is added', () => {
+    const deploy = (id: string, version: string, minutesAgo: number, afterOnset: boolean) =>
+      ({ change: { kind: 'deployment', id, version, service: 'cat', at: at(minutesAgo) }, afterOnset }) as unknown as ScoredChange;
+    const culprit = deploy('r1', 'v8.0.0', 40, false);
+    const rollback = deploy('r2', 'v7.9.3', 15, true);
+    const analysis = {
+      changes: [culprit, rollback],
+      symptoms: [{ firstSeen: at(38) }],
+      anomalies: [cite(anomaly({ metric: 'error_rate', service: 'cat', onset: at(38) }))],
+    } as unknown as Analysis;
+    expect(rollbackSentence(analysis, culprit)).toContain('r2 (v7.9.3) of cat');
+    expect(rollbackSentence({ ...analysis, changes: [culprit] }, culprit)).toBe('');
   });
 });

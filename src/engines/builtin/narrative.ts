@@ -5,7 +5,7 @@ import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import type { Hypothesis } from './hypotheses.js';
-import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary } from './prose.js';
+import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 
 /** Runner-up hypotheses reported as alternatives. */
 const MAX_ALTERNATIVES = 2;
@@ -101,7 +101,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);

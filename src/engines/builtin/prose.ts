@@ -109,3 +109,20 @@ export function quietRootCause(analysis: Analysis): string {
   }
   return clip(parts.join(' '), 1_500);
 }
+
+/** A later deployment of the same service after the onset (a rollback) while the symptoms went on. */
+export function rollbackSentence(analysis: Analysis, change: ScoredChange): string {
+  if (change.change.kind !== 'deployment' || !change.change.service) return '';
+  const later = analysis.changes.find(
+    (other) =>
+      other.change.kind === 'deployment' &&
+      other.change.service === change.change.service &&
+      other.afterOnset &&
+      other.change.version !== change.change.version &&
+      Date.parse(other.change.at) > Date.parse(change.change.at),
+  );
+  const ongoing =
+    analysis.symptoms.some((symptom) => symptom.firstSeen !== null) && analysis.anomalies.some(({ value }) => value.recovered !== true);
+  if (!later || !ongoing) return '';
+  return ` ${describeChange(later)} at ${later.change.at} replaced it after the onset, yet the symptoms continue: what the change left behind (data, schema, state or configuration) outlives the code.`;
+}
