@@ -82,7 +82,8 @@ export function cascadeSentence(analysis: Analysis): string {
 }
 
 export function quietSummary(analysis: Analysis): string {
-  const services = analysis.primary.length > 0 ? analysis.primary.join(', ') : 'all services';
+  const checked = [...new Set(analysis.errorRates.map(({ value }) => value.service))].sort();
+  const services = checked.length > 0 ? `all ${checked.length} services (${clip(checked.join(', '), 120)})` : 'the services';
   return `No anomaly found: ${services} stayed within baseline from ${analysis.windowStart.toISOString().slice(11, 16)} to ${analysis.now.toISOString().slice(11, 16)} UTC; nothing abnormal to explain`;
 }
 
