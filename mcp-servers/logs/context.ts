@@ -42,7 +42,9 @@ export class LogsContext {
     try {
       const sources = resolveSources({ dataLogsDir, logsPath: this.options.logsPath });
       this.store.prune(sources.files);
-      return { files: sources.files, notes: sources.notes };
+      const now = this.options.now?.getTime() ?? datasetNowMs(this.datasetMeta());
+      const files = now === undefined ? sources.files : sources.files.map((file) => ({ ...file, referenceMs: now }));
+      return { files, notes: sources.notes };
     } catch (error) {
       if (error instanceof SourceError) throw new ToolInputError(error.message, error.hint);
       throw error;
@@ -103,4 +105,10 @@ export function asToolError(error: unknown): unknown {
     return new ToolInputError(error.message, 'repair or move that file (other files are fine), or point LOGS_PATH/DATA_DIR elsewhere');
   }
   return error;
+}
+
+/** The dataset's fixed now, which dates year-less log timestamps better than a checked-out file's mtime. */
+function datasetNowMs(meta: DatasetMeta | undefined): number | undefined {
+  const ms = meta?.now ? Date.parse(meta.now) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -126,7 +126,7 @@ export class LogStore {
     let keep: LogEntry[] | null = this.cachedChars + estimate <= CACHE_BUDGET_CHARS ? [] : null;
     let chars = 0;
     const stats = new Map<string, ServiceStats>();
-    const assembler = new EntryAssembler(file.label, file.service);
+    const assembler = new EntryAssembler(file.label, file.service, file.referenceMs ?? file.mtimeMs);
     let last = Number.NEGATIVE_INFINITY;
     const take = (entries: LogEntry[]) => {
       for (const entry of entries) {
@@ -177,7 +177,7 @@ export class LogStore {
     };
     for await (const { text, offset } of readLinesBackward(file.abs, file.size, file.label)) {
       minOffset = offset;
-      const head = parseHead(text);
+      const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
       if (!head) {
         pending.push({ text, k });
         k += 1;
@@ -289,7 +289,7 @@ function maxLastSeen(stats: Map<string, ServiceStats>): number | null {
 async function probeNewest(file: LogFile): Promise<number | null> {
   let seen = 0;
   for await (const { text } of readLinesBackward(file.abs, file.size, file.label)) {
-    const head = parseHead(text);
+    const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
     if (head?.time != null) return head.time;
     seen += 1;
     if (seen >= MAX_PROBE_LINES) return null;

@@ -26,6 +26,8 @@ export interface LogFile {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** Dates year-less timestamps (syslog, glog): the dataset's now when it has one, else the file's mtime. */
+  referenceMs?: number;
   /** The service of lines that do not name one. */
   service: string;
 }

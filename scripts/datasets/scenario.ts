@@ -11,6 +11,8 @@ export interface EvalCase {
     rootCauseKeywords: string[];
     mustNot?: { suspectIds?: string[]; suspectKinds?: string[] };
     minConfidence?: 'low' | 'medium' | 'high';
+    maxConfidence?: 'low' | 'medium' | 'high';
+    service?: string[];
   };
 }
 

@@ -30,6 +30,14 @@ export interface ServiceSpec {
   version: string;
   /** A log source with no golden metrics of its own (Kubernetes events, a database's log). */
   logOnly?: boolean;
+  /** Extra tags on the service's golden series (host, instance, region). */
+  tags?: Record<string, string>;
+  /** The service's log clock runs this far off (ms, + ahead): its lines carry shifted times, its metrics do not. */
+  clockSkewMs?: number;
+  /** Amplitude of the daily traffic curve on its request rate (default 0.25). */
+  diurnal?: number;
+  /** Host name stamped on its lines (syslog, journald); default a pod name. */
+  hostname?: string;
 }
 
 /** What each event factory returns: an event without its time. */
@@ -59,7 +67,7 @@ export class Service {
   ) {
     this.origin = {
       service: spec.name,
-      hostname: `${spec.name}-${rng.hex(9)}-${rng.hex(5)}`,
+      hostname: spec.hostname ?? `${spec.name}-${rng.hex(9)}-${rng.hex(5)}`,
       pid: spec.lang === 'node' || spec.lang === 'java' ? 1 : rng.int(7, 60),
     };
   }

@@ -74,12 +74,20 @@ export class World {
   }
 
   service(spec: ServiceSpec): Service {
-    const tags = { service: spec.name };
+    const tags = { service: spec.name, ...spec.tags };
     const make = (s: Omit<SeriesSpec, 'tags'>) =>
       new SeriesBuilder({ ...s, tags }, this.start, this.now, this.rng.fork(`series/${s.metric}/${spec.name}`));
     const svc = new Service(
       spec,
-      make({ metric: 'request_rate', unit: 'req/s', base: spec.rps, diurnal: 0.25, jitter: 0.04, drift: 0.01, decimals: 1 }),
+      make({
+        metric: 'request_rate',
+        unit: 'req/s',
+        base: spec.rps,
+        diurnal: spec.diurnal ?? 0.25,
+        jitter: 0.04,
+        drift: 0.01,
+        decimals: 1,
+      }),
       make({
         metric: 'error_rate',
         unit: '%',
@@ -146,10 +154,11 @@ export class World {
       svc.writeTraffic();
       const { spec } = svc;
       const file = spec.file ?? `${spec.name}.log`;
+      const skew = spec.clockSkewMs ?? 0;
       // Stable sort: lines with the same millisecond keep the order the scenario wrote them in.
       const events = svc.events.map((e, i) => [e, i] as const).sort((a, b) => a[0].t - b[0].t || a[1] - b[1]);
       const render = (list: (readonly [LogEvent, number])[]) =>
-        `${list.map(([e]) => renderEvent(spec.format, svc.origin, e)).join('\n')}\n`;
+        `${list.map(([e]) => renderEvent(spec.format, svc.origin, skew ? { ...e, t: e.t + skew } : e)).join('\n')}\n`;
       if (spec.rotateAt !== undefined) {
         const cut = spec.rotateAt;
         logs.push({

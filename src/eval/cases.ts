@@ -27,6 +27,10 @@ export const ExpectSchema = z
       .strict()
       .optional(),
     minConfidence: ConfidenceSchema.optional(),
+    /** The confidence must not exceed this: "nothing abnormal" and ambiguous incidents must not sound sure. */
+    maxConfidence: ConfidenceSchema.optional(),
+    /** Strict: the suspect must name exactly one of these services, whatever its kind; no service fails. */
+    service: oneOrMany(z.string().min(1)).optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof ExpectSchema>;

@@ -11,7 +11,9 @@ export interface CheckFailure {
     | 'rootCauseKeywords'
     | 'mustNot.suspectIds'
     | 'mustNot.suspectKinds'
-    | 'minConfidence';
+    | 'minConfidence'
+    | 'maxConfidence'
+    | 'service';
   detail: string;
 }
 
@@ -58,5 +60,12 @@ export function scoreReport(report: Report, expect: Expectation): Score {
     failures.push({ check: 'mustNot.suspectKinds', detail: `suspect kind ${suspect.kind} is excluded` });
   if (expect.minConfidence && CONFIDENCE_RANK[report.confidence] < CONFIDENCE_RANK[expect.minConfidence])
     failures.push({ check: 'minConfidence', detail: `confidence ${report.confidence} < ${expect.minConfidence}` });
+  if (expect.maxConfidence && CONFIDENCE_RANK[report.confidence] > CONFIDENCE_RANK[expect.maxConfidence])
+    failures.push({ check: 'maxConfidence', detail: `confidence ${report.confidence} > ${expect.maxConfidence}` });
+  if (expect.service && !expect.service.some((service) => service.trim().toLowerCase() === suspect?.service?.trim().toLowerCase()))
+    failures.push({
+      check: 'service',
+      detail: `suspect service ${suspect?.service ?? '(none)'}, want exactly ${expect.service.join('|')}`,
+    });
   return { pass: failures.length === 0, failures };
 }

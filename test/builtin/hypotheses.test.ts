@@ -33,6 +33,7 @@ function scored(id: string, score: number, overlapNorm: number): ScoredChange {
     afterOnset: false,
     touches: ['s'],
     coverage: 1,
+    links: ['time', 'service'],
   };
 }
 

@@ -44,10 +44,16 @@ export const DeploymentSchema = z.strictObject({
 });
 
 export const SeriesSchema = z.strictObject({
-  metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  tags: z.record(z.string(), z.string()).refine((t) => typeof t.service === 'string', 'tags.service is required'),
+  metric: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
+  // Exporter series (job="node") name their machine instead of a service.
+  tags: z
+    .record(z.string(), z.string())
+    .refine(
+      (t) => typeof t.service === 'string' || (typeof t.job === 'string' && typeof t.instance === 'string'),
+      'tags.service (or job + instance) is required',
+    ),
   unit: z.string().min(1),
-  points: z.array(z.tuple([isoTime, z.number().finite()])).min(300),
+  points: z.array(z.tuple([isoTime, z.number().finite()])).min(200),
 });
 export const MetricsSchema = z.strictObject({ series: z.array(SeriesSchema).min(10) });
 

@@ -37,7 +37,7 @@ describe('dataset inventory', () => {
 describe.each(dirs)('%s', (dir) => {
   const ds = loadDataset(dir);
   const now = Date.parse(ds.meta.now);
-  const entries: Entry[] = [...ds.logs].flatMap(([file, text]) => parseFile(file, text));
+  const entries: Entry[] = [...ds.logs].flatMap(([file, text]) => parseFile(file, text, new Date(ds.meta.now).getUTCFullYear()));
 
   it('stays under 5 MB on disk', () => {
     expect(dirSize(dir)).toBeLessThan(5 * 1024 * 1024);
@@ -53,8 +53,9 @@ describe.each(dirs)('%s', (dir) => {
 
   it('keeps every log file in time order with one format per file', () => {
     for (const [file, text] of ds.logs) {
-      const own = parseFile(file, text);
-      expect(new Set(own.map((e) => e.format)).size, file).toBe(1);
+      const own = parseFile(file, text, new Date(ds.meta.now).getUTCFullYear());
+      // An ingress container's output mixes nginx's access and error logs: one program, one family.
+      expect(new Set(own.map((e) => e.format.replace(/^nginx-.*/, 'nginx'))).size, file).toBe(1);
       const disorder = own.findIndex((e, i) => i > 0 && e.time < own[i - 1]!.time);
       expect(disorder, `${file} entry ${disorder}`).toBe(-1);
     }
@@ -67,7 +68,7 @@ describe.each(dirs)('%s', (dir) => {
     expect(early.filter((e) => e.level === 'error' || e.level === 'fatal').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('has 1-minute series with a service tag over 6-12 hours ending at "now"', () => {
+  it('has 1-minute series over 3.5-12 hours ending at "now"', () => {
     for (const s of ds.series) {
       const label = `${s.metric}${JSON.stringify(s.tags)}`;
       const times = s.points.map(([t]) => Date.parse(t));
@@ -76,7 +77,8 @@ describe.each(dirs)('%s', (dir) => {
         label,
       ).toBe(true);
       const span = times.at(-1)! - times[0]!;
-      expect(span, label).toBeGreaterThanOrEqual(5.5 * HOUR);
+      // Some datasets cover less than the question's window on purpose: baselines must use what the data covers.
+      expect(span, label).toBeGreaterThanOrEqual(3.5 * HOUR);
       expect(span, label).toBeLessThanOrEqual(12 * HOUR);
       expect(Math.abs(times.at(-1)! - now), label).toBeLessThanOrEqual(MINUTE);
       if (UNITS[s.metric]) expect(s.unit, label).toBe(UNITS[s.metric]);

@@ -8,7 +8,7 @@ import { type Entry, parseFile } from './log-lines.js';
  */
 
 function entries(ds: Dataset): Entry[] {
-  return [...ds.logs].flatMap(([file, text]) => parseFile(file, text));
+  return [...ds.logs].flatMap(([file, text]) => parseFile(file, text, new Date(ds.meta.now).getUTCFullYear()));
 }
 
 function countAround(ds: Dataset, needle: string, onset: string): { before: number; after: number } {

@@ -56,6 +56,20 @@ describe('scorer', () => {
     ]);
   });
 
+  test('maxConfidence caps how sure a report may sound', () => {
+    expect(scoreReport(report, expectation({ maxConfidence: 'medium' })).pass).toBe(true);
+    const capped = scoreReport(report, expectation({ maxConfidence: 'low' }));
+    expect(capped.failures).toEqual([{ check: 'maxConfidence', detail: 'confidence medium > low' }]);
+  });
+
+  test('the strict service check needs exactly that service, whatever the suspect kind', () => {
+    expect(scoreReport(report, expectation({ service: 'Orders-API' })).pass).toBe(true);
+    expect(scoreReport(report, expectation({ service: ['orders'] })).failures.map((f) => f.check)).toEqual(['service']);
+    expect(scoreReport(report, expectation({ service: ['orders-api-v2'] })).pass).toBe(false);
+    const { suspect: _none, ...bare } = report;
+    expect(scoreReport(bare, expectation({ service: 'orders-api' })).failures.map((f) => f.check)).toEqual(['service']);
+  });
+
   test('a report without a suspect fails a suspect expectation', () => {
     const { suspect: _none, ...bare } = report;
     expect(scoreReport(bare, expectation({ suspect: { kind: 'unknown' } })).pass).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeLine } from '../../src/engines/builtin/engine.js';
+import { scopeLine } from '../../src/engines/builtin/text.js';
 import { buildUserPrompt } from '../../src/engines/ollama/prompt.js';
 import { createFence } from '../../src/engines/ollama/untrusted.js';
 import type { SlackMessage } from '../../src/slack/blocks/report.js';

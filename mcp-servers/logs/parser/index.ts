@@ -1,25 +1,64 @@
 import path from 'node:path';
+import { parseCriLine } from './container.js';
 import { parseJsonLine, parseLogfmtLine } from './structured.js';
+import { parseGlogLine, parseSyslogLine } from './syslog.js';
 import { parseApacheLine, parseBglLine, parseHdfsLine, parseIsoLine, parseSparkLine } from './text-formats.js';
 import type { ParsedHead } from './types.js';
+import { parseAccessLine, parseNginxErrorLine } from './web-formats.js';
 
 export type { ParsedHead } from './types.js';
+
+/** The third character of `YYYY-MM-DDT…` and `YYYY/MM/DD`: tells ISO-led lines from others cheaply. */
+const DATE_SEP = 4;
 
 /**
  * Recognises the first line of an entry in any supported format, or returns null for a continuation line
  * (a stack frame) or text no format accepts. The first character picks the candidates, so an ordinary line
- * costs one or two regex tests.
+ * costs one or two regex tests. `referenceMs` dates year-less timestamps (syslog, glog): the dataset's now or the
+ * file's modification time; without it the wall clock.
  */
-export function parseHead(line: string): ParsedHead | null {
+export function parseHead(line: string, referenceMs: number = Date.now(), inContainer = false): ParsedHead | null {
   const first = line.charCodeAt(0);
   if (first === 0x7b /* { */) return parseJsonLine(line);
   if (first === 0x5b /* [ */) return parseApacheLine(line);
+  if (first === 0x3c /* < */) return parseSyslogLine(line, referenceMs);
   if (first >= 0x30 && first <= 0x39) {
-    return parseIsoLine(line) ?? parseHdfsLine(line) ?? parseSparkLine(line) ?? parseBglLine(line) ?? parseLogfmtLine(line);
+    const sep = line.charCodeAt(DATE_SEP);
+    if (sep === 0x2d /* - */ && !inContainer && isCriStream(line)) {
+      const cri = parseCriLine(line, (message) => parseHead(message, referenceMs, true));
+      if (cri) return cri;
+    }
+    if (sep === 0x2f /* / */) {
+      const nginx = parseNginxErrorLine(line);
+      if (nginx) return nginx;
+    }
+    return (
+      parseIsoLine(line) ??
+      parseAccessLine(line) ??
+      parseHdfsLine(line) ??
+      parseSparkLine(line) ??
+      parseBglLine(line) ??
+      parseLogfmtLine(line)
+    );
   }
   if (first === 0x20 || first === 0x09) return null;
-  return parseIsoLine(line) ?? parseBglLine(line) ?? parseLogfmtLine(line);
+  if (first === 0x3a /* : (IPv6 client) */) return parseAccessLine(line);
+  return (
+    parseGlogLine(line, referenceMs) ??
+    parseSyslogLine(line, referenceMs) ??
+    parseIsoLine(line) ??
+    parseBglLine(line) ??
+    parseAccessLine(line) ??
+    parseLogfmtLine(line)
+  );
 }
+/** A CRI line's stream word follows its timestamp: a cheap test before the regex, since most ISO lines are not CRI. */
+function isCriStream(line: string): boolean {
+  const space = line.indexOf(' ');
+  return space > 0 && space < CRI_TIME_MAX && (line.startsWith(' stdout ', space) || line.startsWith(' stderr ', space));
+}
+/** RFC 3339 with nanoseconds and a zone is at most 35 characters. */
+const CRI_TIME_MAX = 40;
 
 /** C0 controls except tab, DEL, and C1 controls: binary noise that would garble a model's context. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.

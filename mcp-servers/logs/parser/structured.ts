@@ -1,4 +1,5 @@
 import type { LogLevel } from '../schemas.js';
+import { fromJournal } from './container.js';
 import { levelFromNumber, normalizeLevel } from './levels.js';
 import { timeFromValue } from './time.js';
 import type { ParsedHead } from './types.js';
@@ -68,6 +69,8 @@ export function parseJsonLine(line: string): ParsedHead | null {
     return null;
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+  const journal = fromJournal(data as Record<string, unknown>);
+  if (journal) return journal;
   return fromRecord(flattenOneLevel(data as Record<string, unknown>), trimmed);
 }
 

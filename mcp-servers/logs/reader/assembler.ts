@@ -21,11 +21,12 @@ export class EntryAssembler {
   constructor(
     private readonly file: string,
     private readonly service: string,
+    private readonly referenceMs?: number,
   ) {}
 
   /** Feeds one line; returns the entries it completed (zero, one or two). */
   push(line: string, lineNo: number): LogEntry[] {
-    const parsed = parseHead(line);
+    const parsed = parseHead(line, this.referenceMs);
     if (parsed) {
       const done = this.flush();
       this.head = {

@@ -1,4 +1,5 @@
 import { iso, isoSeconds, log4jTime } from '../time.js';
+import { cri, journald, klog, nginx, syslog3164, syslog5424 } from './system-formats.js';
 
 /**
  * One writer per log format the logs server understands. A dataset mixes them the way a real fleet does:
@@ -6,7 +7,7 @@ import { iso, isoSeconds, log4jTime } from '../time.js';
  */
 
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-export type LogFormat = 'plain' | 'log4j' | 'pino' | 'json' | 'logfmt';
+export type LogFormat = 'plain' | 'log4j' | 'pino' | 'json' | 'logfmt' | 'nginx' | 'syslog' | 'syslog5424' | 'journald' | 'cri' | 'klog';
 export type FieldValue = string | number | boolean | { [key: string]: FieldValue };
 export type Fields = Record<string, FieldValue>;
 
@@ -94,7 +95,19 @@ function logfmt(origin: Origin, e: LogEvent): string {
   return `time=${isoSeconds(e.t)} level=${e.level} service=${origin.service} msg=${kvValue(e.msg)}${kv(e.fields)}${error}`;
 }
 
-const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = { plain, log4j, pino, json, logfmt };
+const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = {
+  plain,
+  log4j,
+  pino,
+  json,
+  logfmt,
+  nginx,
+  syslog: syslog3164,
+  syslog5424,
+  journald,
+  cri,
+  klog,
+};
 
 export function renderEvent(format: LogFormat, origin: Origin, event: LogEvent): string {
   return WRITERS[format](origin, event);

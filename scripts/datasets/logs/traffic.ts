@@ -71,6 +71,34 @@ export function accessEvent(format: LogFormat, req: Request, pkg: string | undef
       const msg = status >= 500 ? (endpoint.upstream ? 'upstream returned error' : 'request failed') : 'request completed';
       return { t, level: status >= 500 ? 'error' : level, msg, fields };
     }
+    case 'nginx': {
+      const http: Fields = {
+        client: `${rng.pick(['203.0.113', '198.51.100', '192.0.2'])}.${rng.int(1, 254)}`,
+        method: endpoint.method,
+        path,
+        status,
+        bytes: status >= 500 ? rng.int(150, 600) : rng.int(300, 40_000),
+        agent: rng.pick([
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)',
+          'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+          'okhttp/4.12.0',
+        ]),
+        rt: (durationMs / 1000).toFixed(3),
+        upstream: endpoint.upstream ? `${endpoint.upstream}:8080` : '-',
+      };
+      return { t, level, msg: 'access', fields: { http } };
+    }
+    case 'syslog':
+    case 'syslog5424':
+    case 'journald':
+    case 'cri':
+    case 'klog':
+      return {
+        t,
+        level: status >= 500 ? 'error' : level,
+        msg: `"${endpoint.method} ${path}" ${status} ${durationMs}ms`,
+        fields: { rid: requestId.slice(0, 8) },
+      };
     case 'pino':
       return {
         t,

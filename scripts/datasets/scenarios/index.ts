@@ -10,6 +10,19 @@ import { certExpiry } from './11-cert-expiry.js';
 import { nodeHeapOom } from './12-node-heap-oom.js';
 import { trafficSurge } from './13-traffic-surge.js';
 import { latestDeployInnocent } from './14-latest-deploy-innocent.js';
+import { quietAfterDeploy } from './15-quiet-after-deploy.js';
+import { quietNightFlag } from './16-quiet-night-flag.js';
+import { retryStorm } from './17-retry-storm.js';
+import { flagFanout } from './18-flag-fanout.js';
+import { partnerSurge } from './19-partner-surge.js';
+import { noisyNeighbour } from './20-noisy-neighbour.js';
+import { dependencyDeploy } from './21-dependency-deploy.js';
+import { clockSkew } from './22-clock-skew.js';
+import { rollbackPersists } from './23-rollback-persists.js';
+import { scaledDown } from './24-scaled-down.js';
+import { configReload } from './25-config-reload.js';
+import { multiCommit } from './26-multi-commit.js';
+import { oomKill } from './27-oom-kill.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -30,4 +43,17 @@ export const SCENARIOS: Scenario[] = [
   nodeHeapOom,
   trafficSurge,
   latestDeployInnocent,
+  quietAfterDeploy,
+  quietNightFlag,
+  retryStorm,
+  flagFanout,
+  partnerSurge,
+  noisyNeighbour,
+  dependencyDeploy,
+  clockSkew,
+  rollbackPersists,
+  scaledDown,
+  configReload,
+  multiCommit,
+  oomKill,
 ];

@@ -1,9 +1,11 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { Confidence } from '../../report/schema.js';
-import type { ScoredChange } from './changes.js';
+import type { Cascade } from './cascade.js';
+import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
+import type { QuietCheck } from './quiet.js';
 import type { Symptom } from './symptoms.js';
 
 /** Everything the correlator concluded, handed to the report and narrative builders. */
@@ -23,6 +25,12 @@ export interface Analysis {
   classes: ClassMatch[];
   hypotheses: Hypothesis[];
   confidence: Confidence;
+  /** Set when nothing is abnormal: what was checked, for the report to say so. */
+  quiet?: QuietCheck;
+  /** The newest change in a quiet period, to say why it is not named. */
+  recentChange?: Change | undefined;
+  /** A caller whose calls to a saturated dependency jumped. */
+  cascade?: Cascade;
   /** Which call each commit came from, so commit evidence cites the right output. */
   commitCalls?: Map<string, string>;
 }

@@ -23,7 +23,7 @@ const OVERLAP_SCALE = 1.2;
 const CONFIG_FILE = /\.(ya?ml|json|toml|ini|env|properties|conf|cfg)$|(^|\/)(config|configs|settings|flags?)(\/|$)/i;
 
 export interface Change {
-  kind: 'deployment' | 'commit' | 'config';
+  kind: 'deployment' | 'commit' | 'config' | 'infrastructure';
   id: string;
   version?: string;
   service: string | null;
@@ -39,6 +39,10 @@ export interface Change {
   callId: string;
   /** Strings that identify it in its call's output text, for quotes. */
   needles: string[];
+  /** Seen happening in the logs (a flag flip, a reload): it is running, whatever the deployments say. */
+  live?: boolean;
+  /** Other services its text names (the workload a scaling line is about). */
+  alsoTouches?: string[];
 }
 
 export interface ScoredChange {
@@ -53,6 +57,23 @@ export interface ScoredChange {
   touches: string[];
   /** Share of the symptom weight on services the change touches, 0..1. */
   coverage: number;
+  /** What ties it to the symptoms: time (shortly before the onset), service (an affected one), text (shared words). */
+  links: ('time' | 'service' | 'text')[];
+  /** How strongly the symptoms use each shared word, 0..1. */
+  weights?: Map<string, number>;
+}
+
+/** A change this close before the onset is linked to it by time alone. */
+const TIME_LINK_MS = 2 * 3_600_000;
+/** Shared words worth a link: overlap past this is more than one common word. */
+const TEXT_LINK = 0.2;
+
+function linksOf(lead: number, service: number, overlapNorm: number): ScoredChange['links'] {
+  const links: ScoredChange['links'] = [];
+  if (lead >= -ONSET_GRACE_MS && lead <= TIME_LINK_MS) links.push('time');
+  if (service >= SERVICE_FACTOR.symptomatic) links.push('service');
+  if (overlapNorm >= TEXT_LINK) links.push('text');
+  return links;
 }
 
 export interface ChangeContext {
@@ -119,6 +140,7 @@ export function servicesTouched(change: Change, allServices: readonly string[]):
   const touched = new Set<string>();
   if (change.service) touched.add(change.service);
   for (const commit of change.commits) if (commit.service) touched.add(commit.service);
+  for (const service of change.alsoTouches ?? []) touched.add(service);
   for (const service of allServices) if (change.files.some((file) => pathTouchesService(file, service))) touched.add(service);
   return [...touched].sort();
 }
@@ -157,7 +179,7 @@ function rolloutFactor(change: Change, ctx: ChangeContext): number {
   let factor = 1;
   if (change.environment && /stag|dev|test|qa|sandbox|preview|canary/i.test(change.environment)) factor *= 0.2;
   if (change.status && /fail|abort|cancel/i.test(change.status)) factor *= 0.3;
-  if (change.kind !== 'deployment' && ctx.deploymentsRecorded) factor *= UNDEPLOYED_FACTOR;
+  if (change.kind !== 'deployment' && !change.live && ctx.deploymentsRecorded) factor *= UNDEPLOYED_FACTOR;
   return factor;
 }
 
@@ -196,6 +218,8 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
       shared,
       afterOnset: time.afterOnset,
       touches,
+      links: linksOf(ctx.onset.getTime() - Date.parse(change.at), service, overlapNorm),
+      weights: new Map(shared.map((token) => [token, ctx.symptomTokens.get(token) ?? 0])),
     };
   });
   return scored.sort(

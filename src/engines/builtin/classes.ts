@@ -1,5 +1,6 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { SuspectKind } from '../../report/schema.js';
+import { peerOf } from './cascade.js';
 import type { Cited } from './facts.js';
 import { type Symptom, symptomText } from './symptoms.js';
 import { otherServicesNamed } from './text.js';
@@ -23,6 +24,8 @@ export interface FailureClass {
   external: boolean;
   /** Calling one of our own services slowly is that service's failure: such symptoms and series do not count here. */
   notBetweenOwnServices?: boolean;
+  /** Only series of a service's own incoming traffic count: calls between services (a peer label) are fan-out. */
+  ingressOnly?: boolean;
   advice: string[];
 }
 
@@ -89,6 +92,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     notMetrics: /error|fail|latency|duration|time|5xx|4xx/i,
     direction: 'up',
     external: true,
+    ingressOnly: true,
     advice: ['Scale out the saturated service and apply rate limiting; find the traffic source (campaign, retry storm, bot)'],
   },
   {
@@ -158,6 +162,7 @@ export function matchClasses(symptoms: readonly Symptom[], anomalies: readonly C
         !cls.notMetrics?.test(value.metric) &&
         (cls.direction === undefined || value.direction === cls.direction) &&
         !(cls.notBetweenOwnServices && isOwnService(subjectOf(value), knownServices)) &&
+        !(cls.ingressOnly && (peerOf(value) !== undefined || (scope.onset !== undefined && !nearOnset(value, scope.onset)))) &&
         (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)),
     );
     const metricStrength = Math.max(0, ...metricHits.map(({ value }) => SEVERITY_SHARE[value.severity]));

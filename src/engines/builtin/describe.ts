@@ -20,7 +20,9 @@ export function describeChange(scored: ScoredChange): string {
   const head =
     change.kind === 'deployment'
       ? `deployment ${change.id}${change.version ? ` (${change.version})` : ''}`
-      : `${change.kind} ${change.id.slice(0, 7)}`;
+      : change.live
+        ? `${change.kind} change ${change.id} (seen in the logs)`
+        : `${change.kind} ${change.id.slice(0, 7)}`;
   return `${head}${change.service ? ` of ${change.service}` : ''}`;
 }
 

@@ -1,24 +1,26 @@
-import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
-import { parseTimeArg } from '../../../mcp-servers/shared/time.js';
 import { ToolSession } from '../../agent/tool-session.js';
-import type { AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
+import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
 import type { Analysis } from './analysis.js';
-import { buildChanges, type ScoredChange, scoreChanges } from './changes.js';
+import { blamedDependency, findCascade } from './cascade.js';
+import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
-import type { Cited } from './facts.js';
-import { changeHistory, commitDetail, discover, errorSignatures, fullEntry, metricSignals } from './gather.js';
+import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
+import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
+import { CHANGE_EVENT_LIMIT, CHANGE_EVENT_PATTERN, changesFromLogs } from './log-changes.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
+import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
-import { causeLine, literalPrefix, type Symptom, scoreSymptoms, symptomText } from './symptoms.js';
-import { otherServicesNamed } from './text.js';
+import { correctSkew, estimateSkews } from './skew.js';
+import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
+import { scoreSymptoms, symptomText } from './symptoms.js';
+import { otherServicesNamed, scopeLine } from './text.js';
 
 export interface BuiltinOptions {
   /** How far back to look when the request gives no `since`. */
   defaultSince?: string;
 }
 
-const DEFAULT_SINCE = '6h';
 /** Errors in the last minutes before a metric onset belong to the incident, not to the baseline. */
 const ONSET_GUARD_MS = 10 * 60_000;
 /** How many of the top symptoms may move the onset earlier when they are new. */
@@ -29,14 +31,13 @@ const STRONG_SYMPTOM_SHARE = 0.3;
 const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
 /** Without metrics, an onset falls back to this long before now. */
 const FALLBACK_ONSET_MS = 30 * 60_000;
-/** Deployments whose commits are fetched one by one when the commit list lacks them: only the few that could win. */
-const MAX_DEPLOYS_TO_EXPAND = 3;
-/** Symptoms whose full entry is fetched for its stack trace: the few that drive the verdict. */
-const MAX_DETAIL_LOOKUPS = 2;
-/** A signature's literal prefix shorter than this matches too much to find its own entries. */
-const MIN_PATTERN = 8;
-/** At most this many get_commit calls per analysis, whatever the deployments list. */
-const MAX_COMMIT_LOOKUPS = 6;
+/** A caller's load jump this long before the onset still marks when it changed behaviour; earlier is drift. */
+const CASCADE_LEAD_MS = 30 * 60_000;
+/** Failure classes a caller's fan-out produces in its dependency, and what is left of their score then. */
+const FANOUT_EFFECTS = new Set(['surge', 'pool', 'cpu']);
+const FANOUT_DISCOUNT = 0.3;
+/** The most services treated as primary once a cascade's caller joins them. */
+const MAX_PRIMARY = 3;
 
 export function createBuiltinEngine(host: ToolHost, options: BuiltinOptions = {}): Engine {
   return {
@@ -61,9 +62,14 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const iso = (date: Date) => date.toISOString();
 
   const metrics = await metricSignals(session, notes, iso(windowStart), iso(now));
-  const ranked = rankServices(metrics.anomalies, metrics.errorRates, incidentText, discovered.services);
+  // Deploys are read early: a rollout's own CPU bump or memory drop must not become the incident's onset.
+  const history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now));
+  const { kept, sideEffects } = withoutSideEffects(metrics.anomalies, history.deployments);
+  const hosts = attributeHosts(kept, hostMap(discovered.series));
+  const anomalies = hosts.anomalies;
+  const ranked = rankServices(anomalies, metrics.errorRates, incidentText, discovered.services);
   let primary = primaryServices(ranked);
-  const found = anomalyOnset(metrics.anomalies, primary, windowStart);
+  const found = anomalyOnset(anomalies, primary, windowStart);
   const onsetAnomaly = found?.anchor;
   let onset = onsetAnomaly
     ? new Date(onsetAnomaly.value.onset)
@@ -73,9 +79,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   emit({ type: 'note', message: `onset ${iso(onset)}; affected services: ${primary.join(', ') || 'unknown'}` });
 
   const split = new Date(Math.max(windowStart.getTime(), Math.min(leadingAt, onset.getTime() - ONSET_GUARD_MS)));
+  // Rates before the split count only the time the logs cover: a 6 h window over 4 h of logs is 4 h of baseline.
+  const covered = Math.max(windowStart.getTime(), discovered.logsFrom ?? windowStart.getTime());
   const before = split.getTime() > windowStart.getTime() ? await errorSignatures(session, notes, iso(windowStart), iso(split)) : [];
   const after = await errorSignatures(session, notes, iso(split), iso(now));
-  const symptoms = scoreSymptoms(before, after, split.getTime() - windowStart.getTime(), now.getTime() - split.getTime());
+  const symptoms = scoreSymptoms(before, after, Math.max(0, split.getTime() - covered), now.getTime() - split.getTime());
+  correctSkew(symptoms, await estimateSkews(session, notes, history.deployments, symptoms, onset));
   await addDetails(session, notes, symptoms, iso(split), iso(now));
   // Only the strongest symptoms may move the onset: a handful of odd lines must not drag it back.
   const firstNovel = symptoms
@@ -89,116 +98,105 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const symptomServices = [...new Set(strong.flatMap((symptom) => symptom.services))].sort();
   if (primary.length === 0) primary = symptomServices.slice(0, 2);
 
-  const changeSince = new Date(Math.min(windowStart.getTime(), onset.getTime() - CHANGE_LOOKBACK_MS));
-  const history = await changeHistory(session, notes, iso(changeSince), iso(now));
+  const base = { incident: request.incident, now, windowStart, onset, primary, errorRates: metrics.errorRates, symptoms };
+  const quiet = checkQuiet({
+    anomalies,
+    sideEffects,
+    errorRates: metrics.errorRates,
+    symptoms,
+    seriesScanned: metrics.seriesScanned,
+    signaturesChecked: new Set([...before, ...after].map(({ value }) => value.signature)).size,
+  });
   const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service)])].sort();
-  const ctx = {
-    onset,
+  if (quiet.quiet) {
+    const recent = buildChanges(history.deployments, history.commits).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    const analysis: Analysis = {
+      ...base,
+      anomalies,
+      changes: [],
+      classes: [],
+      hypotheses: [],
+      confidence: 'low',
+      quiet,
+      recentChange: recent[0],
+    };
+    return finish(analysis, session, notes, started, emit);
+  }
+
+  // The service the callers' errors name, when it is in trouble itself, is where the failure sits.
+  const blamed = blamedDependency(
+    symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
+    anomalies,
+  );
+  if (blamed) primary = [blamed, ...primary.filter((service) => service !== blamed)].slice(0, MAX_PRIMARY);
+  // Follow the load to its source: a caller that multiplied its calls to a saturated service is where to look.
+  const cascade = findCascade(anomalies, [...new Set([...primary, ...symptomServices])]);
+  let changeOnset = onset;
+  if (cascade?.internal) {
+    primary = [cascade.caller, ...primary.filter((service) => service !== cascade.caller)].slice(0, MAX_PRIMARY);
+    // The jump's own onset is when the caller changed behaviour, unless it is a slow drift long before the incident.
+    const jumpAt = Date.parse(cascade.outbound.value.onset);
+    if (jumpAt >= onset.getTime() - CASCADE_LEAD_MS) changeOnset = new Date(Math.min(onset.getTime(), jumpAt));
+  }
+  const logChanges = changesFromLogs(
+    await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
+    knownServices,
+  );
+  const ctx: ChangeContext = {
+    onset: changeOnset,
     primary,
-    symptomServices,
+    symptomServices: [...new Set([...symptomServices, ...(cascade ? [cascade.caller] : [])])],
     allServices: knownServices,
-    symptomTokens: symptomVocabulary(symptoms, metrics.anomalies, request.incident),
+    symptomTokens: symptomVocabulary(symptoms, anomalies, request.incident),
     deploymentsRecorded: history.recorded && history.deployments.length > 0,
     symptomOwners: symptoms.map((symptom) => ({
       owners: [...symptom.services, ...otherServicesNamed(symptomText(symptom), symptom.services, knownServices)],
       weight: symptom.score,
     })),
   };
-  let scored = scoreChanges(buildChanges(history.deployments, history.commits), ctx);
+  const candidates = (commits = history.commits): Change[] => [...buildChanges(history.deployments, commits), ...logChanges];
+  let scored = scoreChanges(candidates(), ctx);
   const extra = await expandDeployments(
     session,
     notes,
     scored,
     history.commits.map((commit) => commit.value.sha),
   );
-  if (extra.length > 0) scored = scoreChanges(buildChanges(history.deployments, [...history.commits, ...extra]), ctx);
+  if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
 
-  const classes = matchClasses(symptoms, metrics.anomalies, {
-    knownServices: ctx.allServices,
-    affected: [...new Set([...primary, ...symptomServices])],
-    onset,
-  });
-  const hypotheses = rankHypotheses(scored, classes);
+  const affected = [...new Set([...primary, ...symptomServices])];
+  const classes = matchClasses(symptoms, anomalies, { knownServices, affected, onset });
+  const neighbour = noisyNeighbour(hosts, anomalies, affected);
+  if (neighbour) classes.push(neighbour);
+  // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
+  if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
+  classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
+  // A change is named only when something ties it to the symptoms, never by elimination.
+  const hypotheses = rankHypotheses(
+    scored.filter((entry) => entry.links.length > 0),
+    classes,
+  );
+  const best = hypotheses[0];
+  let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
+  if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
   const analysis: Analysis = {
-    incident: request.incident,
-    now,
-    windowStart,
-    onset,
+    ...base,
     onsetAnomaly,
     ...(found && found.leading !== found.anchor ? { leadingAnomaly: found.leading } : {}),
     primary,
-    anomalies: metrics.anomalies,
-    errorRates: metrics.errorRates,
-    symptoms,
+    anomalies,
     changes: scored,
     classes,
     hypotheses,
-    confidence: confidenceOf(hypotheses[0]?.score ?? 0, rivalOf(hypotheses)?.score ?? 0),
+    confidence,
+    ...(cascade ? { cascade } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
+  return finish(analysis, session, notes, started, emit);
+}
+
+function finish(analysis: Analysis, session: ToolSession, notes: string[], started: number, emit: (event: AgentEvent) => void): Report {
   const report = buildReport(analysis, session, notes, Date.now() - started);
   emit({ type: 'final', report });
   return report;
-}
-
-/** Fills in each top symptom's cause line from one full entry, when the entry has continuation lines. */
-async function addDetails(session: ToolSession, notes: string[], symptoms: Symptom[], since: string, until: string): Promise<void> {
-  if (!session.hasTool('search_logs')) return;
-  for (const symptom of symptoms.slice(0, MAX_DETAIL_LOOKUPS)) {
-    const pattern = literalPrefix(symptom.signature);
-    if (pattern.length < MIN_PATTERN) continue;
-    const entry = await fullEntry(session, notes, pattern, symptom.services[0], since, until);
-    const detail = entry ? causeLine(entry.message) : undefined;
-    if (entry && detail) {
-      symptom.detail = detail;
-      symptom.detailCallId = entry.callId;
-    }
-  }
-}
-
-/** `service=checkout namespace=prod`: scope labels as words the service ranking can match. */
-export function scopeLine(scope: Record<string, string> | undefined): string {
-  return Object.entries(scope ?? {})
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ');
-}
-
-function resolveSince(since: string, now: Date, notes: string[]): Date {
-  try {
-    return parseTimeArg(since, now, 'since');
-  } catch {
-    notes.push(`could not read since "${since}"; used ${DEFAULT_SINCE}`);
-    return parseTimeArg(DEFAULT_SINCE, now, 'since');
-  }
-}
-
-/** Fetches the commits of the leading deployments when the commit list did not include them (older or other branches). */
-async function expandDeployments(
-  session: ToolSession,
-  notes: string[],
-  scored: readonly ScoredChange[],
-  known: readonly string[],
-): Promise<Cited<CommitOut>[]> {
-  // Several deployments can name the same commit (staging then production); look each one up once.
-  const missing = [
-    ...new Set(
-      scored
-        .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset)
-        .slice(0, MAX_DEPLOYS_TO_EXPAND)
-        .flatMap((entry) => missingShas(entry, known)),
-    ),
-  ].slice(0, MAX_COMMIT_LOOKUPS);
-  const out: Cited<CommitOut>[] = [];
-  for (const sha of missing) {
-    const commit = await commitDetail(session, notes, sha);
-    if (commit) out.push(commit);
-  }
-  return out;
-}
-
-function missingShas(entry: ScoredChange, known: readonly string[]): string[] {
-  const shipped = entry.change.commits.map((commit) => commit.sha);
-  return entry.change.declaredCommits.filter(
-    (sha) => !shipped.some((have) => have.startsWith(sha) || sha.startsWith(have)) && !known.some((have) => have.startsWith(sha)),
-  );
 }

@@ -45,8 +45,14 @@ export async function discover(session: ToolSession, notes: string[]) {
   const services = await callParsed(session, notes, 'list_services', {}, ListServicesOutput);
   const metrics = await callParsed(session, notes, 'list_metrics', {}, ListMetricsOutput);
   const nowText = services?.data.now ?? metrics?.data.now;
+  const firstSeen = (services?.data.services ?? [])
+    .map((entry) => (entry.firstSeen ? Date.parse(entry.firstSeen) : Number.NaN))
+    .filter((time) => Number.isFinite(time));
   return {
     now: nowText ? new Date(nowText) : undefined,
+    /** The oldest log line: rates before it are not zero, they are unknown. */
+    logsFrom: firstSeen.length > 0 ? Math.min(...firstSeen) : undefined,
+    series: (metrics?.data.metrics ?? []).map((entry) => ({ metric: entry.metric, tags: entry.tags })),
     services: (services?.data.services ?? []).map((entry) => entry.service).sort(),
     metricNames: [...new Set((metrics?.data.metrics ?? []).map((entry) => entry.metric))].sort(),
   };
@@ -56,6 +62,7 @@ export async function metricSignals(session: ToolSession, notes: string[], since
   const anomalies = await callParsed(session, notes, 'get_anomalies', { since, until, limit: LIMITS.anomalies }, GetAnomaliesOutput);
   const rates = await callParsed(session, notes, 'get_error_rates', { since, until }, GetErrorRatesOutput);
   return {
+    seriesScanned: anomalies?.data.seriesScanned ?? 0,
     anomalies: (anomalies?.data.anomalies ?? []).map((value) => ({ value, callId: anomalies?.callId ?? '' })),
     errorRates: (rates?.data.services ?? []).map((value): Cited<ErrorRate> => ({ value, callId: rates?.callId ?? '' })),
   };
@@ -64,6 +71,12 @@ export async function metricSignals(session: ToolSession, notes: string[], since
 export async function errorSignatures(session: ToolSession, notes: string[], since: string, until: string) {
   const result = await callParsed(session, notes, 'error_summary', { since, until, limit: LIMITS.signatures }, ErrorSummaryOutput);
   return (result?.data.signatures ?? []).map((value) => ({ value, callId: result?.callId ?? '' }));
+}
+
+/** Entries matching an RE2 pattern (newest `limit`), for change events written only to logs. */
+export async function searchEntries(session: ToolSession, notes: string[], pattern: string, since: string, until: string, limit: number) {
+  const result = await callParsed(session, notes, 'search_logs', { pattern, regex: true, since, until, limit }, SearchLogsOutput);
+  return (result?.data.matches ?? []).map((value) => ({ value, callId: result?.callId ?? '' }));
 }
 
 export async function changeHistory(session: ToolSession, notes: string[], since: string, until: string) {

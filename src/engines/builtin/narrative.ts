@@ -5,6 +5,7 @@ import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import type { Hypothesis } from './hypotheses.js';
+import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 
 /** Runner-up hypotheses reported as alternatives. */
 const MAX_ALTERNATIVES = 2;
@@ -49,10 +50,11 @@ function mechanism(analysis: Analysis): ClassMatch | undefined {
 }
 
 export function summaryOf(analysis: Analysis): string {
+  if (analysis.quiet) return quietSummary(analysis);
   const best = analysis.hypotheses[0];
   const onset = analysis.onset.toISOString().slice(11, 16);
   if (best?.change) {
-    return `${where(analysis)}: ${whatBroke(analysis, best.change)} since ${onset} UTC, most likely caused by ${describeChange(best.change)}: ${clip(firstLine(best.change.change.text), 100)}`;
+    return `${where(analysis)}: ${whatBroke(analysis, best.change)} since ${onset} UTC, most likely caused by ${describeChange(best.change)}: ${clip(changeHeadline(best.change), 100)}`;
   }
   if (best?.cls) {
     const subject = best.cls.anomalies[0] ? subjectOf(best.cls.anomalies[0].value) : undefined;
@@ -66,7 +68,7 @@ function symptomSentence(analysis: Analysis): string {
     .slice(0, 2)
     .map(
       (symptom) =>
-        `"${clip(symptom.signature, 100)}" (${symptom.after} since the onset, ${symptom.before} before${symptom.detail ? `; cause: ${clip(symptom.detail, 140)}` : ''})`,
+        `"${clip(symptom.signature, 100)}" (${symptom.after} since the onset, ${symptom.before} before${symptom.detail ? `; cause: ${clip(symptom.detail, 140)}` : ''}; e.g. ${clip(symptom.example.split('\n')[0] ?? '', 180)})`,
     );
   const metrics = analysis.anomalies
     .filter(({ value }) => value.service === null || analysis.primary.includes(value.service))
@@ -77,6 +79,7 @@ function symptomSentence(analysis: Analysis): string {
 }
 
 export function rootCauseOf(analysis: Analysis): string {
+  if (analysis.quiet) return quietRootCause(analysis);
   const best = analysis.hypotheses[0];
   const onset = analysis.onset.toISOString();
   if (best?.change) {
@@ -91,14 +94,22 @@ export function rootCauseOf(analysis: Analysis): string {
         : 'Its text shares no words with the symptoms.';
     const how = mechanism(analysis);
     const mechanismText = how ? ` The failure mode is ${how.cls.title}.` : '';
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: "${clip(firstLine(change.change.text), 160)}". ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}`;
+    const matched = change.change.commits.length > 1 ? matchingCommit(change) : undefined;
+    const opening = firstLine(change.change.text);
+    const headline = changeHeadline(change);
+    const quoted =
+      matched && opening !== headline
+        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
+        : `"${clip(headline, 160)}"`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
     const changes = closest
       ? `No change explains the symptoms: the strongest candidate, ${describeChange(closest)}, ${reasonsAgainst(closest, analysis).join(' and ')}.`
       : 'No deployment or commit was recorded before the onset.';
-    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}, a ${best.cls.cls.kind} cause rather than a code change.`;
+    const where = best.cls.service ? ` in ${best.cls.service}` : '';
+    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}`;
   }
   return `Neither a change nor a known failure class explains the symptoms. ${symptomSentence(analysis)}`;
 }
@@ -129,7 +140,7 @@ function whyLessLikely(hypothesis: Hypothesis, best: Hypothesis, analysis: Analy
 }
 
 function titleOf(hypothesis: Hypothesis): string {
-  if (hypothesis.change) return `${describeChange(hypothesis.change)}: ${clip(firstLine(hypothesis.change.change.text), 100)}`;
+  if (hypothesis.change) return `${describeChange(hypothesis.change)}: ${clip(changeHeadline(hypothesis.change), 100)}`;
   return hypothesis.cls ? `${hypothesis.cls.cls.title} (${hypothesis.cls.cls.kind})` : hypothesis.kind;
 }
 
@@ -145,13 +156,21 @@ export function recommendationsOf(analysis: Analysis): string[] {
   const best = analysis.hypotheses[0];
   const out: string[] = [];
   const watch = analysis.onsetAnomaly?.value.metric ?? analysis.anomalies[0]?.value.metric;
+  if (analysis.quiet) {
+    out.push(
+      'No action indicated by the data; if users still see a problem, ask for a time, an endpoint or a request id and re-run on that narrower window',
+    );
+    return out;
+  }
   if (best?.change) {
     const change = best.change.change;
-    const commit = change.commits[0];
+    const commit = matchingCommit(best.change);
     out.push(
       change.kind === 'deployment'
         ? `Roll back ${change.id}${change.version ? ` (${change.version})` : ''} of ${change.service ?? 'the service'}${commit ? `, or revert ${commit.shortSha}` : ''}`
-        : `Revert ${change.id.slice(0, 7)}${change.service ? ` in ${change.service}` : ''} and redeploy`,
+        : change.live
+          ? `Undo the ${change.kind} change ${change.id}${change.service ? ` on ${change.service}` : ''} (set it back to its previous value)`
+          : `Revert ${change.id.slice(0, 7)}${change.service ? ` in ${change.service}` : ''} and redeploy`,
     );
     const how = mechanism(analysis);
     if (how) out.push(...how.cls.advice);

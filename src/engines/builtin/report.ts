@@ -1,13 +1,13 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { ToolSession } from '../../agent/tool-session.js';
 import { finalizeReport, type ReportDraft } from '../../report/finalize.js';
-import type { Confidence, Evidence, Report, TimelineEntry } from '../../report/schema.js';
+import type { Evidence, Report, TimelineEntry } from '../../report/schema.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import { clip, describeAnomaly, describeChange, firstLine, round } from './describe.js';
-import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import { alternativesOf, recommendationsOf, rootCauseOf, summaryOf } from './narrative.js';
+import { changeHeadline, commitsByMatch } from './prose.js';
 import { quoteFrom } from './quotes.js';
 import type { Symptom } from './symptoms.js';
 
@@ -47,14 +47,14 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
     const change = scored.change;
     const id = book.add(
       `change:${change.id}`,
-      change.kind === 'deployment' ? 'deployments' : 'git',
+      change.kind === 'deployment' ? 'deployments' : change.live ? 'logs' : 'git',
       change.callId,
-      `${describeChange(scored)} at ${change.at}: ${firstLine(change.text)}`,
+      `${describeChange(scored)} at ${change.at}: ${changeHeadline(scored)}`,
       change.needles,
     );
     timeline.push({
       at: change.at,
-      source: change.kind === 'deployment' ? 'deployments' : 'git',
+      source: change.kind === 'deployment' ? 'deployments' : change.live ? 'logs' : 'git',
       event: `${describeChange(scored)}`,
       evidence: [id],
     });
@@ -62,7 +62,7 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
   };
   const commitEvidence = (scored: ScoredChange) => {
     if (scored.change.kind !== 'deployment') return;
-    for (const commit of scored.change.commits.slice(0, MAX_COMMIT_EVIDENCE)) {
+    for (const commit of commitsByMatch(scored).slice(0, MAX_COMMIT_EVIDENCE)) {
       const callId = analysis.commitCalls?.get(commit.sha) ?? scored.change.callId;
       book.add(
         `commit:${commit.sha}`,
@@ -118,8 +118,21 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
     if (symptom.firstSeen && symptom.novel)
       timeline.push({ at: symptom.firstSeen, source: 'logs', event: `first "${clip(symptom.signature, 80)}"`, evidence: [id] });
   }
+  if (analysis.cascade) {
+    const { value, callId } = analysis.cascade.outbound;
+    const id = book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
+    timeline.push({
+      at: value.onset,
+      source: 'metrics',
+      event: `${analysis.cascade.caller} → ${analysis.cascade.dependency} calls jump`,
+      evidence: [id],
+    });
+  }
+  for (const { value, callId } of analysis.quiet?.sideEffects.slice(0, 1) ?? []) {
+    book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, `rollout side effect: ${describeAnomaly(value)}`, anomalyNeedles(value));
+  }
   if (best?.cls) {
-    for (const { value, callId } of best.cls.anomalies.slice(0, 1)) {
+    for (const { value, callId } of best.cls.anomalies.slice(0, 2)) {
       book.add(`anomaly:${anomalyKey(value)}`, 'metrics', callId, describeAnomaly(value), anomalyNeedles(value));
     }
   }
@@ -146,10 +159,11 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
 }
 
 function suspectOf(best: Hypothesis | undefined, analysis: Analysis): Report['suspect'] {
+  if (analysis.quiet) return { kind: 'unknown' };
   if (!best || best.score <= 0) return { kind: 'unknown', ...(analysis.primary[0] ? { service: analysis.primary[0] } : {}) };
   if (best.change) {
     // A deployment belongs to the service it deployed; a commit is placed by the affected service it touches.
-    const deployed = best.change.change.kind === 'deployment' ? best.change.change.service : undefined;
+    const deployed = best.change.change.kind === 'deployment' || best.change.change.live ? best.change.change.service : undefined;
     const service =
       deployed ?? best.change.touches.find((name) => analysis.primary.includes(name)) ?? best.change.change.service ?? undefined;
     return { kind: best.change.change.kind, id: best.change.change.id, ...(service ? { service } : {}) };

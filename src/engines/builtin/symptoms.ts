@@ -1,5 +1,6 @@
 import type { ErrorSignature } from '../../../mcp-servers/logs/schemas.js';
 import type { Cited } from './facts.js';
+import { grewSignificantly } from './significance.js';
 
 /** Pseudo-count added to both rates so one stray line before the onset does not make growth infinite or zero. */
 const SMOOTHING_PER_HOUR = 0.5;
@@ -71,6 +72,7 @@ export function scoreSymptoms(
     const growth = (value.count / afterHours + SMOOTHING_PER_HOUR) / (prior / beforeHours + SMOOTHING_PER_HOUR);
     const novel = prior === 0;
     if (!novel && growth < MIN_GROWTH) continue;
+    if (!grewSignificantly(prior, beforeHours, value.count, afterHours, SMOOTHING_PER_HOUR)) continue;
     const lift = Math.max(0, Math.log(growth)) + (novel ? NOVELTY_BONUS : 0);
     const score = lift * Math.log1p(value.count) * (LEVEL_WEIGHT[value.level] ?? 0.3);
     if (score <= 0) continue;

@@ -92,3 +92,10 @@ export function otherServicesNamed(text: string, own: readonly string[], known: 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** `service=checkout namespace=prod`: an alert's scope labels as words the service ranking can match. */
+export function scopeLine(scope: Record<string, string> | undefined): string {
+  return Object.entries(scope ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+}

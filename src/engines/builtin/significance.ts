@@ -1,0 +1,48 @@
+/**
+ * Counting statistics for "did this grow?": log lines arrive roughly as a Poisson process, so a signature grew only
+ * when its count after the split is improbable under its rate before. A handful of lines is never enough.
+ */
+
+/** Fewer lines than this are an anecdote, not a symptom, whatever the before-rate. */
+export const MIN_SYMPTOM_COUNT = 4;
+/** One-sided p-value below which a count counts as grown. Strict, because many signatures are tested at once. */
+export const SIGNIFICANCE = 1e-3;
+/** Most terms summed for a tail; past the mode terms shrink geometrically, so this bound is generous. */
+const MAX_TERMS = 2_000;
+
+/** ln Γ(x) by the Lanczos approximation (g = 7), accurate to ~1e-13 for x > 0. */
+export function lnGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = c[0] ?? 0;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i += 1) a += (c[i] ?? 0) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ). */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  let sum = 0;
+  for (let j = k; j < k + MAX_TERMS; j += 1) {
+    const term = Math.exp(-lambda + j * Math.log(lambda) - lnGamma(j + 1));
+    sum += term;
+    if (j > lambda && term < sum * 1e-12) break;
+  }
+  return Math.min(1, sum);
+}
+
+/**
+ * Whether `after` lines over `afterHours` are significantly more than `before` lines over `beforeHours` predict.
+ * `floorPerHour` keeps a never-seen signature from being judged against a rate of exactly zero.
+ */
+export function grewSignificantly(before: number, beforeHours: number, after: number, afterHours: number, floorPerHour: number): boolean {
+  if (after < MIN_SYMPTOM_COUNT) return false;
+  const rate = Math.max(before / Math.max(beforeHours, 1e-6), floorPerHour);
+  return poissonUpperTail(after, rate * afterHours) < SIGNIFICANCE;
+}
