@@ -178,9 +178,10 @@ describe('access policy: buttons', () => {
     await h.fake.slashCommand(incident);
     const parent = await h.fake.waitFor('the parent', () => parentOf(h.fake, CHANNEL, incident));
     await h.fake.waitFor('the analysis to run', () => h.engine.held >= 1);
-    return h.fake.waitFor('the Cancel button', () => {
+    // The status message turns to "Investigating" on its own time; counting posts before that would race it.
+    return h.fake.waitFor('the Cancel button on the running status', () => {
       const current = h.fake.messages.find((m) => m.ts === parent.ts);
-      return current && findButton(current, ACTION_IDS.cancel) ? current : undefined;
+      return current && /Investigating/.test(current.text ?? '') && findButton(current, ACTION_IDS.cancel) ? current : undefined;
     });
   }
 

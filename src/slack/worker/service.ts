@@ -48,6 +48,8 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** The client gives up on a call within about a minute; this only catches a call that never settles. */
 export const DEFAULT_SLACK_STEP_MS = 90_000;
 export const DEFAULT_REPORT_RETRY_MS = 60_000;
+/** Longest a free slot waits for the status message of the analysis first in line before taking the next one. */
+const ANCHOR_WAIT_MS = 5_000;
 
 const threadKey = (channel: string, ts: string) => `${channel}:${ts}`;
 
@@ -66,6 +68,8 @@ export class AnalysisService {
   /** Queued and running jobs in arrival order. */
   private active: AnalysisJob[] = [];
   private readonly publishing = new Set<Promise<void>>();
+  /** Queued jobs whose status message is in Slack, so they may take a slot. */
+  private readonly anchoredIds = new Set<string>();
   private alertChain: Promise<unknown> = Promise.resolve();
   private intake = true;
   private readonly now: () => number;
@@ -199,20 +203,35 @@ export class AnalysisService {
         job.controller.abort(new Error(reason));
       },
     );
-    // The slot is taken only once the thread exists: a slow chat.postMessage must not hold it.
+    // The slot is taken only once the thread exists: a slow chat.postMessage must not hold it. Each anchored job
+    // adds one dispatch; a dispatch runs whichever anchored job is first in line (people before alerts), not
+    // necessarily its own, so the order does not depend on which status message Slack answered first.
     void job.anchored.then((ok) => {
       this.persist(job);
       if (!ok || job.state !== 'queued' || !this.intake) return;
-      // The job's signal takes a cancelled job out of the queue at once, so it never holds a slot.
+      this.anchoredIds.add(job.id);
       this.queue
-        .add(() => this.execute(job), { priority: priorityOf(trigger), signal: job.controller.signal })
-        .catch((error: unknown) => {
-          if (!job.controller.signal.aborted) this.options.logger.error(`analysis ${job.id} crashed: ${slackErrorCode(error)}`);
-        });
+        .add(() => this.dispatch(), { priority: priorityOf(trigger) })
+        .catch((error: unknown) => this.options.logger.error(`analysis dispatch crashed: ${slackErrorCode(error)}`));
     });
     // A person's analysis goes ahead of waiting alerts, whose "position N" must then move back.
     this.board.refreshPositions(this.active);
     return { ok: true, job, position: this.positionOf(job) };
+  }
+
+  /** The first job in line whose thread exists; a cancelled one is no longer in line and frees its dispatch. */
+  private nextRunnable(): AnalysisJob | undefined {
+    return waitingOrder(this.active).find((job) => this.anchoredIds.has(job.id));
+  }
+
+  private async dispatch(): Promise<void> {
+    let next = this.nextRunnable();
+    const first = waitingOrder(this.active)[0];
+    // A person whose status message is still on its way is first in line: worth a short wait, not a long one.
+    if (first && first !== next && (await within(first.anchored, ANCHOR_WAIT_MS))) next = this.nextRunnable();
+    if (!next) return;
+    this.anchoredIds.delete(next.id);
+    await this.execute(next);
   }
 
   private availableSlots(): number {
@@ -305,6 +324,7 @@ export class AnalysisService {
     job.state = state;
     job.finishedAt = this.now();
     this.active = this.active.filter((other) => other !== job);
+    this.anchoredIds.delete(job.id);
     this.board.forget(job);
     this.board.refreshPositions(this.active);
     this.persist(job);

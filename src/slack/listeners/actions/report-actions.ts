@@ -98,7 +98,7 @@ export function register(app: App, deps: SlackDeps): void {
     await tell(client, where, result.ok ? queuedText(result.position, result.job.id) : refusedText(result));
   });
 
-  guard(ACTION_IDS.digDeeper, 'dig_deeper', async (where, client) => {
+  guard(ACTION_IDS.digDeeper, 'dig_deeper', async (where) => {
     if (!where.channel || !where.threadTs) return;
     const bot = deps.self.userId ? `<@${deps.self.userId}>` : '@IncidentPilot';
     const message = buildNoticeMessage(
