@@ -23,9 +23,8 @@ export class EntryAssembler {
     private readonly service: string,
   ) {}
 
-  /** Feeds one line; returns the entries it completed (zero, one or two). */
-  push(line: string, lineNo: number): LogEntry[] {
-    const parsed = parseHead(line);
+  /** Feeds one line; returns the entries it completed (zero, one or two). `parsed` spares a second parse when the caller has one. */
+  push(line: string, lineNo: number, parsed: ReturnType<typeof parseHead> = parseHead(line)): LogEntry[] {
     if (parsed) {
       const done = this.flush();
       this.head = {
@@ -51,6 +50,11 @@ export class EntryAssembler {
     if (line.trim() === '') return done;
     done.push(standalone(line, this.file, this.service, lineNo));
     return done;
+  }
+
+  /** No entry pending and no continuation can attach: the state a fresh assembler starts in. */
+  get idle(): boolean {
+    return this.head === null && !this.open;
   }
 
   /** Completes the pending entry, if any. */

@@ -1,0 +1,55 @@
+import type { LineCounter } from './reader/backward.js';
+import { fastScanFile } from './reader/fast-scan.js';
+import type { Prefilter } from './reader/prefilter.js';
+import { TimeIndexCache } from './reader/time-index.js';
+import type { LogEntry, LogFile } from './types.js';
+
+export interface FastScanRequest {
+  prefilter: Prefilter;
+  since?: number | undefined;
+  until?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The scan for large files when a query can name bytes its matches must contain: a time window becomes a
+ * byte range by bisection over a cached sparse time index, and only entries around candidate lines are parsed.
+ * A file whose sampled times go backwards is read in full, and the caller is told so.
+ */
+export class FastPath {
+  readonly index: TimeIndexCache;
+
+  constructor(
+    private readonly lines: LineCounter,
+    private readonly slackMs: number,
+  ) {
+    this.index = new TimeIndexCache(slackMs);
+  }
+
+  /** Scans one file; returns a note for the caller, if any. */
+  async scan(file: LogFile, request: FastScanRequest, visit: (entry: LogEntry, sortTime: number) => void): Promise<string | undefined> {
+    let start = 0;
+    let end = file.size;
+    let note: string | undefined;
+    const bounded = request.since !== undefined || request.until !== undefined;
+    if (bounded && !file.gz) {
+      const index = await this.index.get(file);
+      const from = request.since === undefined ? undefined : request.since - this.slackMs;
+      const to = request.until === undefined ? undefined : request.until + this.slackMs;
+      if (!index.ordered) note = `${file.label}: timestamps are out of order, so the whole file was scanned for the time window`;
+      else {
+        const first = index.samples[0];
+        // Chosen by time range before reading: a file wholly outside the window is skipped.
+        if (to !== undefined && first && first.pos === 0 && first.time > to) return undefined;
+        if (from !== undefined && index.last && index.last.time < from && index.samples.every((s) => s.time < from)) return undefined;
+        if (from !== undefined) start = await this.index.seekStart(file, index, from);
+        if (to !== undefined) end = await this.index.seekEnd(file, index, to);
+        if (end <= start) return undefined;
+      }
+    }
+    request.signal?.throwIfAborted();
+    const linesBefore = start > 0 ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label) : 0;
+    await fastScanFile(file, request.prefilter, { start, end, linesBefore, lastTime: Number.NEGATIVE_INFINITY }, visit, request.signal);
+    return note;
+  }
+}

@@ -1,0 +1,112 @@
+import { requiredLiterals } from './literals.js';
+
+/**
+ * A byte-level test that every entry a query can match passes: one of its lines holds one of the needles
+ * (ASCII case-insensitive). Lines the decoder changes before the matcher sees them (control characters
+ * removed, over-long lines cut) are always candidates, so skipping the others never loses a match.
+ * `needles: null` means no byte test is possible and every line is a candidate.
+ */
+export interface Prefilter {
+  needles: string[] | null;
+  /** Needles as one case-insensitive RegExp over a latin1 view of the bytes; null when every line is a candidate. */
+  search: RegExp | null;
+}
+
+/** Lines longer than this many bytes may be cut by the reader (a cut line gains a marker), so they are always parsed. */
+export const LONG_LINE_BYTES = 64 * 1024;
+/** Probe stride for long lines: any line longer than twice this contains a probe point. */
+const LONG_PROBE_STRIDE = LONG_LINE_BYTES / 2;
+
+/** UTF-8 of characters that case-fold onto ASCII letters: RE2 folds K/ſ onto k/s, and toUpperCase maps ı/ſ to I/S. */
+const FOLDS_TO_ASCII = ['\xe2\x84\xaa' /* U+212A KELVIN SIGN */, '\xc5\xbf' /* U+017F LONG S */, '\xc4\xb1' /* U+0131 DOTLESS I */];
+
+/**
+ * Level words at warn and above (normalizeLevel upper-cases, so any case), the keys that carry numeric levels
+ * in JSON and logfmt, and JSON's \u escape (a key can be spelt with escapes).
+ */
+const LEVEL_NEEDLES = ['warn', 'err', 'sever', 'crit', 'alert', 'emerg', 'fatal', 'panic', 'failure', 'level', 'lvl', '\\u'];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function build(needles: string[] | null, extra: string[]): Prefilter {
+  if (!needles || needles.length === 0) return { needles: null, search: null };
+  const all = [...new Set([...needles.map((n) => n.toLowerCase()), ...extra])];
+  return { needles: all, search: new RegExp(all.map(escapeRegExp).join('|'), 'gi') };
+}
+
+/** The longest stretch of printable ASCII in a literal: any match of the literal contains it within one line. */
+export function literalPrefilter(pattern: string): Prefilter {
+  const runs = pattern.split(/[^\x20-\x7e\t]+/).filter((run) => run.length > 0);
+  const longest = runs.sort((a, b) => b.length - a.length)[0];
+  // A JS case-insensitive RegExp never maps a non-ASCII character onto an ASCII letter, so no fold needles are needed.
+  return build(longest ? [longest] : null, []);
+}
+
+/** Required literals of an RE2 pattern (an alternation gives several). */
+export function regexPrefilter(pattern: string): Prefilter {
+  return build(requiredLiterals(pattern), FOLDS_TO_ASCII);
+}
+
+/** For error_summary: a warn-or-worse entry has a level word or a numeric level key on its head line. */
+export function levelPrefilter(): Prefilter {
+  return build(LEVEL_NEEDLES, FOLDS_TO_ASCII);
+}
+
+/** Control bytes sanitizeLine removes (tab and newline stay); CR counts only when a newline does not follow it. */
+const CONTROL_BYTES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127];
+
+/**
+ * Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines.
+ * `text` is the same bytes as a latin1 string, so RegExp indexes are byte offsets.
+ */
+export function candidateLines(data: Buffer, text: string, end: number, prefilter: Prefilter): number[] {
+  const starts: number[] = [];
+  const add = (pos: number) => {
+    starts.push(pos === 0 ? 0 : data.lastIndexOf(10, pos - 1) + 1);
+  };
+  const search = prefilter.search;
+  if (!search) return allLines(data, end);
+  search.lastIndex = 0;
+  for (let m = search.exec(text); m !== null && m.index < end; m = search.exec(text)) {
+    add(m.index);
+    // Continue after this line: further hits on it add nothing.
+    const nl = data.indexOf(10, m.index);
+    if (nl === -1 || nl >= end) break;
+    search.lastIndex = nl + 1;
+  }
+  for (const byte of CONTROL_BYTES) {
+    for (let i = data.indexOf(byte, 0); i !== -1 && i < end; i = data.indexOf(byte, i + 1)) {
+      if (byte === 13 && data[i + 1] === 10) continue;
+      add(i);
+    }
+  }
+  // C1 controls (U+0080–U+009F) are C2 80 … C2 9F in UTF-8.
+  for (let i = data.indexOf(0xc2, 0); i !== -1 && i < end; i = data.indexOf(0xc2, i + 1)) {
+    const next = data[i + 1] ?? 0;
+    if (next >= 0x80 && next <= 0x9f) add(i);
+  }
+  for (let probe = LONG_PROBE_STRIDE; probe < end; probe += LONG_PROBE_STRIDE) {
+    const before = data.lastIndexOf(10, probe);
+    const after = data.indexOf(10, probe);
+    const stop = after === -1 || after > end ? end : after;
+    if (stop - (before + 1) > LONG_LINE_BYTES) add(before + 1);
+  }
+  starts.sort((a, b) => a - b);
+  let w = 0;
+  for (let r = 0; r < starts.length; r++) if (r === 0 || starts[r] !== starts[w - 1]) starts[w++] = starts[r] as number;
+  starts.length = w;
+  return starts;
+}
+
+function allLines(data: Buffer, end: number): number[] {
+  const starts: number[] = [];
+  for (let pos = 0; pos < end; ) {
+    starts.push(pos);
+    const nl = data.indexOf(10, pos);
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return starts;
+}
