@@ -213,7 +213,7 @@ export async function runDifferential(seed: number, lines: number): Promise<Diff
       for (const query of QUERIES) {
         const want = await reference(file, query.match);
         report.matches += want.length;
-        for (const blockBytes of [997, 64 * 1024 + 3, 4 * 1024 * 1024]) {
+        for (const blockBytes of [4093, 64 * 1024 + 3, 4 * 1024 * 1024]) {
           const got = await fast(file, query, blockBytes);
           report.comparisons += 1;
           const a = JSON.stringify(want);

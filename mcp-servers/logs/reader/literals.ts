@@ -14,6 +14,8 @@ interface Info {
   exact: string[] | null;
   /** One of these occurs in every match, when known. */
   req: string[] | null;
+  /** `x+`: `exact` holds x, which repeats; the run before meets its first copy, the run after its last. */
+  repeat?: boolean;
 }
 
 const UNKNOWN: Info = { exact: null, req: null };
@@ -83,7 +85,11 @@ class Parser {
     };
     while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
       const item = this.quantified(depth);
-      if (item.exact) {
+      if (item.repeat && item.exact) {
+        consider(run ? cross(run, item.exact) : null);
+        run = item.exact;
+        allExact = false;
+      } else if (item.exact) {
         const joined: string[] | null = run ? cross(run, item.exact) : null;
         if (joined) run = joined;
         else {
@@ -119,6 +125,7 @@ class Parser {
     this.pos += 1;
     if (this.src[this.pos] === '?') this.pos += 1;
     if (min === 0) return UNKNOWN;
+    if (atom.exact && !atom.repeat) return { exact: atom.exact, req: null, repeat: true };
     return { exact: null, req: usable(atom.req) ?? usable(atom.exact) };
   }
 
