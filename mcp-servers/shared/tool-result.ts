@@ -62,7 +62,7 @@ export function guarded<A, E = unknown>(handler: (args: A, extra: E) => Promise<
     } catch (error) {
       if (error instanceof ToolInputError) return toolError(error.message, error.hint);
       // The caller cancelled (the SDK's request signal): nothing is wrong, and nobody waits for this answer.
-      if (error instanceof Error && error.name === 'AbortError')
+      if ((error as { name?: unknown } | null)?.name === 'AbortError')
         return toolError('the call was cancelled', 'call again if the answer is still needed');
       if (error instanceof TimeArgError) return toolError(error.message);
       console.error('tool failed:', error);
