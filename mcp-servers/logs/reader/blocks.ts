@@ -64,20 +64,28 @@ export async function* plainChunks(abs: string, label: string, start: number, en
   } catch (error) {
     throw readError(error, label, false);
   }
+  const readAt = async (pos: number): Promise<Buffer> => {
+    const buf = Buffer.allocUnsafe(Math.min(step, end - pos));
+    try {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+      return buf.subarray(0, bytesRead);
+    } catch (error) {
+      throw readError(error, label, false);
+    }
+  };
+  // The next read is issued before the current block is handed over, so disk or page-cache latency overlaps parsing.
+  let next: Promise<Buffer> | null = start < end ? readAt(start) : null;
   try {
-    for (let pos = start; pos < end; ) {
-      const buf = Buffer.allocUnsafe(Math.min(step, end - pos));
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buf, 0, buf.length, pos));
-      } catch (error) {
-        throw readError(error, label, false);
-      }
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      yield buf.subarray(0, bytesRead);
+    for (let pos = start; next !== null; ) {
+      const buf = await next;
+      pos += buf.length;
+      next = buf.length > 0 && pos < end ? readAt(pos) : null;
+      if (buf.length === 0) break;
+      yield buf;
     }
   } finally {
+    // A read still in flight when the consumer stops must finish before its handle closes.
+    await next?.catch(() => undefined);
     await handle.close();
   }
 }

@@ -48,6 +48,11 @@ export class FastScanner {
   private countAt = 0;
   /** Byte offsets of the lines fed to an assembler in this block, by line number, to place emitted entries. */
   private readonly fed = new Map<number, number>();
+  /** The last line decoded and parsed: a candidate's walk and the feed after it often ask for the same line twice. */
+  private memoPos = -1;
+  private memoData: Buffer | null = null;
+  private memoLine = '';
+  private memoHead: ReturnType<typeof parseHead> = null;
 
   constructor(
     private readonly file: LogFile,
@@ -101,8 +106,7 @@ export class FastScanner {
           break;
         }
         const nl = lineEnd(data, pos, end);
-        const line = decodeLine(data, pos, nl);
-        const head = parseHead(line);
+        const { line, head } = this.parsed(data, pos, nl);
         if (head && pos !== start) {
           this.emit(asm.flush(), data);
           cursor = pos;
@@ -125,7 +129,7 @@ export class FastScanner {
   private entryStart(data: Buffer, pos: number, floor: number): number {
     let start = pos;
     for (let seen = 0; seen <= MAX_CONTINUATION_LINES && start >= floor; seen++) {
-      if (parseHead(decodeLine(data, start, lineEnd(data, start, data.length)))) return start;
+      if (this.parsed(data, start, lineEnd(data, start, data.length)).head) return start;
       if (start === 0) break;
       start = prevLineStart(data, start);
     }
@@ -145,6 +149,16 @@ export class FastScanner {
         }
       }
     }
+  }
+
+  private parsed(data: Buffer, pos: number, end: number): { line: string; head: ReturnType<typeof parseHead> } {
+    if (pos !== this.memoPos || data !== this.memoData) {
+      this.memoPos = pos;
+      this.memoData = data;
+      this.memoLine = decodeLine(data, pos, end);
+      this.memoHead = parseHead(this.memoLine);
+    }
+    return { line: this.memoLine, head: this.memoHead };
   }
 
   /** The time of the last timed head before `pos`, walking up only as far as the last known point. */

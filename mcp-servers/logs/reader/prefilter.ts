@@ -8,8 +8,10 @@ import { requiredLiterals } from './literals.js';
  */
 export interface Prefilter {
   needles: string[] | null;
-  /** Needles as one case-insensitive RegExp over a latin1 view of the bytes; null when every line is a candidate. */
+  /** The ASCII needles as one case-insensitive RegExp over a latin1 view of the bytes; null when every line is a candidate. */
   search: RegExp | null;
+  /** Byte sequences matched exactly (non-ASCII characters that fold onto ASCII letters); Buffer.indexOf finds them fast. */
+  exact: Buffer[];
 }
 
 /** Lines longer than this many bytes may be cut by the reader (a cut line gains a marker), so they are always parsed. */
@@ -31,9 +33,11 @@ function escapeRegExp(text: string): string {
 }
 
 function build(needles: string[] | null, extra: string[]): Prefilter {
-  if (!needles || needles.length === 0) return { needles: null, search: null };
+  if (!needles || needles.length === 0) return { needles: null, search: null, exact: [] };
   const all = [...new Set([...needles.map((n) => n.toLowerCase()), ...extra])];
-  return { needles: all, search: new RegExp(all.map(escapeRegExp).join('|'), 'gi') };
+  // Non-ASCII needles stay out of the case-insensitive RegExp: V8 folds latin1 letters there, which is slow and not wanted.
+  const search = new RegExp(needles.map((n) => escapeRegExp(n.toLowerCase())).join('|'), 'gi');
+  return { needles: all, search, exact: extra.map((bytes) => Buffer.from(bytes, 'latin1')) };
 }
 
 /** The longest stretch of printable ASCII in a literal: any match of the literal contains it within one line. */
@@ -75,6 +79,9 @@ export function candidateLines(data: Buffer, text: string, end: number, prefilte
     const nl = data.indexOf(10, m.index);
     if (nl === -1 || nl >= end) break;
     search.lastIndex = nl + 1;
+  }
+  for (const bytes of prefilter.exact) {
+    for (let i = data.indexOf(bytes, 0); i !== -1 && i < end; i = data.indexOf(bytes, i + 1)) add(i);
   }
   for (const byte of CONTROL_BYTES) {
     for (let i = data.indexOf(byte, 0); i !== -1 && i < end; i = data.indexOf(byte, i + 1)) {
