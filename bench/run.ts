@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * `npm run bench`: every benchmark in turn, each in its own process so one's heap and caches do not colour the next.
  * BENCH_LOG_MB sets the generated log size for the logs benchmark (default 200; try 1024 for the 1 GB figure).
+ * BENCH_SCALE_GB lists the sizes of the logs-scale section (default 0.25,1,4; files are kept in .bench-data/).
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,6 +15,7 @@ const logMb = process.env.BENCH_LOG_MB ?? '200';
 const benches: Array<{ title: string; args: string[] }> = [
   { title: 'MCP host and engine loop', args: [path.join(here, 'engine.js')] },
   { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
+  { title: 'logs at scale: 0.25 / 1 / 4 GB against grep (BENCH_SCALE_GB)', args: [path.join(here, 'logs-scale.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];
 

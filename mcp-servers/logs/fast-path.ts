@@ -1,5 +1,7 @@
+import { parseHead } from './parser/index.js';
 import type { LineCounter } from './reader/backward.js';
-import { fastScanFile } from './reader/fast-scan.js';
+import { gzipChunks, lineBlocks } from './reader/blocks.js';
+import { decodeLine, fastScanFile } from './reader/fast-scan.js';
 import type { Prefilter } from './reader/prefilter.js';
 import { TimeIndexCache } from './reader/time-index.js';
 import type { LogEntry, LogFile } from './types.js';
@@ -18,6 +20,8 @@ export interface FastScanRequest {
  */
 export class FastPath {
   readonly index: TimeIndexCache;
+  /** First timestamp of each .gz file, by path, keyed by size, mtime and inode. */
+  private readonly gzFirst = new Map<string, { key: string; time: number | null }>();
 
   constructor(
     private readonly lines: LineCounter,
@@ -47,9 +51,36 @@ export class FastPath {
         if (end <= start) return undefined;
       }
     }
+    // A rotated .gz that starts after the window is skipped having inflated only its first block.
+    if (file.gz && request.until !== undefined) {
+      const first = await this.firstGzTime(file);
+      if (first !== null && first > request.until + this.slackMs) return undefined;
+    }
     request.signal?.throwIfAborted();
     const linesBefore = start > 0 ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label) : 0;
     await fastScanFile(file, request.prefilter, { start, end, linesBefore, lastTime: Number.NEGATIVE_INFINITY }, visit, request.signal);
     return note;
   }
+
+  private async firstGzTime(file: LogFile): Promise<number | null> {
+    const key = `${file.size}:${file.mtimeMs}:${file.ino}`;
+    const hit = this.gzFirst.get(file.abs);
+    if (hit?.key === key) return hit.time;
+    let time: number | null = null;
+    for await (const block of lineBlocks(gzipChunks(file.abs, file.label))) {
+      for (let start = 0; start < block.length && time === null; ) {
+        const nl = block.indexOf(10, start);
+        const stop = nl === -1 ? block.length : nl;
+        time = parseHead(decodeLine(block, start, stop))?.time ?? null;
+        start = stop + 1;
+      }
+      break;
+    }
+    if (this.gzFirst.size >= MAX_GZ_REMEMBERED) this.gzFirst.clear();
+    this.gzFirst.set(file.abs, { key, time });
+    return time;
+  }
 }
+
+/** .gz first times remembered; a glob reads at most MAX_LOG_FILES files per call. */
+const MAX_GZ_REMEMBERED = 2_000;

@@ -143,3 +143,29 @@ describe('through the server: fast path and full reads agree; windows seek', () 
     }
   });
 });
+
+describe('rotated .gz files are chosen by time before they are read', () => {
+  it('a .gz that starts after the window is skipped: its corrupt tail is never inflated', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const dir = tempDir('logs-gz-skip-');
+    const t = Date.parse('2024-05-03T00:00:00Z');
+    const later = Array.from({ length: 2000 }, (_, i) => logLine(t + i * 1000, 'ERROR', `later failure ${i} ${'x'.repeat(i % 50)}`)).join(
+      '\n',
+    );
+    const gz = gzipSync(`${later}\n`);
+    // Cut the stream: its first block inflates, its end is missing.
+    writeFileSync(path.join(dir, 'api.log.1.gz'), gz.subarray(0, Math.floor(gz.length * 0.8)));
+    writeFileSync(path.join(dir, 'api.log'), `${logLine(Date.parse('2024-05-01T10:00:00Z'), 'ERROR', 'early timeout')}\n`);
+    const conn = await connect({ logsPath: dir, now: new Date('2024-05-04T00:00:00Z'), fastMinBytes: 0 });
+    try {
+      const windowed = await call(conn.client, 'search_logs', { pattern: 'timeout', until: '2024-05-02T00:00:00Z' });
+      expect(windowed.isError, windowed.text).toBe(false);
+      expect(windowed.structured.total).toBe(1);
+      const whole = await call(conn.client, 'search_logs', { pattern: 'failure' });
+      expect(whole.isError).toBe(true);
+      expect(whole.text).toMatch(/api\.log\.1\.gz is not a readable gzip file/);
+    } finally {
+      await conn.close();
+    }
+  });
+});
