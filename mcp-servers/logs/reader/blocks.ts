@@ -56,7 +56,7 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, signal?: AbortS
   if (pendingBytes > 0) yield Buffer.concat(pending);
 }
 
-/** Raw reads of a plain file's byte range [start, end). */
+/** Raw reads of a plain file's byte range [start, end); a yielded buffer is reused once the next one is asked for. */
 export async function* plainChunks(abs: string, label: string, start: number, end: number, step = BLOCK_BYTES): AsyncGenerator<Buffer> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -64,8 +64,12 @@ export async function* plainChunks(abs: string, label: string, start: number, en
   } catch (error) {
     throw readError(error, label, false);
   }
+  // Two buffers in turn: one is read into while the consumer, done with the previous one, parses the other.
+  const buffers = [Buffer.allocUnsafe(Math.min(step, end - start)), Buffer.allocUnsafe(Math.min(step, end - start))];
+  let turn = 0;
   const readAt = async (pos: number): Promise<Buffer> => {
-    const buf = Buffer.allocUnsafe(Math.min(step, end - pos));
+    const whole = buffers[turn++ % 2] as Buffer;
+    const buf = whole.subarray(0, Math.min(whole.length, end - pos));
     try {
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
       return buf.subarray(0, bytesRead);

@@ -1,7 +1,7 @@
 import { parseHead } from '../parser/index.js';
 import type { LogEntry, LogFile } from '../types.js';
 import { EntryAssembler, MAX_CONTINUATION_LINES } from './assembler.js';
-import { BLOCK_BYTES, gzipChunks, lineBlocks, plainChunks } from './blocks.js';
+import { BLOCK_BYTES, gzipChunks, MAX_KEPT_LINE_BYTES, plainChunks } from './blocks.js';
 import { CUT_MARKER, MAX_READ_LINE_CHARS } from './lines.js';
 import { candidateLines, type Prefilter } from './prefilter.js';
 
@@ -37,7 +37,11 @@ function sanitize(line: string): string {
  * whole entry. Blocks are cut at entry boundaries, carrying the unfinished tail into the next block.
  */
 export class FastScanner {
-  private carry: Buffer = Buffer.alloc(0);
+  /** Reused across blocks (fresh 4 MB buffers cost page faults and GC): the carried bytes, then the new chunk. */
+  private work: Buffer = Buffer.alloc(0);
+  private carried = 0;
+  /** Inside a line longer than MAX_KEPT_LINE_BYTES: its head is kept, the rest is dropped up to its newline. */
+  private skipping = false;
   private linesBefore: number;
   private lastTime: number;
   /** Within the current data: the last time of a timed head before `timePos` is `timeAtPos`. */
@@ -65,10 +69,40 @@ export class FastScanner {
     this.timeAtPos = state.lastTime;
   }
 
-  /** Feeds the next block; `final` marks the last one. */
-  push(block: Buffer, final: boolean): void {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, block]) : block;
-    const end = final ? data.length : splitPoint(data);
+  /** Feeds the next raw chunk of the file (any size, lines may straddle chunks); `final` marks the end. */
+  push(raw: Buffer, final: boolean): void {
+    let chunk = raw;
+    if (this.skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1 && !final) return;
+      // Keep the newline: it ends the shortened line.
+      chunk = nl === -1 ? chunk.subarray(chunk.length) : chunk.subarray(nl);
+      this.skipping = false;
+    }
+    const length = this.carried + chunk.length;
+    if (this.work.length < length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, this.work.length * 2));
+      this.work.copy(grown, 0, 0, this.carried);
+      this.work = grown;
+    }
+    chunk.copy(this.work, this.carried);
+    const data = this.work.subarray(0, length);
+    let end = data.length;
+    if (!final) {
+      const complete = data.lastIndexOf(10) + 1;
+      end = complete === 0 ? 0 : splitPoint(data.subarray(0, complete));
+      if (length - complete > MAX_KEPT_LINE_BYTES) {
+        // The unfinished last line is already longer than any reader keeps: keep its head, drop the rest.
+        this.skipping = true;
+        this.finish(data, end, complete + MAX_KEPT_LINE_BYTES);
+        return;
+      }
+    }
+    this.finish(data, end, length);
+  }
+
+  /** Processes data[0, end) and carries data[end, keep) to the next push. */
+  private finish(data: Buffer, end: number, keep: number): void {
     this.countPos = 0;
     this.countAt = 0;
     this.timePos = 0;
@@ -78,7 +112,9 @@ export class FastScanner {
     else this.feedCandidates(data, end);
     this.lastTime = this.timeBefore(data, end);
     this.linesBefore = this.lineAt(data, end) - 1;
-    this.carry = end < data.length ? Buffer.from(data.subarray(end)) : Buffer.alloc(0);
+    data.copy(this.work, 0, end, keep);
+    this.carried = keep - end;
+    this.memoData = null;
   }
 
   private feedAll(data: Buffer, end: number): void {
@@ -249,11 +285,9 @@ export async function fastScanFile(
   const chunks = file.gz
     ? gzipChunks(file.abs, file.label, blockBytes)
     : plainChunks(file.abs, file.label, range.start, range.end, blockBytes);
-  let previous: Buffer | null = null;
-  for await (const block of lineBlocks(chunks, signal)) {
-    if (previous) scanner.push(previous, false);
-    previous = block;
+  for await (const chunk of chunks) {
+    signal?.throwIfAborted();
+    scanner.push(chunk, false);
   }
-  signal?.throwIfAborted();
-  scanner.push(previous ?? Buffer.alloc(0), true);
+  scanner.push(Buffer.alloc(0), true);
 }
