@@ -35,13 +35,25 @@ const UTF8 = ['é', 'Ünïcödé', '日本語', '🎉', 'K', 'ſ', 'ı', '…', 
 const LEVELS = ['INFO', 'DEBUG', 'WARN', 'ERROR', 'FATAL', 'info', 'error', 'Warning', 'SEVERE', 'CRIT', 'ERR', 'TRACE'];
 
 export const QUERIES: Array<{ name: string; prefilter: () => Prefilter; match: (e: LogEntry) => boolean }> = [
-  ...['timeout', 'connection refused', 'é timeout', 'line cut', '…[line', 'at com', 'x', '日本語', 'ıd', 'ok 🎉', 'HikariPool-1'].map(
-    (p) => ({
-      name: `literal ${p}`,
-      prefilter: () => literalPrefilter(p),
-      match: compileMatcher(p, false),
-    }),
-  ),
+  ...[
+    'timeout',
+    'connection refused',
+    'é timeout',
+    'line cut',
+    '…[line',
+    'at com',
+    'x',
+    '日本語',
+    'ıd',
+    'ok 🎉',
+    'HikariPool-1',
+    'Pool-1 - ',
+    'after 30000ms',
+  ].map((p) => ({
+    name: `literal ${p}`,
+    prefilter: () => literalPrefilter(p),
+    match: compileMatcher(p, false),
+  })),
   ...[
     'timeout|refused',
     'HikariPool-\\d+ .*timed out',
@@ -51,6 +63,7 @@ export const QUERIES: Array<{ name: string; prefilter: () => Prefilter; match: (
     '^\\d+',
     '[a-z]+ok',
     'caused by',
+    'after 30000ms|Pool-2 - ',
   ].map((p) => ({
     name: `regex ${p}`,
     prefilter: () => regexPrefilter(p),

@@ -108,7 +108,7 @@ export class FastScanner {
     this.timePos = 0;
     this.timeAtPos = this.lastTime;
     this.fed.clear();
-    if (this.prefilter.search === null) this.feedAll(data, end);
+    if (this.prefilter.needles === null) this.feedAll(data, end);
     else this.feedCandidates(data, end);
     this.lastTime = this.timeBefore(data, end);
     this.linesBefore = this.lineAt(data, end) - 1;
@@ -128,7 +128,7 @@ export class FastScanner {
   }
 
   private feedCandidates(data: Buffer, end: number): void {
-    const text = data.toString('latin1', 0, end);
+    const text = this.prefilter.search ? data.toString('latin1', 0, end) : null;
     let cursor = 0;
     for (const candidate of candidateLines(data, text, end, this.prefilter)) {
       if (candidate < cursor) continue;

@@ -8,9 +8,9 @@ import { requiredLiterals } from './literals.js';
  */
 export interface Prefilter {
   needles: string[] | null;
-  /** The ASCII needles as one case-insensitive RegExp over a latin1 view of the bytes; null when every line is a candidate. */
+  /** The ASCII needles as one case-insensitive RegExp over a latin1 view of the bytes, when any needs case folding. */
   search: RegExp | null;
-  /** Byte sequences matched exactly (non-ASCII characters that fold onto ASCII letters); Buffer.indexOf finds them fast. */
+  /** Byte sequences matched exactly (caseless needles; non-ASCII characters that fold onto ASCII letters). */
   exact: Buffer[];
 }
 
@@ -32,8 +32,24 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/** A letter-free stretch this long is selective enough to search for exactly instead of the whole needle. */
+const MIN_CASELESS_BYTES = 3;
+
+/** The longest stretch without ASCII letters (digits, punctuation, spaces): it has no case, so its bytes match exactly. */
+function caseless(needle: string): string | undefined {
+  const longest = needle.split(/[A-Za-z]+/).sort((a, b) => b.length - a.length)[0];
+  return longest && longest.length >= MIN_CASELESS_BYTES ? longest : undefined;
+}
+
 function build(needles: string[] | null, extra: string[]): Prefilter {
   if (!needles || needles.length === 0) return { needles: null, search: null, exact: [] };
+  // When every needle holds a caseless stretch (an id, an IP, a path), Buffer.indexOf on those bytes suffices: no
+  // case folding, no latin1 view. Fold characters only stand in for letters, so they are not needed then either.
+  const plain = needles.map(caseless);
+  if (plain.every((p) => p !== undefined)) {
+    const unique = [...new Set(plain as string[])];
+    return { needles: unique, search: null, exact: unique.map((p) => Buffer.from(p, 'latin1')) };
+  }
   const all = [...new Set([...needles.map((n) => n.toLowerCase()), ...extra])];
   // Non-ASCII needles stay out of the case-insensitive RegExp: V8 folds latin1 letters there, which is slow and not wanted.
   const search = new RegExp(needles.map((n) => escapeRegExp(n.toLowerCase())).join('|'), 'gi');
@@ -63,22 +79,24 @@ const CONTROL_BYTES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18
 
 /**
  * Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines.
- * `text` is the same bytes as a latin1 string, so RegExp indexes are byte offsets.
+ * `text` is the same bytes as a latin1 string (RegExp indexes are then byte offsets); only needed when `search` is set.
  */
-export function candidateLines(data: Buffer, text: string, end: number, prefilter: Prefilter): number[] {
+export function candidateLines(data: Buffer, text: string | null, end: number, prefilter: Prefilter): number[] {
   const starts: number[] = [];
   const add = (pos: number) => {
     starts.push(pos === 0 ? 0 : data.lastIndexOf(10, pos - 1) + 1);
   };
+  if (prefilter.needles === null) return allLines(data, end);
   const search = prefilter.search;
-  if (!search) return allLines(data, end);
-  search.lastIndex = 0;
-  for (let m = search.exec(text); m !== null && m.index < end; m = search.exec(text)) {
-    add(m.index);
-    // Continue after this line: further hits on it add nothing.
-    const nl = data.indexOf(10, m.index);
-    if (nl === -1 || nl >= end) break;
-    search.lastIndex = nl + 1;
+  if (search && text !== null) {
+    search.lastIndex = 0;
+    for (let m = search.exec(text); m !== null && m.index < end; m = search.exec(text)) {
+      add(m.index);
+      // Continue after this line: further hits on it add nothing.
+      const nl = data.indexOf(10, m.index);
+      if (nl === -1 || nl >= end) break;
+      search.lastIndex = nl + 1;
+    }
   }
   for (const bytes of prefilter.exact) {
     for (let i = data.indexOf(bytes, 0); i !== -1 && i < end; i = data.indexOf(bytes, i + 1)) add(i);
