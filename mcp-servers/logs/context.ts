@@ -1,4 +1,5 @@
 import path from 'node:path';
+import PQueue from 'p-queue';
 import { type DatasetMeta, isDirectory, readDatasetMeta, resolveNow } from '../shared/dataset.js';
 import { parseWindow, type TimeWindow } from '../shared/time.js';
 import { ToolInputError } from '../shared/tool-result.js';
@@ -13,6 +14,8 @@ export interface LogsServerOptions {
   logsPath?: string | undefined;
   /** Fixed "now" for relative windows; overrides everything (tests, replays). */
   now?: Date | undefined;
+  /** Files at least this big take the prefiltering scan (default 8 MiB); tests lower it to exercise that path. */
+  fastMinBytes?: number | undefined;
 }
 
 /** A relative time argument ("2h", "now") needs the dataset's now; ISO ones do not, which spares a read. */
@@ -25,12 +28,30 @@ export interface Snapshot {
   notes: string[];
 }
 
+/** Tool calls one server runs at once: a second analysis still gets a turn while one scans gigabytes, and two cores stay usable. */
+export const MAX_CONCURRENT_CALLS = 2;
+
 /** Everything the tools share: where logs are, what "now" is, and the store that reads them. */
 export class LogsContext {
-  readonly store = new LogStore();
+  readonly store: LogStore;
   private meta: DatasetMeta | undefined | null = null;
+  private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
 
-  constructor(readonly options: LogsServerOptions) {}
+  constructor(readonly options: LogsServerOptions) {
+    this.store = new LogStore(options.fastMinBytes);
+  }
+
+  /** Runs one tool call's work in turn with the others; a call cancelled while it waits never starts. */
+  limited<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    return this.queue.add(
+      async () => {
+        signal?.throwIfAborted();
+        return work();
+      },
+      { signal },
+    ) as Promise<T>;
+  }
 
   get live(): boolean {
     return Boolean(this.options.logsPath);

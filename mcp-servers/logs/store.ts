@@ -1,7 +1,9 @@
+import { FastPath } from './fast-path.js';
 import { parseHead } from './parser/index.js';
 import { EntryAssembler, MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './reader/assembler.js';
 import { LineCounter, readLinesBackward } from './reader/backward.js';
 import { LogReadError, readLines } from './reader/lines.js';
+import type { Prefilter } from './reader/prefilter.js';
 import type { LogEntry, LogFile } from './types.js';
 
 /** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
@@ -31,13 +33,24 @@ export interface ScanOptions {
   since?: number | undefined;
   /** Only the newest this-many matches per file are needed: a large file is read backwards until it has them. */
   newestPerFile?: number | undefined;
+  /** Entries newer than this (plus ORDER_SLACK_MS) are not needed: a seekable file is read only up to there. */
+  until?: number | undefined;
+  /** Bytes every entry the visitor can accept contains: large files then parse only entries around them. */
+  prefilter?: Prefilter | undefined;
+  /** The caller's cancellation (the MCP request's signal): a scan stops within one block of it firing. */
+  signal?: AbortSignal | undefined;
 }
+
+/** Lines read between cancellation checks on the line-by-line paths. */
+const ABORT_CHECK_LINES = 16_384;
 
 export interface ScanResult {
   /** False when a backward read stopped after `newestPerFile` matches, so counts are lower bounds. */
   exact: boolean;
   /** Per file read backwards: what resolveLines needs to number its entries. */
   backward: Map<string, { file: LogFile; visited: number; minOffset: number }>;
+  /** Plain remarks for the caller, e.g. a file read in full because its timestamps are out of order. */
+  notes: string[];
 }
 
 interface FileMemo {
@@ -75,6 +88,10 @@ export class LogStore {
   private readonly memo = new Map<string, FileMemo>();
   private cachedChars = 0;
   private readonly lines = new LineCounter();
+  private readonly fast = new FastPath(this.lines, ORDER_SLACK_MS);
+
+  /** `fastMinBytes`: files this big (inflated estimate for .gz) take the prefiltering path when a call has a prefilter. */
+  constructor(private readonly fastMinBytes = BACKWARD_MIN_BYTES) {}
 
   /** Drops memos of files that are gone, so a rotated-away file frees its memory. */
   prune(files: LogFile[]): void {
@@ -97,8 +114,9 @@ export class LogStore {
   }
 
   async scan(files: LogFile[], options: ScanOptions, visit: Visitor): Promise<ScanResult> {
-    const result: ScanResult = { exact: true, backward: new Map() };
+    const result: ScanResult = { exact: true, backward: new Map(), notes: [] };
     for (const [index, file] of files.entries()) {
+      options.signal?.throwIfAborted();
       const memo = this.current(file);
       if (memo?.entries) {
         let last = Number.NEGATIVE_INFINITY;
@@ -108,6 +126,15 @@ export class LogStore {
         }
         continue;
       }
+      if (options.prefilter && (file.gz ? file.size * GZIP_RATIO_GUESS : file.size) >= this.fastMinBytes) {
+        const note = await this.fast.scan(
+          file,
+          { prefilter: options.prefilter, since: options.since, until: options.until, signal: options.signal },
+          (entry, sortTime) => visit(entry, sortTime, index),
+        );
+        if (note) result.notes.push(note);
+        continue;
+      }
       const wantsTail = options.since !== undefined || options.newestPerFile !== undefined;
       if (!file.gz && file.size >= BACKWARD_MIN_BYTES && wantsTail) {
         const info = await this.scanBackward(file, index, options, visit);
@@ -115,13 +142,13 @@ export class LogStore {
         if (!info.exact) result.exact = false;
         continue;
       }
-      await this.scanForward(file, index, visit);
+      await this.scanForward(file, index, visit, options.signal);
     }
     return result;
   }
 
   /** Reads a whole file in order; keeps its entries when the cache has room, and its service counts always. */
-  private async scanForward(file: LogFile, index: number, visit: Visitor): Promise<void> {
+  private async scanForward(file: LogFile, index: number, visit: Visitor, signal?: AbortSignal): Promise<void> {
     const estimate = file.gz ? file.size * GZIP_RATIO_GUESS : file.size;
     let keep: LogEntry[] | null = this.cachedChars + estimate <= CACHE_BUDGET_CHARS ? [] : null;
     let chars = 0;
@@ -143,6 +170,7 @@ export class LogStore {
     let lineNo = 0;
     for await (const line of readLines(file.abs, file.gz, file.label)) {
       lineNo += 1;
+      if (lineNo % ABORT_CHECK_LINES === 0) signal?.throwIfAborted();
       take(assembler.push(line, lineNo));
     }
     take(assembler.flush());
@@ -177,6 +205,7 @@ export class LogStore {
     };
     for await (const { text, offset } of readLinesBackward(file.abs, file.size, file.label)) {
       minOffset = offset;
+      if (k % ABORT_CHECK_LINES === 0) options.signal?.throwIfAborted();
       const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
       if (!head) {
         pending.push({ text, k });

@@ -53,13 +53,17 @@ export class ToolInputError extends Error {
 /**
  * Wraps a tool handler so that every failure becomes an `isError` result: expected input errors keep their
  * hint; anything unexpected is logged to stderr (stdout is the protocol) and reported without a stack.
+ * The SDK's `extra` (its abort signal among others) is passed through.
  */
-export function guarded<A>(handler: (args: A) => Promise<CallToolResult> | CallToolResult) {
-  return async (args: A): Promise<CallToolResult> => {
+export function guarded<A, E = unknown>(handler: (args: A, extra: E) => Promise<CallToolResult> | CallToolResult) {
+  return async (args: A, extra: E): Promise<CallToolResult> => {
     try {
-      return await handler(args);
+      return await handler(args, extra);
     } catch (error) {
       if (error instanceof ToolInputError) return toolError(error.message, error.hint);
+      // The caller cancelled (the SDK's request signal): nothing is wrong, and nobody waits for this answer.
+      if ((error as { name?: unknown } | null)?.name === 'AbortError')
+        return toolError('the call was cancelled', 'call again if the answer is still needed');
       if (error instanceof TimeArgError) return toolError(error.message);
       console.error('tool failed:', error);
       return toolError(error instanceof Error ? error.message : String(error), 'this looks like a server fault; try other tools');

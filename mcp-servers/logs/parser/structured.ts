@@ -87,7 +87,8 @@ function flattenOneLevel(record: Record<string, unknown>): Record<string, unknow
 }
 
 const LOGFMT_START = /^\s*[\w.@-]+=/;
-const LOGFMT_PAIR = /([\w.@-]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
+/** A key starts where no key character precedes it: retrying inside a long run would make the scan quadratic. */
+const LOGFMT_PAIR = /(?<![\w.@-])([\w.@-]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
 
 /** `time=… level=… service=… msg="…"`: needs a time, level or msg key to count as logfmt. */
 export function parseLogfmtLine(line: string): ParsedHead | null {

@@ -24,9 +24,8 @@ export class EntryAssembler {
     private readonly referenceMs?: number,
   ) {}
 
-  /** Feeds one line; returns the entries it completed (zero, one or two). */
-  push(line: string, lineNo: number): LogEntry[] {
-    const parsed = parseHead(line, this.referenceMs);
+  /** Feeds one line; returns the entries it completed (zero, one or two). `parsed` spares a second parse when the caller has one. */
+  push(line: string, lineNo: number, parsed: ReturnType<typeof parseHead> = parseHead(line, this.referenceMs)): LogEntry[] {
     if (parsed) {
       const done = this.flush();
       this.head = {
@@ -52,6 +51,11 @@ export class EntryAssembler {
     if (line.trim() === '') return done;
     done.push(standalone(line, this.file, this.service, lineNo));
     return done;
+  }
+
+  /** No entry pending and no continuation can attach: the state a fresh assembler starts in. */
+  get idle(): boolean {
+    return this.head === null && !this.open;
   }
 
   /** Completes the pending entry, if any. */

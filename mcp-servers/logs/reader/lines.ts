@@ -35,10 +35,12 @@ export async function* readLines(file: string, gz: boolean, label: string): Asyn
           pending = '';
           continue;
         }
+        // A line begun in an earlier chunk may carry control characters this chunk's test did not see.
+        const spans = pending.length > 0;
         const line = pending + piece;
         pending = '';
         if (line.length > MAX_READ_LINE_CHARS) yield sanitizeLine(line.slice(0, MAX_READ_LINE_CHARS)) + CUT_MARKER;
-        else yield clean && !line.endsWith('\r') ? line : sanitizeLine(line);
+        else yield clean && !spans && !line.endsWith('\r') ? line : sanitizeLine(line);
       }
       if (skipping) continue;
       pending += text.slice(start);
@@ -49,7 +51,8 @@ export async function* readLines(file: string, gz: boolean, label: string): Asyn
       }
     }
     const tail = pending + decoder.end();
-    if (tail.length > 0 && !skipping) yield sanitizeLine(tail);
+    if (tail.length > MAX_READ_LINE_CHARS && !skipping) yield sanitizeLine(tail.slice(0, MAX_READ_LINE_CHARS)) + CUT_MARKER;
+    else if (tail.length > 0 && !skipping) yield sanitizeLine(tail);
   } catch (error) {
     throw readError(error, label, gz);
   } finally {

@@ -8,6 +8,11 @@ export interface LogsToolContext {
   logs: LogsContext;
 }
 
+/** What the SDK passes a tool handler besides its arguments; the logs tools use its abort signal. */
+export interface ToolExtra {
+  signal?: AbortSignal | undefined;
+}
+
 /** Structured messages are cut here: a stack trace is useful in its first frames, and 500 of them must stay small. */
 const MAX_MESSAGE_OUT = 4_000;
 /** Continuation lines shown per entry in the text: enough to see the exception and where it came from. */

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { cutLine, guarded, renderBounded, toolOk } from '../../shared/tool-result.js';
 import { LEVEL_RANK } from '../parser/levels.js';
 import { entryMatches } from '../query.js';
+import { levelPrefilter } from '../reader/prefilter.js';
 import { type ErrorSignature, ErrorSummaryOutput, type LogLevel } from '../schemas.js';
 import { errorSignature } from '../signature.js';
 import type { LogEntry } from '../types.js';
@@ -13,6 +14,7 @@ import {
   resolveLimit,
   serviceArg,
   sinceArg,
+  type ToolExtra,
   untilArg,
   windowText,
 } from './common.js';
@@ -44,44 +46,53 @@ export function registerErrorSummaryTool(server: McpServer, ctx: LogsToolContext
       outputSchema: ErrorSummaryOutput.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(async (args) => {
-      const { limit, note: limitNote } = resolveLimit(args.limit);
-      const { files, notes } = ctx.logs.snapshot();
-      const window = await ctx.logs.window(args, files);
-      const filter = { service: args.service, minLevel: 'warn' as const, window };
-      const groups = new Map<string, Group>();
-      let totalErrors = 0;
-      let totalWarnings = 0;
-      await ctx.logs.scan(files, { since: window.since?.getTime() }, (entry) => {
-        if (!entryMatches(entry, filter)) return false;
-        if (entry.level === 'warn') totalWarnings += 1;
-        else totalErrors += 1;
-        addToGroups(groups, entry);
-        return true;
-      });
-      if (totalErrors + totalWarnings === 0) await ctx.logs.checkService(args.service, files);
-      const ranked = [...groups.values()].sort(
-        (a, b) => b.count - a.count || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.first ?? 0) - (b.first ?? 0),
-      );
-      const shown = ranked.slice(0, limit).map(toSignature);
-      const header = [
-        notesText(limitNote ? [...notes, limitNote] : notes),
-        `${totalErrors} errors (incl. fatal) and ${totalWarnings} warnings in ${windowText(window)}${args.service ? ` for ${args.service}` : ''}: ${groups.size} distinct signatures, most frequent first.`,
-      ]
-        .filter(Boolean)
-        .join('\n');
-      const lines = shown.map(
-        (s, i) =>
-          `${i + 1}. ${s.count}× ${s.level.toUpperCase()} ${s.signature}\n    services: ${s.services.join(', ')}; first ${s.firstSeen ?? '?'}, last ${s.lastSeen ?? '?'}\n    e.g. ${cutLine(s.example, 300)}`,
-      );
-      return toolOk(renderBounded(header, lines, groups.size), {
-        signatures: shown,
-        totalErrors,
-        totalWarnings,
-        distinctSignatures: groups.size,
-        ...(notes.length > 0 ? { notes } : {}),
-      });
-    }),
+    guarded(async (args, extra: ToolExtra) =>
+      ctx.logs.limited(extra.signal, async () => {
+        const { limit, note: limitNote } = resolveLimit(args.limit);
+        const { files, notes } = ctx.logs.snapshot();
+        const window = await ctx.logs.window(args, files);
+        const filter = { service: args.service, minLevel: 'warn' as const, window };
+        const groups = new Map<string, Group>();
+        let totalErrors = 0;
+        let totalWarnings = 0;
+        const scanOptions = {
+          since: window.since?.getTime(),
+          until: window.until?.getTime(),
+          prefilter: levelPrefilter(),
+          signal: extra.signal,
+        };
+        const scan = await ctx.logs.scan(files, scanOptions, (entry) => {
+          if (!entryMatches(entry, filter)) return false;
+          if (entry.level === 'warn') totalWarnings += 1;
+          else totalErrors += 1;
+          addToGroups(groups, entry);
+          return true;
+        });
+        notes.push(...scan.notes);
+        if (totalErrors + totalWarnings === 0) await ctx.logs.checkService(args.service, files);
+        const ranked = [...groups.values()].sort(
+          (a, b) => b.count - a.count || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.first ?? 0) - (b.first ?? 0),
+        );
+        const shown = ranked.slice(0, limit).map(toSignature);
+        const header = [
+          notesText(limitNote ? [...notes, limitNote] : notes),
+          `${totalErrors} errors (incl. fatal) and ${totalWarnings} warnings in ${windowText(window)}${args.service ? ` for ${args.service}` : ''}: ${groups.size} distinct signatures, most frequent first.`,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        const lines = shown.map(
+          (s, i) =>
+            `${i + 1}. ${s.count}× ${s.level.toUpperCase()} ${s.signature}\n    services: ${s.services.join(', ')}; first ${s.firstSeen ?? '?'}, last ${s.lastSeen ?? '?'}\n    e.g. ${cutLine(s.example, 300)}`,
+        );
+        return toolOk(renderBounded(header, lines, groups.size), {
+          signatures: shown,
+          totalErrors,
+          totalWarnings,
+          distinctSignatures: groups.size,
+          ...(notes.length > 0 ? { notes } : {}),
+        });
+      }),
+    ),
   );
 }
 

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { guarded, renderBounded, toolOk } from '../../shared/tool-result.js';
 import { asToolError } from '../context.js';
 import { ListServicesOutput } from '../schemas.js';
-import { isoOrNull, type LogsToolContext, notesText } from './common.js';
+import { isoOrNull, type LogsToolContext, notesText, type ToolExtra } from './common.js';
 
 export function registerListServicesTool(server: McpServer, ctx: LogsToolContext): void {
   server.registerTool(
@@ -15,40 +15,42 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
       outputSchema: ListServicesOutput.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(async () => {
-      const { files, notes } = ctx.logs.snapshot();
-      let stats: Awaited<ReturnType<typeof ctx.logs.store.serviceStats>>;
-      try {
-        stats = await ctx.logs.store.serviceStats(files);
-      } catch (error) {
-        throw asToolError(error);
-      }
-      const now = (await ctx.logs.now(files)).toISOString();
-      const services = [...stats.entries()]
-        .map(([service, s]) => ({
-          service,
-          entries: s.entries,
-          errors: s.errors,
-          warnings: s.warnings,
-          firstSeen: isoOrNull(s.firstSeen),
-          lastSeen: isoOrNull(s.lastSeen),
-        }))
-        .sort((a, b) => b.entries - a.entries || a.service.localeCompare(b.service));
-      const mode = ctx.logs.live ? 'live' : 'dataset';
-      const header = [notesText(notes), `${services.length} services in ${files.length} log files (${mode} mode); now is ${now}.`]
-        .filter(Boolean)
-        .join('\n');
-      const lines = services.map(
-        (s) =>
-          `${s.service}: ${s.entries} entries, ${s.errors} errors, ${s.warnings} warnings; ${s.firstSeen ?? '?'} → ${s.lastSeen ?? '?'}`,
-      );
-      return toolOk(renderBounded(header, lines, services.length), {
-        services,
-        now,
-        mode,
-        files: files.length,
-        ...(notes.length > 0 ? { notes } : {}),
-      });
-    }),
+    guarded(async (_args, extra: ToolExtra) =>
+      ctx.logs.limited(extra.signal, async () => {
+        const { files, notes } = ctx.logs.snapshot();
+        let stats: Awaited<ReturnType<typeof ctx.logs.store.serviceStats>>;
+        try {
+          stats = await ctx.logs.store.serviceStats(files);
+        } catch (error) {
+          throw asToolError(error);
+        }
+        const now = (await ctx.logs.now(files)).toISOString();
+        const services = [...stats.entries()]
+          .map(([service, s]) => ({
+            service,
+            entries: s.entries,
+            errors: s.errors,
+            warnings: s.warnings,
+            firstSeen: isoOrNull(s.firstSeen),
+            lastSeen: isoOrNull(s.lastSeen),
+          }))
+          .sort((a, b) => b.entries - a.entries || a.service.localeCompare(b.service));
+        const mode = ctx.logs.live ? 'live' : 'dataset';
+        const header = [notesText(notes), `${services.length} services in ${files.length} log files (${mode} mode); now is ${now}.`]
+          .filter(Boolean)
+          .join('\n');
+        const lines = services.map(
+          (s) =>
+            `${s.service}: ${s.entries} entries, ${s.errors} errors, ${s.warnings} warnings; ${s.firstSeen ?? '?'} → ${s.lastSeen ?? '?'}`,
+        );
+        return toolOk(renderBounded(header, lines, services.length), {
+          services,
+          now,
+          mode,
+          files: files.length,
+          ...(notes.length > 0 ? { notes } : {}),
+        });
+      }),
+    ),
   );
 }

@@ -12,6 +12,7 @@ import {
   resolveLimit,
   serviceArg,
   sinceArg,
+  type ToolExtra,
   untilArg,
   windowText,
 } from './common.js';
@@ -27,38 +28,45 @@ export function registerReadLogsTool(server: McpServer, ctx: LogsToolContext): v
       outputSchema: ReadLogsOutput.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(async (args) => {
-      const { limit, note: limitNote } = resolveLimit(args.limit);
-      const minLevel = parseLevelArg(args.level);
-      const { files, notes } = ctx.logs.snapshot();
-      const window = await ctx.logs.window(args, files);
-      const filter = { service: args.service, minLevel, window };
-      const newest = new NewestN(limit);
-      let total = 0;
-      const scan = await ctx.logs.scan(files, { since: window.since?.getTime(), newestPerFile: limit }, (entry, sortTime, file) => {
-        if (!entryMatches(entry, filter)) return false;
-        total += 1;
-        newest.add(entry, sortTime, file);
-        return true;
-      });
-      if (total === 0) await ctx.logs.checkService(args.service, files);
-      const entries = newest.result();
-      await ctx.logs.store.resolveLines(entries, scan);
-      const totalText = scan.exact ? `${total}` : `at least ${total}`;
-      const header = [
-        notesText(limitNote ? [...notes, limitNote] : notes),
-        `${totalText} entries matched (${windowText(window)}${args.service ? `, service ${args.service}` : ''}${minLevel ? `, level ≥ ${minLevel}` : ''}); showing the newest ${entries.length}, oldest first.`,
-      ]
-        .filter(Boolean)
-        .join('\n');
-      const text = renderBounded(header, entries.map(entryLine), Math.max(total, entries.length));
-      return toolOk(text, {
-        entries: entries.map(entryOut),
-        total,
-        truncated: entries.length < total || !scan.exact,
-        totalExact: scan.exact,
-        ...(notes.length > 0 ? { notes } : {}),
-      });
-    }),
+    guarded(async (args, extra: ToolExtra) =>
+      ctx.logs.limited(extra.signal, async () => {
+        const { limit, note: limitNote } = resolveLimit(args.limit);
+        const minLevel = parseLevelArg(args.level);
+        const { files, notes } = ctx.logs.snapshot();
+        const window = await ctx.logs.window(args, files);
+        const filter = { service: args.service, minLevel, window };
+        const newest = new NewestN(limit);
+        let total = 0;
+        const scan = await ctx.logs.scan(
+          files,
+          { since: window.since?.getTime(), newestPerFile: limit, signal: extra.signal },
+          (entry, sortTime, file) => {
+            if (!entryMatches(entry, filter)) return false;
+            total += 1;
+            newest.add(entry, sortTime, file);
+            return true;
+          },
+        );
+        notes.push(...scan.notes);
+        if (total === 0) await ctx.logs.checkService(args.service, files);
+        const entries = newest.result();
+        await ctx.logs.store.resolveLines(entries, scan);
+        const totalText = scan.exact ? `${total}` : `at least ${total}`;
+        const header = [
+          notesText(limitNote ? [...notes, limitNote] : notes),
+          `${totalText} entries matched (${windowText(window)}${args.service ? `, service ${args.service}` : ''}${minLevel ? `, level ≥ ${minLevel}` : ''}); showing the newest ${entries.length}, oldest first.`,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        const text = renderBounded(header, entries.map(entryLine), Math.max(total, entries.length));
+        return toolOk(text, {
+          entries: entries.map(entryOut),
+          total,
+          truncated: entries.length < total || !scan.exact,
+          totalExact: scan.exact,
+          ...(notes.length > 0 ? { notes } : {}),
+        });
+      }),
+    ),
   );
 }

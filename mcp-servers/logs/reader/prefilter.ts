@@ -1,0 +1,142 @@
+import { requiredLiterals } from './literals.js';
+
+/**
+ * A byte-level test that every entry a query can match passes: one of its lines holds one of the needles
+ * (ASCII case-insensitive). Lines the decoder changes before the matcher sees them (control characters
+ * removed, over-long lines cut) are always candidates, so skipping the others never loses a match.
+ * `needles: null` means no byte test is possible and every line is a candidate.
+ */
+export interface Prefilter {
+  needles: string[] | null;
+  /** The ASCII needles as one case-insensitive RegExp over a latin1 view of the bytes, when any needs case folding. */
+  search: RegExp | null;
+  /** Byte sequences matched exactly (caseless needles; non-ASCII characters that fold onto ASCII letters). */
+  exact: Buffer[];
+  /** Set for error_summary's level needles, which only hold for formats that write their level as a word. */
+  levels?: true;
+}
+
+/** Lines longer than this many bytes may be cut by the reader (a cut line gains a marker), so they are always parsed. */
+export const LONG_LINE_BYTES = 64 * 1024;
+/** Probe stride for long lines: any line longer than twice this contains a probe point. */
+const LONG_PROBE_STRIDE = LONG_LINE_BYTES / 2;
+
+/** UTF-8 of characters that case-fold onto ASCII letters: RE2 folds K/ſ onto k/s, and toUpperCase maps ı/ſ to I/S. */
+const FOLDS_TO_ASCII = ['\xe2\x84\xaa' /* U+212A KELVIN SIGN */, '\xc5\xbf' /* U+017F LONG S */, '\xc4\xb1' /* U+0131 DOTLESS I */];
+
+/**
+ * Level words at warn and above (normalizeLevel upper-cases, so any case), the keys that carry numeric levels
+ * in JSON and logfmt, and JSON's \u escape (a key can be spelt with escapes).
+ */
+const LEVEL_NEEDLES = ['warn', 'err', 'sever', 'crit', 'alert', 'emerg', 'fatal', 'panic', 'failure', 'level', 'lvl', '\\u'];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A letter-free stretch this long is selective enough to search for exactly instead of the whole needle. */
+const MIN_CASELESS_BYTES = 3;
+
+/** The longest stretch without ASCII letters (digits, punctuation, spaces): it has no case, so its bytes match exactly. */
+function caseless(needle: string): string | undefined {
+  const longest = needle.split(/[A-Za-z]+/).sort((a, b) => b.length - a.length)[0];
+  return longest && longest.length >= MIN_CASELESS_BYTES ? longest : undefined;
+}
+
+function build(needles: string[] | null, extra: string[]): Prefilter {
+  if (!needles || needles.length === 0) return { needles: null, search: null, exact: [] };
+  // When every needle holds a caseless stretch (an id, an IP, a path), Buffer.indexOf on those bytes suffices: no
+  // case folding, no latin1 view. Fold characters only stand in for letters, so they are not needed then either.
+  const plain = needles.map(caseless);
+  if (plain.every((p) => p !== undefined)) {
+    const unique = [...new Set(plain as string[])];
+    return { needles: unique, search: null, exact: unique.map((p) => Buffer.from(p, 'latin1')) };
+  }
+  const all = [...new Set([...needles.map((n) => n.toLowerCase()), ...extra])];
+  // Non-ASCII needles stay out of the case-insensitive RegExp: V8 folds latin1 letters there, which is slow and not wanted.
+  const search = new RegExp(needles.map((n) => escapeRegExp(n.toLowerCase())).join('|'), 'gi');
+  return { needles: all, search, exact: extra.map((bytes) => Buffer.from(bytes, 'latin1')) };
+}
+
+/** The longest stretch of printable ASCII in a literal: any match of the literal contains it within one line. */
+export function literalPrefilter(pattern: string): Prefilter {
+  const runs = pattern.split(/[^\x20-\x7e\t]+/).filter((run) => run.length > 0);
+  const longest = runs.sort((a, b) => b.length - a.length)[0];
+  // A JS case-insensitive RegExp never maps a non-ASCII character onto an ASCII letter, so no fold needles are needed.
+  return build(longest ? [longest] : null, []);
+}
+
+/** Required literals of an RE2 pattern (an alternation gives several). */
+export function regexPrefilter(pattern: string): Prefilter {
+  return build(requiredLiterals(pattern), FOLDS_TO_ASCII);
+}
+
+/** For error_summary: a warn-or-worse entry has a level word or a numeric level key on its head line. */
+export function levelPrefilter(): Prefilter {
+  return { ...build(LEVEL_NEEDLES, FOLDS_TO_ASCII), levels: true };
+}
+
+/** No byte test: every line is a candidate (the scan still seeks to the time window). */
+export const EVERY_LINE: Prefilter = build(null, []);
+
+/** Control bytes sanitizeLine removes (tab and newline stay); CR counts only when a newline does not follow it. */
+const CONTROL_BYTES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127];
+
+/**
+ * Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines.
+ * `text` is the same bytes as a latin1 string (RegExp indexes are then byte offsets); only needed when `search` is set.
+ */
+export function candidateLines(data: Buffer, text: string | null, end: number, prefilter: Prefilter): number[] {
+  const starts: number[] = [];
+  const add = (pos: number) => {
+    starts.push(pos === 0 ? 0 : data.lastIndexOf(10, pos - 1) + 1);
+  };
+  if (prefilter.needles === null) return allLines(data, end);
+  const search = prefilter.search;
+  if (search && text !== null) {
+    search.lastIndex = 0;
+    for (let m = search.exec(text); m !== null && m.index < end; m = search.exec(text)) {
+      add(m.index);
+      // Continue after this line: further hits on it add nothing.
+      const nl = data.indexOf(10, m.index);
+      if (nl === -1 || nl >= end) break;
+      search.lastIndex = nl + 1;
+    }
+  }
+  for (const bytes of prefilter.exact) {
+    for (let i = data.indexOf(bytes, 0); i !== -1 && i < end; i = data.indexOf(bytes, i + 1)) add(i);
+  }
+  for (const byte of CONTROL_BYTES) {
+    for (let i = data.indexOf(byte, 0); i !== -1 && i < end; i = data.indexOf(byte, i + 1)) {
+      if (byte === 13 && data[i + 1] === 10) continue;
+      add(i);
+    }
+  }
+  // C1 controls (U+0080–U+009F) are C2 80 … C2 9F in UTF-8.
+  for (let i = data.indexOf(0xc2, 0); i !== -1 && i < end; i = data.indexOf(0xc2, i + 1)) {
+    const next = data[i + 1] ?? 0;
+    if (next >= 0x80 && next <= 0x9f) add(i);
+  }
+  for (let probe = LONG_PROBE_STRIDE; probe < end; probe += LONG_PROBE_STRIDE) {
+    const before = data.lastIndexOf(10, probe);
+    const after = data.indexOf(10, probe);
+    const stop = after === -1 || after > end ? end : after;
+    if (stop - (before + 1) > LONG_LINE_BYTES) add(before + 1);
+  }
+  starts.sort((a, b) => a - b);
+  let w = 0;
+  for (let r = 0; r < starts.length; r++) if (r === 0 || starts[r] !== starts[w - 1]) starts[w++] = starts[r] as number;
+  starts.length = w;
+  return starts;
+}
+
+function allLines(data: Buffer, end: number): number[] {
+  const starts: number[] = [];
+  for (let pos = 0; pos < end; ) {
+    starts.push(pos);
+    const nl = data.indexOf(10, pos);
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return starts;
+}
