@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EngineEnvSchema, parseEnv } from '../config.js';
 import { assertSafeModelTransport } from '../runtime/egress.js';
-import { PolicyEnvShape } from './policy/env.js';
+import { idList, PolicyEnvShape } from './policy/env.js';
 
 /**
  * The Slack bot's configuration: the engine's env schema extended with the bot's own variables, parsed once at start.
@@ -75,21 +75,7 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   ),
   ANALYSIS_CONCURRENCY: wholeNumber(2, 1, 32),
   QUEUE_MAX: wholeNumber(10, 0, 1000),
-  ALERT_CHANNELS: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .default('')
-      .transform((list) =>
-        list
-          .split(',')
-          .map((id) => id.trim())
-          .filter(Boolean),
-      )
-      .refine((ids) => ids.every((id) => CHANNEL_ID.test(id)), {
-        error: `expected channel ids such as C0123ABCD, comma-separated, not names (${WHERE.channels})`,
-      }),
-  ),
+  ALERT_CHANNELS: idList(CHANNEL_ID, `channel ids such as C0123ABCD, not names (${WHERE.channels})`),
   ALERT_COOLDOWN: z.preprocess(
     blankAsUnset,
     z

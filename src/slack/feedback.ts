@@ -1,15 +1,9 @@
 import { appendFile } from 'node:fs/promises';
 import { redactSecrets } from '../redaction/index.js';
-import type { StateStore } from '../store/types.js';
+import type { StateStore, StoredVote } from '../store/types.js';
 
-export interface FeedbackVote {
-  analysisId: string;
-  user: string;
-  vote: 'up' | 'down';
-  engine?: string;
-  incident?: string;
-  at: string;
-}
+/** A vote as the store keeps it. */
+export type FeedbackVote = StoredVote;
 
 /** Votes kept in memory for the process's lifetime; older ones are in FEEDBACK_FILE when set. */
 const MAX_VOTES_IN_MEMORY = 5000;

@@ -15,7 +15,8 @@ function blankAsUnset(value: unknown): unknown {
   return typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 }
 
-function idList(pattern: RegExp, what: string) {
+/** A comma-separated list of Slack ids, each checked against `pattern`; blank means none. */
+export function idList(pattern: RegExp, what: string) {
   return z.preprocess(
     blankAsUnset,
     z
