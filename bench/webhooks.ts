@@ -2,6 +2,7 @@ import { AlertGroups } from '../src/slack/webhooks/groups.js';
 import { createWebhookHandler } from '../src/slack/webhooks/http.js';
 import { startWebhookServer } from '../src/slack/webhooks/server.js';
 import { AnalysisJob, type Trigger } from '../src/slack/worker/job.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 
 /**
  * Alert webhook answer times over loopback HTTP: what Alertmanager waits for per delivery. Slack and the engine are
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
       submit: (trigger: Trigger) => ({ ok: true as const, job: new AnalysisJob(trigger, Date.now()), position: 0 }),
       noteInThread: async () => {},
       resolveAlert: async () => {},
+      find: async () => undefined,
     },
+    store: SqliteStore.open(':memory:'),
     io: { post: async () => '1.000100', update: async () => {}, ephemeral: async () => {} },
     cooldownMs: 15 * 60_000,
     logger,

@@ -147,6 +147,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
       defaultChannel: config.ALERT_WEBHOOK_CHANNEL,
       channelAllowed,
       service,
+      store,
       io: webClientIO(app.client),
       cooldownMs: config.ALERT_COOLDOWN,
       logger,

@@ -66,6 +66,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "alert webhook groups; an analysis' time window, scope labels and resolution",
+    sql: `
+      ALTER TABLE analyses ADD COLUMN since TEXT;
+      ALTER TABLE analyses ADD COLUMN scope TEXT;
+      ALTER TABLE analyses ADD COLUMN resolution TEXT;
+      CREATE TABLE alert_groups (
+        key TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX alert_groups_updated ON alert_groups (updated_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -26,7 +26,7 @@ export function startRetention(
       const total = result.analyses + result.alerts + result.events + result.votes;
       if (total > 0)
         logger.info(
-          `state: pruned ${result.analyses} analyses, ${result.alerts} alert fingerprints, ${result.events} event ids, ${result.votes} votes older than ${days} days`,
+          `state: pruned ${result.analyses} analyses, ${result.alerts} alert fingerprints, ${result.events} event ids, ${result.votes} votes, ${result.alertGroups} alert groups older than ${days} days`,
         );
       return result;
     } catch (error) {

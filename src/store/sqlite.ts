@@ -3,7 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Report } from '../report/schema.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { type PruneResult, type StateStore, type StoredAnalysis, type StoredState, type StoredVote, StoreError } from './types.js';
+import {
+  type PruneResult,
+  type StateStore,
+  type StoredAlertGroup,
+  type StoredAnalysis,
+  type StoredState,
+  type StoredVote,
+  StoreError,
+} from './types.js';
 
 /** Milliseconds SQLite waits on a lock held by another connection (a backup, an operator's sqlite3 shell). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -27,6 +35,9 @@ interface AnalysisRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  since: string | null;
+  scope: string | null;
+  resolution: string | null;
 }
 
 function toAnalysis(row: AnalysisRow): StoredAnalysis {
@@ -49,6 +60,9 @@ function toAnalysis(row: AnalysisRow): StoredAnalysis {
     createdAt: row.created_at,
     ...(row.started_at !== null ? { startedAt: row.started_at } : {}),
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
+    ...(row.since !== null ? { since: row.since } : {}),
+    ...(row.scope !== null ? { scope: JSON.parse(row.scope) as Record<string, string> } : {}),
+    ...(row.resolution !== null ? { resolution: row.resolution } : {}),
   };
 }
 
@@ -110,13 +124,15 @@ export class SqliteStore implements StateStore {
     this.pending = new Map();
     const upsert = this.db.prepare(`
       INSERT INTO analyses (id, origin, channel, thread_ts, status_ts, state, incident, context, requested_by, fingerprint,
-        tool_calls, reason, report, report_posted, post_attempts, created_at, started_at, finished_at, updated_at)
+        tool_calls, reason, report, report_posted, post_attempts, created_at, started_at, finished_at, updated_at,
+        since, scope, resolution)
       VALUES (@id, @origin, @channel, @threadTs, @statusTs, @state, @incident, @context, @requestedBy, @fingerprint,
-        @toolCalls, @reason, @report, @reportPosted, @postAttempts, @createdAt, @startedAt, @finishedAt, @updatedAt)
+        @toolCalls, @reason, @report, @reportPosted, @postAttempts, @createdAt, @startedAt, @finishedAt, @updatedAt,
+        @since, @scope, @resolution)
       ON CONFLICT (id) DO UPDATE SET thread_ts = excluded.thread_ts, status_ts = excluded.status_ts, state = excluded.state,
         context = excluded.context, tool_calls = excluded.tool_calls, reason = excluded.reason, report = excluded.report,
         report_posted = excluded.report_posted, post_attempts = excluded.post_attempts, started_at = excluded.started_at,
-        finished_at = excluded.finished_at, updated_at = excluded.updated_at`);
+        finished_at = excluded.finished_at, updated_at = excluded.updated_at, resolution = excluded.resolution`);
     const link = this.db.prepare(
       // The latest analysis of a thread wins: a later save of an older one (a report posted late) must not steal it.
       'INSERT INTO threads (channel, thread_ts, analysis_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at WHERE excluded.at >= threads.at',
@@ -144,6 +160,9 @@ export class SqliteStore implements StateStore {
           startedAt: a.startedAt ?? null,
           finishedAt: a.finishedAt ?? null,
           updatedAt: now,
+          since: a.since ?? null,
+          scope: a.scope ? JSON.stringify(a.scope) : null,
+          resolution: a.resolution ?? null,
         });
         if (a.threadTs) link.run(a.channel, a.threadTs, a.id, a.createdAt);
       }
@@ -198,6 +217,19 @@ export class SqliteStore implements StateStore {
     return row ? { analysisId: row.analysis_id, at: row.at } : undefined;
   }
 
+  async saveAlertGroup(key: string, group: StoredAlertGroup, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO alert_groups (key, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at',
+      )
+      .run(key, JSON.stringify(group), at);
+  }
+
+  async alertGroup(key: string): Promise<StoredAlertGroup | undefined> {
+    const row = this.db.prepare('SELECT data FROM alert_groups WHERE key = ?').get(key) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as StoredAlertGroup) : undefined;
+  }
+
   async markEvent(eventId: string, at: number): Promise<boolean> {
     return this.db.prepare('INSERT OR IGNORE INTO events (event_id, at) VALUES (?, ?)').run(eventId, at).changes === 1;
   }
@@ -240,7 +272,8 @@ export class SqliteStore implements StateStore {
       const alerts = this.db.prepare('DELETE FROM alerts WHERE at < ?').run(before).changes;
       const events = this.db.prepare('DELETE FROM events WHERE at < ?').run(before).changes;
       const votes = this.db.prepare('DELETE FROM votes WHERE at_ms < ?').run(before).changes;
-      return { analyses, alerts, events, votes };
+      const alertGroups = this.db.prepare('DELETE FROM alert_groups WHERE updated_at < ?').run(before).changes;
+      return { analyses, alerts, events, votes, alertGroups };
     })();
   }
 

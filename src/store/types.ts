@@ -30,6 +30,26 @@ export interface StoredAnalysis {
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;
+  /** The window's start an alert asked for (before its earliest startsAt). */
+  since?: string;
+  /** Labels of the alert that started it, which scope the engine's tool calls. */
+  scope?: Record<string, string>;
+  /** "resolved at … (lasted …)" once the alert behind it resolved. */
+  resolution?: string;
+}
+
+/**
+ * An alert webhook group as the bot tracks it (webhooks/groups.ts): the sender's latest delivery and every alert seen,
+ * kept as the payload's own JSON, plus where it lives in Slack and which analysis it started.
+ */
+export interface StoredAlertGroup {
+  channel: string;
+  latest: unknown;
+  alerts: unknown[];
+  createdAt: number;
+  parentTs?: string;
+  analysisId?: string;
+  resolution?: string;
 }
 
 export interface StoredVote {
@@ -46,6 +66,7 @@ export interface PruneResult {
   alerts: number;
   events: number;
   votes: number;
+  alertGroups: number;
 }
 
 export interface StateStore {
@@ -62,6 +83,8 @@ export interface StateStore {
   unpostedReports(maxAttempts: number, limit: number): Promise<StoredAnalysis[]>;
   rememberAlert(fingerprint: string, analysisId: string, at: number): Promise<void>;
   alert(fingerprint: string): Promise<{ analysisId: string; at: number } | undefined>;
+  saveAlertGroup(key: string, group: StoredAlertGroup, at: number): Promise<void>;
+  alertGroup(key: string): Promise<StoredAlertGroup | undefined>;
   /** Records a Slack event id; false when it was already recorded (a retry or a redelivery after a restart). */
   markEvent(eventId: string, at: number): Promise<boolean>;
   /** One vote per user per analysis: a changed mind replaces the earlier vote. */

@@ -9,6 +9,8 @@ import { parsePayload } from '../../src/slack/webhooks/http.js';
 import { alertScope, alertTrigger, LOOKBACK_BEFORE_START_MS } from '../../src/slack/webhooks/incident.js';
 import type { WebhookAlert, WebhookGroup } from '../../src/slack/webhooks/schema.js';
 import { AnalysisJob, type Trigger } from '../../src/slack/worker/job.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { StateStore } from '../../src/store/types.js';
 import { blockText as anyBlockText } from '../fakes/slack/server.js';
 
 const blockText = (message: SlackMessage) => anyBlockText(message as never);
@@ -42,19 +44,26 @@ function group(alerts: WebhookAlert[], status: 'firing' | 'resolved' = 'firing')
 }
 
 /** AlertGroups against a recording Slack and a service that only records submissions. */
-function harness(options: { full?: boolean; failPost?: boolean } = {}) {
+function harness(options: { full?: boolean; failPost?: boolean; store?: StateStore; clock?: number } = {}) {
   const posts: { channel: string; message: SlackMessage; threadTs?: string }[] = [];
   const updates: { ts: string; message: SlackMessage }[] = [];
   const notes: string[] = [];
   const resolutions: string[] = [];
   const submitted: Trigger[] = [];
-  let clock = Date.parse(T0);
+  let clock = options.clock ?? Date.parse(T0);
   let failPost = options.failPost ?? false;
+  const store = options.store ?? SqliteStore.open(':memory:');
   const service = {
     full: options.full ?? false,
     submit(trigger: Trigger) {
       submitted.push(trigger);
-      return { ok: true as const, job: new AnalysisJob(trigger, clock), position: 0 };
+      const job = new AnalysisJob(trigger, clock);
+      void store.saveAnalysis(job.toStored());
+      return { ok: true as const, job, position: 0 };
+    },
+    async find(id: string) {
+      const stored = await store.getAnalysis(id);
+      return stored ? AnalysisJob.fromStored(stored) : undefined;
     },
     async noteInThread(_job: AnalysisJob, text: string) {
       notes.push(text);
@@ -77,12 +86,14 @@ function harness(options: { full?: boolean; failPost?: boolean } = {}) {
       },
       async ephemeral() {},
     },
+    store,
     cooldownMs: 15 * 60_000,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     now: () => clock,
   });
   return {
     groups,
+    store,
     service,
     posts,
     updates,
@@ -102,14 +113,14 @@ function harness(options: { full?: boolean; failPost?: boolean } = {}) {
 describe('alert groups (join, notes, resolution)', () => {
   it('starts once; a resend is unchanged; a new alert is noted; a partial resolution is noted; the last one resolves the group', async () => {
     const h = harness();
-    expect(h.groups.receive(group([alert('a')]), 'C1')).toBe('started');
+    expect(await h.groups.receive(group([alert('a')]), 'C1')).toBe('started');
     await h.groups.settled();
     expect(h.posts).toHaveLength(1);
     expect(h.submitted).toHaveLength(1);
     expect(h.submitted[0]?.threadTs).toBe('1001.000100');
 
-    expect(h.groups.receive(group([alert('a')]), 'C1')).toBe('unchanged');
-    expect(h.groups.receive(group([alert('a'), alert('b')]), 'C1')).toBe('updated');
+    expect(await h.groups.receive(group([alert('a')]), 'C1')).toBe('unchanged');
+    expect(await h.groups.receive(group([alert('a'), alert('b')]), 'C1')).toBe('updated');
     await h.groups.settled();
     expect(h.notes).toHaveLength(1);
     expect(h.notes[0]).toContain('1 new alert in this group');
@@ -117,7 +128,7 @@ describe('alert groups (join, notes, resolution)', () => {
 
     h.advance(20 * 60_000);
     const ended = new Date(Date.parse(T0) + 20 * 60_000).toISOString();
-    expect(h.groups.receive(group([alert('a', { status: 'resolved', endsAt: ended }), alert('b')]), 'C1')).toBe('updated');
+    expect(await h.groups.receive(group([alert('a', { status: 'resolved', endsAt: ended }), alert('b')]), 'C1')).toBe('updated');
     await h.groups.settled();
     expect(h.notes[1]).toContain('1 still firing; resolved:');
     expect(h.notes[1]).toContain('(lasted 20 min)');
@@ -125,7 +136,7 @@ describe('alert groups (join, notes, resolution)', () => {
 
     h.advance(60 * 60_000);
     expect(
-      h.groups.receive(
+      await h.groups.receive(
         group([alert('b', { status: 'resolved', endsAt: new Date(Date.parse(T0) + 80 * 60_000).toISOString() })], 'resolved'),
         'C1',
       ),
@@ -138,45 +149,64 @@ describe('alert groups (join, notes, resolution)', () => {
     expect(h.posts).toHaveLength(1);
   });
 
+  it('after a restart (same store, new process) a resend joins the old thread and the resolution reaches it', async () => {
+    const before = harness();
+    expect(await before.groups.receive(group([alert('a')]), 'C1')).toBe('started');
+    await before.groups.settled();
+    expect(before.submitted).toHaveLength(1);
+
+    const after = harness({ store: before.store, clock: before.now() + 60_000 });
+    expect(await after.groups.receive(group([alert('a')]), 'C1')).toBe('unchanged');
+    expect(after.submitted).toHaveLength(0);
+    expect(after.posts).toHaveLength(0);
+    const ended = new Date(after.now()).toISOString();
+    expect(await after.groups.receive(group([alert('a', { status: 'resolved', endsAt: ended })], 'resolved'), 'C1')).toBe('updated');
+    await after.groups.settled();
+    expect(after.resolutions).toEqual(['resolved at 2026-03-01 10:01:00 UTC (lasted 1 min)']);
+    // The parent message posted before the restart is the one marked resolved.
+    expect(after.updates.map((u) => u.ts)).toEqual(['1001.000100']);
+    expect(after.submitted).toHaveLength(0);
+  });
+
   it('a resolved group resolves the alerts its payload left out (max_alerts) too', async () => {
     const h = harness();
-    h.groups.receive(group([alert('a'), alert('b')]), 'C1');
+    await h.groups.receive(group([alert('a'), alert('b')]), 'C1');
     h.advance(3 * 60_000);
     // Only an alert this bot never saw made it into the payload; the group as a whole is resolved.
     const payload = {
       ...group([alert('c', { status: 'resolved', endsAt: new Date(h.now()).toISOString() })], 'resolved'),
       truncatedAlerts: 2,
     };
-    expect(h.groups.receive(payload, 'C1')).toBe('updated');
+    expect(await h.groups.receive(payload, 'C1')).toBe('updated');
     await h.groups.settled();
     expect(h.resolutions).toEqual(['resolved at 2026-03-01 10:03:00 UTC (lasted 3 min)']);
   });
 
   it('past ALERT_COOLDOWN a plain resend joins but a new alert starts a new analysis; a resolved group never seen is ignored', async () => {
     const h = harness();
-    expect(h.groups.receive(group([alert('a', { status: 'resolved', endsAt: T0 })], 'resolved'), 'C1')).toBe('ignored');
-    h.groups.receive(group([alert('a')]), 'C1');
+    expect(await h.groups.receive(group([alert('a', { status: 'resolved', endsAt: T0 })], 'resolved'), 'C1')).toBe('ignored');
+    await h.groups.receive(group([alert('a')]), 'C1');
     h.advance(15 * 60_000);
-    expect(h.groups.receive(group([alert('a')]), 'C1')).toBe('unchanged');
-    expect(h.groups.receive(group([alert('a'), alert('b')]), 'C1')).toBe('started');
+    expect(await h.groups.receive(group([alert('a')]), 'C1')).toBe('unchanged');
+    expect(await h.groups.receive(group([alert('a'), alert('b')]), 'C1')).toBe('started');
     // The same group key in another channel is another thread.
-    expect(h.groups.receive(group([alert('a')]), 'C2')).toBe('started');
+    expect(await h.groups.receive(group([alert('a')]), 'C2')).toBe('started');
     await h.groups.settled();
     expect(h.submitted).toHaveLength(3);
   });
 
   it('is busy (no state kept) when the queue is full, and forgets a group whose parent Slack refused so a retry starts it', async () => {
     const full = harness({ full: true });
-    expect(full.groups.receive(group([alert('a')]), 'C1')).toBe('busy');
+    expect(await full.groups.receive(group([alert('a')]), 'C1')).toBe('busy');
     full.service.full = false;
-    expect(full.groups.receive(group([alert('a')]), 'C1')).toBe('started');
+    expect(await full.groups.receive(group([alert('a')]), 'C1')).toBe('started');
 
     const refused = harness({ failPost: true });
-    expect(refused.groups.receive(group([alert('a')]), 'C1')).toBe('started');
+    expect(await refused.groups.receive(group([alert('a')]), 'C1')).toBe('started');
     await refused.groups.settled();
     expect(refused.submitted).toEqual([]);
     refused.failPost = false;
-    expect(refused.groups.receive(group([alert('a')]), 'C1')).toBe('started');
+    expect(await refused.groups.receive(group([alert('a')]), 'C1')).toBe('started');
     await refused.groups.settled();
     expect(refused.submitted).toHaveLength(1);
   });

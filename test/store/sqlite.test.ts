@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { startRetention } from '../../src/store/retention.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { type StoredAnalysis, StoreError } from '../../src/store/types.js';
@@ -97,6 +97,55 @@ describe('SQLite state store', () => {
     expect((await store.analysisInThread('C0INCIDENT', '100.000001'))?.id).toBe('FOLLOW-UP');
   });
 
+  it("keeps an alert analysis' window, scope and resolution, and alert groups, across a reopen", async () => {
+    const file = path.join(tempDir(), 's.db');
+    const first = open(file);
+    await first.saveAnalysis(
+      analysis({
+        id: 'AL1',
+        since: '2026-03-01T09:30:00.000Z',
+        scope: { service: 'search', namespace: 'prod' },
+        resolution: 'resolved at x',
+      }),
+    );
+    await first.saveAlertGroup(
+      'k1',
+      { channel: 'C1', latest: { groupKey: 'k1' }, alerts: [{ fingerprint: 'f1' }], createdAt: 5, parentTs: '1.2', analysisId: 'AL1' },
+      5,
+    );
+    await first.close();
+    const again = open(file);
+    const stored = await again.getAnalysis('AL1');
+    expect(stored?.since).toBe('2026-03-01T09:30:00.000Z');
+    expect(stored?.scope).toEqual({ service: 'search', namespace: 'prod' });
+    expect(stored?.resolution).toBe('resolved at x');
+    expect(await again.alertGroup('k1')).toEqual({
+      channel: 'C1',
+      latest: { groupKey: 'k1' },
+      alerts: [{ fingerprint: 'f1' }],
+      createdAt: 5,
+      parentTs: '1.2',
+      analysisId: 'AL1',
+    });
+    expect(await again.alertGroup('unknown')).toBeUndefined();
+  });
+
+  it('upgrades a version-1 file in place, keeping its analyses', async () => {
+    const file = path.join(tempDir(), 'v1.db');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]?.sql ?? '');
+    db.pragma('user_version = 1');
+    db.prepare(
+      `INSERT INTO analyses (id, origin, channel, state, incident, requested_by, created_at, updated_at)
+       VALUES ('OLD1', 'command', 'C1', 'done', 'disk full', '{"user":"U1"}', 1, 1)`,
+    ).run();
+    db.close();
+    const store = open(file);
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect((await store.getAnalysis('OLD1'))?.incident).toBe('disk full');
+    expect((await store.getAnalysis('OLD1'))?.scope).toBeUndefined();
+  });
+
   it('records each Slack event id once', async () => {
     const store = open(path.join(tempDir(), 's.db'));
     expect(await store.markEvent('Ev1', 1)).toBe(true);
@@ -119,8 +168,10 @@ describe('SQLite state store', () => {
     await store.rememberAlert('fp', 'OLD', 10);
     await store.markEvent('Ev1', 10);
     await store.recordVote({ analysisId: 'OLD', user: 'U1', vote: 'up', at: new Date(10).toISOString() });
+    await store.saveAlertGroup('am\nreceiver\nC1\n{}:{alertname="X"}', { channel: 'C1', latest: {}, alerts: [], createdAt: 10 }, 10);
     const result = await store.prune(Date.now() + 60_000);
-    expect(result).toEqual({ analyses: 1, alerts: 1, events: 1, votes: 1 });
+    expect(result).toEqual({ analyses: 1, alerts: 1, events: 1, votes: 1, alertGroups: 1 });
+    expect(await store.alertGroup('am\nreceiver\nC1\n{}:{alertname="X"}')).toBeUndefined();
     expect(await store.getAnalysis('OLD')).toBeUndefined();
     expect(await store.analysisInThread('C0INCIDENT', '1.1')).toBeUndefined();
     expect((await store.getAnalysis('LIVE'))?.state).toBe('running');

@@ -1,3 +1,4 @@
+import type { StateStore, StoredAlertGroup } from '../../store/types.js';
 import { buildNoticeMessage } from '../blocks/status.js';
 import { refusedText } from '../listeners/replies.js';
 import { BoundedMap } from '../worker/bounded-map.js';
@@ -8,15 +9,16 @@ import { buildAlertParent, formatLasted, formatTime, newAlertsNote, partlyResolv
 import { alertTrigger } from './incident.js';
 import { MAX_ALERTS_PER_PAYLOAD, type WebhookAlert, type WebhookGroup } from './schema.js';
 
-/** Alert groups remembered for joining and resolution; the least recently touched are forgotten first. */
+/** Alert groups kept in memory for joining and resolution; the store remembers the rest, across restarts too. */
 const MAX_REMEMBERED_GROUPS = 1000;
 
 /** What one webhook delivery did: `busy` is answered 503 so the sender retries; the rest 2xx. */
 export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'ignored' | 'busy';
 
 export interface AlertGroupsOptions {
-  service: Pick<AnalysisService, 'full' | 'submit' | 'noteInThread' | 'resolveAlert'>;
+  service: Pick<AnalysisService, 'full' | 'submit' | 'noteInThread' | 'resolveAlert' | 'find'>;
   io: SlackIO;
+  store: StateStore;
   cooldownMs: number;
   logger: Logger;
   now?: () => number;
@@ -40,12 +42,15 @@ interface TrackedGroup {
 /**
  * Alert groups from webhooks, by group key: the first firing delivery posts the parent message and starts one
  * analysis in its thread; later deliveries within ALERT_COOLDOWN join it (new alerts are noted, plain resends post
- * nothing); resolution is noted in the thread and on both messages. State changes synchronously, so the HTTP
- * answer says what happened; Slack calls follow in the background.
+ * nothing); resolution is noted in the thread and on both messages. Deliveries are taken one at a time, so the HTTP
+ * answer says what happened; Slack calls follow in the background. Every change is saved to the store, so a restart
+ * keeps a group's thread, its de-duplication and its resolution.
  */
 export class AlertGroups {
   private readonly groups = new BoundedMap<string, TrackedGroup>(MAX_REMEMBERED_GROUPS);
   private readonly now: () => number;
+  /** One delivery at a time: two copies of a group arriving together must not both miss it and start two threads. */
+  private intake: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AlertGroupsOptions) {
     this.now = options.now ?? Date.now;
@@ -56,9 +61,15 @@ export class AlertGroups {
     await Promise.all([...this.groups.values()].map((group) => group.chain));
   }
 
-  receive(group: WebhookGroup, channel: string): IntakeOutcome {
+  receive(group: WebhookGroup, channel: string): Promise<IntakeOutcome> {
+    const next = this.intake.then(() => this.receiveOne(group, channel));
+    this.intake = next.catch(() => {});
+    return next;
+  }
+
+  private async receiveOne(group: WebhookGroup, channel: string): Promise<IntakeOutcome> {
     const key = groupKey(group, channel);
-    const known = this.groups.get(key);
+    const known = this.groups.get(key) ?? (await this.load(key));
     // A group whose parent Slack refused is as good as unknown: the sender's next delivery tries again.
     const tracked = known?.refused ? undefined : known;
     const firing = group.status === 'firing' ? group.alerts.filter((a) => a.status === 'firing') : [];
@@ -68,7 +79,43 @@ export class AlertGroups {
     const stale =
       this.now() - tracked.createdAt >= this.options.cooldownMs || tracked.job?.state === 'failed' || tracked.job?.state === 'cancelled';
     if (stale && firing.some((a) => isNew(a, tracked.alerts.get(a.fingerprint)))) return this.start(key, group, firing, channel);
-    return this.update(tracked, group);
+    const outcome = this.update(tracked, group);
+    if (outcome === 'updated') this.save(key, tracked);
+    return outcome;
+  }
+
+  /** A group the store remembers (after a restart, or evicted from memory), with the analysis it started. */
+  private async load(key: string): Promise<TrackedGroup | undefined> {
+    const stored = await this.options.store.alertGroup(key);
+    if (!stored) return undefined;
+    const job = stored.analysisId ? await this.options.service.find(stored.analysisId) : undefined;
+    const tracked: TrackedGroup = {
+      channel: stored.channel,
+      latest: stored.latest as WebhookGroup,
+      alerts: new Map((stored.alerts as WebhookAlert[]).map((alert) => [alert.fingerprint, alert])),
+      createdAt: stored.createdAt,
+      chain: Promise.resolve(),
+      ...(stored.parentTs ? { parentTs: stored.parentTs } : {}),
+      ...(job ? { job } : {}),
+      ...(stored.resolution ? { resolution: stored.resolution } : {}),
+    };
+    this.groups.set(key, tracked);
+    return tracked;
+  }
+
+  private save(key: string, tracked: TrackedGroup): void {
+    const stored: StoredAlertGroup = {
+      channel: tracked.channel,
+      latest: tracked.latest,
+      alerts: [...tracked.alerts.values()],
+      createdAt: tracked.createdAt,
+      ...(tracked.parentTs ? { parentTs: tracked.parentTs } : {}),
+      ...(tracked.job ? { analysisId: tracked.job.id } : {}),
+      ...(tracked.resolution ? { resolution: tracked.resolution } : {}),
+    };
+    this.options.store
+      .saveAlertGroup(key, stored, this.now())
+      .catch((error: unknown) => this.options.logger.error(`alert group not saved: ${slackErrorCode(error)}`));
   }
 
   private start(key: string, group: WebhookGroup, firing: WebhookAlert[], channel: string): IntakeOutcome {
@@ -81,13 +128,13 @@ export class AlertGroups {
       chain: Promise.resolve(),
     };
     this.groups.set(key, tracked);
-    tracked.chain = this.post(tracked, firing).catch((error: unknown) => {
+    tracked.chain = this.post(key, tracked, firing).catch((error: unknown) => {
       this.options.logger.error(`alert group ${group.groupKey || '(no key)'}: ${slackErrorCode(error)}`);
     });
     return 'started';
   }
 
-  private async post(tracked: TrackedGroup, firing: WebhookAlert[]): Promise<void> {
+  private async post(key: string, tracked: TrackedGroup, firing: WebhookAlert[]): Promise<void> {
     const { io, service, logger } = this.options;
     let parentTs: string;
     try {
@@ -101,10 +148,10 @@ export class AlertGroups {
     }
     tracked.parentTs = parentTs;
     const result = service.submit(alertTrigger(tracked.latest, firing, tracked.channel, parentTs));
-    if (result.ok) {
-      tracked.job = result.job;
-      return;
-    }
+    if (result.ok) tracked.job = result.job;
+    // Saved once the thread exists: a group whose parent Slack refused stays unknown, so the next delivery retries.
+    this.save(key, tracked);
+    if (result.ok) return;
     await io.post(
       tracked.channel,
       buildNoticeMessage(`${refusedText(result)} Mention me in this thread to analyse this alert later.`),

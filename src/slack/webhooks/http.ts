@@ -198,7 +198,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       refuse(req, res, 400, parsed.error);
       return;
     }
-    const outcome = options.groups.receive(parsed.group, channel);
+    const outcome = await options.groups.receive(parsed.group, channel);
     stats[outcome] += 1;
     if (outcome === 'busy') {
       answer(res, 503, { ok: false, error: 'the analysis queue is full; retry later' }, { 'retry-after': '60' });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import type { StateStore } from '../../store/types.js';
 import type { AnalysisService, Logger } from '../worker/service.js';
 import type { SlackIO } from '../worker/slack-io.js';
 import { AlertGroups } from './groups.js';
@@ -14,6 +15,7 @@ export interface AlertWebhooksOptions {
   channelAllowed?: ChannelAllowed;
   service: AnalysisService;
   io: SlackIO;
+  store: StateStore;
   cooldownMs: number;
   logger: Logger;
 }
@@ -24,7 +26,13 @@ export interface AlertWebhooks {
 }
 
 export function createAlertWebhooks(options: AlertWebhooksOptions): AlertWebhooks {
-  const groups = new AlertGroups({ service: options.service, io: options.io, cooldownMs: options.cooldownMs, logger: options.logger });
+  const groups = new AlertGroups({
+    service: options.service,
+    io: options.io,
+    store: options.store,
+    cooldownMs: options.cooldownMs,
+    logger: options.logger,
+  });
   const handler = createWebhookHandler({
     token: options.token,
     defaultChannel: options.defaultChannel,

@@ -109,6 +109,8 @@ export class AnalysisJob {
         ...(stored.context !== undefined ? { context: stored.context } : {}),
         requestedBy: stored.requestedBy,
         ...(stored.fingerprint ? { fingerprint: stored.fingerprint } : {}),
+        ...(stored.since ? { since: stored.since } : {}),
+        ...(stored.scope ? { scope: stored.scope } : {}),
       },
       stored.createdAt,
       stored.id,
@@ -118,6 +120,7 @@ export class AnalysisJob {
     job.statusTs = stored.statusTs;
     job.toolCalls = stored.toolCalls;
     job.report = stored.report;
+    job.resolution = stored.resolution;
     job.reason = stored.reason;
     job.startedAt = stored.startedAt;
     job.finishedAt = stored.finishedAt;
@@ -148,6 +151,9 @@ export class AnalysisJob {
       createdAt: this.createdAt,
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
+      ...(t.since ? { since: t.since } : {}),
+      ...(t.scope ? { scope: t.scope } : {}),
+      ...(this.resolution !== undefined ? { resolution: this.resolution } : {}),
     };
   }
 
