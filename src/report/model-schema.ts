@@ -41,15 +41,43 @@ function normalize(value: unknown): unknown {
 
 /** Text a model produced around its JSON: reasoning blocks and markdown fences. */
 function extractJson(text: string): string {
-  let body = text.replace(/<think>[\s\S]*?<\/think>/g, '').trim();
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(body);
-  if (fenced?.[1]) body = fenced[1].trim();
+  let body = withoutThinking(text).trim();
+  const fenced = firstFence(body);
+  if (fenced) body = fenced.trim();
   if (!body.startsWith('{')) {
     const first = body.indexOf('{');
     const last = body.lastIndexOf('}');
     if (first >= 0 && last > first) body = body.slice(first, last + 1);
   }
   return body;
+}
+
+/**
+ * `<think>…</think>` blocks removed; an unclosed one is kept as text. Index searches rather than a lazy regex, whose
+ * retries from every unclosed `<think>` made a long answer cost quadratic time.
+ */
+function withoutThinking(text: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('<think>', from);
+    if (open < 0) return out + text.slice(from);
+    const close = text.indexOf('</think>', open);
+    if (close < 0) return out + text.slice(from);
+    out += text.slice(from, open);
+    from = close + '</think>'.length;
+  }
+}
+
+/** The body of the first ```/```json fence that is closed, or undefined; linear for the same reason. */
+function firstFence(text: string): string | undefined {
+  const open = text.indexOf('```');
+  if (open < 0) return undefined;
+  let start = open + 3;
+  if (text.startsWith('json', start)) start += 4;
+  while (start < text.length && /\s/.test(text[start] ?? '')) start += 1;
+  const close = text.indexOf('```', start);
+  return close < 0 ? undefined : text.slice(start, close);
 }
 
 export type ParseResult = { ok: true; report: ModelReport } | { ok: false; error: string };

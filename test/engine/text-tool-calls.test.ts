@@ -186,6 +186,26 @@ describe('text tool call parsing never blocks (built module, child process with 
     expect(output).toMatch(/^done \d+$/);
   });
 
+  it('the final-answer parser returns quickly on thousands of unclosed <think> tags and fences', async () => {
+    const file = path.join(REPO, 'dist/src/report/model-schema.js');
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+    const script = `
+      import(${JSON.stringify(file)}).then(({ parseModelReport }) => {
+        const results = [
+          parseModelReport('<think>'.repeat(40000) + '{}'),
+          parseModelReport('\\x60\\x60\\x60'.repeat(40000) + '{}'),
+          parseModelReport('<think>a</think>\\x60\\x60\\x60json\\n{"x": 1}\\n\\x60\\x60\\x60'),
+        ];
+        process.stdout.write('done ' + results.map((r) => r.ok).join(','));
+      });`;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    expect(output).toMatch(/^done (true|false),(true|false),(true|false)$/);
+  });
+
   it('the loop guard and the retry-hint reader return quickly on adversarial schema text and error messages', async () => {
     const canonical = path.join(REPO, 'dist/src/engines/ollama/canonical-args.js');
     const errors = path.join(REPO, 'dist/src/engines/ollama/errors.js');
