@@ -25,6 +25,11 @@ describe('builtin engine over the eval cases', () => {
       expect(result.error).toBeUndefined();
       expect(result.failures, result.report?.summary).toEqual([]);
       expect(result.verdict).toBe('pass');
+      // Evidence about one service's error rate quotes that service's line, not the first service listed.
+      for (const item of result.report?.evidence ?? []) {
+        const service = /^(\S+) error rate \w+:/.exec(item.summary)?.[1];
+        if (service && item.quote) expect(item.quote, item.summary).toContain(service);
+      }
     });
   }
 });

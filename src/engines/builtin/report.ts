@@ -98,7 +98,8 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
       'metrics',
       callId,
       `${value.service} error rate ${value.status}: ${fmt(value.baseline)} → ${fmt(value.current)}`,
-      [value.metric, value.service],
+      // The service's own line first: the metric name alone would quote the first service listed.
+      [[`${value.service}:`, value.metric], value.service, value.metric],
     );
   }
   for (const symptom of analysis.symptoms.slice(0, MAX_SYMPTOM_EVIDENCE)) {
