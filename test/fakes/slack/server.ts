@@ -337,6 +337,12 @@ export class FakeSlack {
       case 'users.info':
       case 'usergroups.users.list':
         return directoryReply(method, args, { teamId: TEAM_ID, users: this.users, groups: this.groups });
+      case 'chat.getPermalink': {
+        const channel = String(args.channel ?? '');
+        const ts = String(args.message_ts ?? '');
+        if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel, permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
