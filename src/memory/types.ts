@@ -86,6 +86,13 @@ export interface IncidentMemory {
   history(scope: MemoryScope, service: string | undefined, limit: number): Promise<RememberedIncident[]>;
   confirm(analysisId: string, confirmed: ConfirmedCause): Promise<boolean>;
   stats(since: number): Promise<EngineStats[]>;
-  saveRecording(analysisId: string, calls: readonly RecordedToolCall[]): Promise<void>;
-  recording(analysisId: string): Promise<RecordedToolCall[] | undefined>;
+  saveRecording(analysisId: string, recording: StoredRecording): Promise<void>;
+  recording(analysisId: string): Promise<StoredRecording | undefined>;
+}
+
+/** What replaying an analysis needs besides its incident text: the request's window and alert labels, and the calls. */
+export interface StoredRecording {
+  since?: string;
+  scope?: Record<string, string>;
+  calls: RecordedToolCall[];
 }

@@ -10,6 +10,7 @@ import type {
   RecordedToolCall,
   RememberedIncident,
   SimilarIncident,
+  StoredRecording,
 } from '../memory/types.js';
 
 /** Candidates the FTS index hands to the scorer; the best matches share the rarest tokens, so bm25 ranks them first. */
@@ -256,21 +257,23 @@ export class SqliteMemory implements IncidentMemory {
     return rows.map((row) => ({ ...row, up: row.up ?? 0, down: row.down ?? 0 }));
   }
 
-  async saveRecording(analysisId: string, calls: readonly RecordedToolCall[]): Promise<void> {
-    const bounded = calls.slice(0, MAX_RECORDED_CALLS).map((call) => ({
-      ...call,
-      text: call.text.length > MAX_RECORDED_OUTPUT_CHARS ? `${call.text.slice(0, MAX_RECORDED_OUTPUT_CHARS - 1)}…` : call.text,
-    }));
+  async saveRecording(analysisId: string, recording: StoredRecording): Promise<void> {
+    const bounded = recording.calls.slice(0, MAX_RECORDED_CALLS).map(
+      (call): RecordedToolCall => ({
+        ...call,
+        text: call.text.length > MAX_RECORDED_OUTPUT_CHARS ? `${call.text.slice(0, MAX_RECORDED_OUTPUT_CHARS - 1)}…` : call.text,
+      }),
+    );
     this.db
       .prepare(
         'INSERT INTO recordings (analysis_id, at, calls) VALUES (?, ?, ?) ON CONFLICT (analysis_id) DO UPDATE SET at = excluded.at, calls = excluded.calls',
       )
-      .run(analysisId, Date.now(), gzipSync(JSON.stringify(bounded)));
+      .run(analysisId, Date.now(), gzipSync(JSON.stringify({ ...recording, calls: bounded })));
   }
 
-  async recording(analysisId: string): Promise<RecordedToolCall[] | undefined> {
+  async recording(analysisId: string): Promise<StoredRecording | undefined> {
     const row = this.db.prepare('SELECT calls FROM recordings WHERE analysis_id = ?').get(analysisId) as { calls: Buffer } | undefined;
-    return row ? (JSON.parse(gunzipSync(row.calls).toString('utf8')) as RecordedToolCall[]) : undefined;
+    return row ? (JSON.parse(gunzipSync(row.calls).toString('utf8')) as StoredRecording) : undefined;
   }
 
   /** Retention: what is older than `before` goes with the analyses. */

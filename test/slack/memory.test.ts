@@ -66,7 +66,7 @@ describe('incident memory in Slack', () => {
 
     const actions = third.report.blocks?.find((b) => b.type === 'actions') as { elements: Array<{ value: string }> } | undefined;
     const recording = await harness.bot.deps.memory.recording(actions?.elements[0]?.value ?? '');
-    expect(recording?.[0]?.structured).toEqual(engine.outputs[0]?.structured);
+    expect(recording?.calls[0]?.structured).toEqual(engine.outputs[0]?.structured);
     expect(harness.fake.invalid).toEqual([]);
     expect(harness.fake.hygiene).toEqual([]);
   });

@@ -155,10 +155,14 @@ describe('incident memory (SQLite FTS5)', () => {
   it('recordings are stored compressed and bounded, and pruned with the rest', async () => {
     store = SqliteStore.open(':memory:');
     const big = 'x'.repeat(100_000);
-    await store.memory.saveRecording('a', [{ server: 'logs', tool: 'read_logs', args: { service: 's' }, ok: true, text: big }]);
+    await store.memory.saveRecording('a', {
+      since: '2h',
+      calls: [{ server: 'logs', tool: 'read_logs', args: { service: 's' }, ok: true, text: big }],
+    });
     const back = await store.memory.recording('a');
-    expect(back?.[0]?.text.length).toBeLessThan(40_000);
-    expect(back?.[0]?.args).toEqual({ service: 's' });
+    expect(back?.calls[0]?.text.length).toBeLessThan(40_000);
+    expect(back?.calls[0]?.args).toEqual({ service: 's' });
+    expect(back?.since).toBe('2h');
     await store.memory.remember(identity('a', { at: 1 }));
     await store.prune(Date.now() + 1000);
     expect(await store.memory.recording('a')).toBeUndefined();

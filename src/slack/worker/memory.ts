@@ -83,6 +83,10 @@ export async function rememberAnalysis(
     });
   }
   await memory.remember(identity);
-  await memory.saveRecording(job.id, calls);
+  await memory.saveRecording(job.id, {
+    ...(job.trigger.since ? { since: job.trigger.since } : {}),
+    ...(job.trigger.scope ? { scope: job.trigger.scope } : {}),
+    calls: [...calls],
+  });
   return similar.length > 0 ? { ...report, similar } : report;
 }
