@@ -8,6 +8,9 @@ export interface FeedbackVote {
   vote: 'up' | 'down';
   engine?: string;
   incident?: string;
+  /** The answer to "What was the real cause?" and the culprit named, from the 👎 modal. */
+  cause?: string;
+  culprit?: string;
   at: string;
 }
 
@@ -28,7 +31,12 @@ export class FeedbackStore {
 
   async record(raw: FeedbackVote): Promise<void> {
     // The incident as typed may carry a pasted secret; the file outlives the analysis.
-    const vote = raw.incident === undefined ? raw : { ...raw, incident: redactSecrets(raw.incident) };
+    const vote = {
+      ...raw,
+      ...(raw.incident !== undefined ? { incident: redactSecrets(raw.incident) } : {}),
+      ...(raw.cause !== undefined ? { cause: redactSecrets(raw.cause) } : {}),
+      ...(raw.culprit !== undefined ? { culprit: redactSecrets(raw.culprit) } : {}),
+    };
     // One vote per user per analysis: a changed mind replaces the earlier vote.
     const existing = this.votes.findIndex((v) => v.analysisId === vote.analysisId && v.user === vote.user);
     if (existing !== -1) this.votes.splice(existing, 1);

@@ -163,6 +163,7 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
       button('👎 Not helpful', ACTION_IDS.feedbackDown, options.analysisId),
       button('Re-run', ACTION_IDS.rerun, options.analysisId),
       button('Dig deeper', ACTION_IDS.digDeeper, options.analysisId, 'primary'),
+      button('Confirm cause', ACTION_IDS.confirmCause, options.analysisId),
     ],
   });
 
