@@ -116,7 +116,8 @@ describe('incident memory in Slack', () => {
     harness = await startSocketHarness({ RESPONDERS: ['U0BOSS01'] }, engine);
     const { fake } = harness;
     const { report } = await analyse(harness, 'checkout broken');
-    const analysisId = (report.blocks?.find((b) => b.type === 'actions') as { elements: Array<{ value: string }> }).elements[0]!.value;
+    const actions = report.blocks?.find((b) => b.type === 'actions') as { elements: Array<{ value: string }> } | undefined;
+    const analysisId = actions?.elements[0]?.value ?? '';
 
     await fake.click(report, ACTION_IDS.feedbackDown, 'U0VOTER01');
     const opened = await fake.waitFor('the modal', () => fake.views[0]);

@@ -5,7 +5,7 @@ import { buildNoticeMessage, userMention } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackErrorCode } from '../../worker/slack-io.js';
 
-function valueOf(view: ViewSubmitAction['view'], block: string, action: string): string | undefined {
+function inputValue(view: ViewSubmitAction['view'], block: string, action: string): string | undefined {
   const value = view.state.values[block]?.[action]?.value;
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
@@ -18,8 +18,8 @@ function valueOf(view: ViewSubmitAction['view'], block: string, action: string):
 export function register(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(CAUSE_MODAL.callbackId, async ({ ack, body, view }) => {
     const meta = parseCauseMeta(view.private_metadata);
-    const cause = valueOf(view, CAUSE_MODAL.causeBlock, CAUSE_MODAL.causeAction)?.slice(0, MAX_CAUSE_CHARS);
-    const culprit = valueOf(view, CAUSE_MODAL.culpritBlock, CAUSE_MODAL.culpritAction)?.slice(0, MAX_CULPRIT_CHARS);
+    const cause = inputValue(view, CAUSE_MODAL.causeBlock, CAUSE_MODAL.causeAction)?.slice(0, MAX_CAUSE_CHARS);
+    const culprit = inputValue(view, CAUSE_MODAL.culpritBlock, CAUSE_MODAL.culpritAction)?.slice(0, MAX_CULPRIT_CHARS);
     if (!cause) {
       await ack({ response_action: 'errors', errors: { [CAUSE_MODAL.causeBlock]: 'Describe the real cause, even in a few words.' } });
       return;
