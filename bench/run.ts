@@ -19,6 +19,7 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: 'Slack access policy and channel hygiene', args: [path.join(here, 'slack-policy.js')] },
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
+  { title: 'incident memory: similarity search over 10,000 past analyses', args: [path.join(here, 'memory.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];
 
