@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,13 +26,13 @@ afterEach(async () => {
 });
 
 /** A real analysis through Slack: the builtin engine over a dataset, tool outputs recorded as the runtime does. */
-async function analyseInSlack(): Promise<{ store: SqliteStore; analysisId: string; bot: SlackBot }> {
+async function analyseInSlack(file = ':memory:'): Promise<{ store: SqliteStore; analysisId: string; bot: SlackBot }> {
   const source = loadCase(SOURCE);
   const host = await datasetHost(source.dataDir);
   cleanup.push(() => host.close());
   const fake = await FakeSlack.start();
   cleanup.push(() => fake.close());
-  const store = SqliteStore.open(':memory:');
+  const store = SqliteStore.open(file);
   cleanup.push(() => store.close());
   const analyze = (request: AnalyzeRequest) => createBuiltinEngine(recordingHost(host, request.onToolOutput)).analyze(request);
   const bot = createSlackBot({ config: botConfig(fake), analyze, pacingMs: 1, store });
@@ -85,6 +86,51 @@ describe('production incidents as eval cases: record → export → replay', () 
     expect(edited.failures.map((f) => f.check)).toContain('suspect.id');
   });
 
+  it('the CLI exports from the bot’s state file and `npm run eval` runs the replay case beside dataset cases (built dist/)', async () => {
+    const dir = tempDir();
+    const stateFile = path.join(dir, 'state.db');
+    const { store, analysisId } = await analyseInSlack(stateFile);
+    const original = (await store.getAnalysis(analysisId))!.report!;
+    await store.memory.confirm(analysisId, { cause: 'carrier timeout cut', culprit: original.suspect!.id!, by: 'U0RESP' });
+    const cli = path.resolve('dist/src/eval/cli.js');
+    const cases = path.join(dir, 'cases');
+    const exported = spawnSync(
+      process.execPath,
+      [cli, '--export', analysisId, '--out', path.join(cases, '90-replayed'), '--state', stateFile],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(exported.stderr).toBe('');
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toMatch(/wrote .*case\.yaml \(\d+ recorded tool calls\)/);
+    // A dataset case beside it: the suite runs both kinds.
+    mkdirSync(path.join(cases, '05-dataset'));
+    writeFileSync(
+      path.join(cases, '05-dataset', 'case.yaml'),
+      readFileSync(path.join(SOURCE, 'case.yaml'), 'utf8').replace(/^dataset: .*$/m, `dataset: ${path.join(SOURCE, 'dataset')}`),
+    );
+    const run = (extra: string[]) =>
+      spawnSync(process.execPath, [cli, '--cases', cases, '--json', ...extra], { encoding: 'utf8', timeout: 120_000 });
+    const passed = run([]);
+    expect(passed.status).toBe(0);
+    expect(JSON.parse(passed.stdout).results).toEqual([
+      expect.objectContaining({ name: '05-dataset', verdict: 'pass' }),
+      expect.objectContaining({ name: '90-replayed', verdict: 'pass' }),
+    ]);
+
+    const missing = spawnSync(process.execPath, [cli, '--export', 'A0-nope', '--out', path.join(dir, 'x'), '--state', stateFile], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('A0-nope is not in the state store');
+    const noOut = spawnSync(process.execPath, [cli, '--export', analysisId, '--state', stateFile], { encoding: 'utf8', timeout: 60_000 });
+    expect(noOut.status).toBe(2);
+    expect(noOut.stderr).toContain('--export needs --out');
+  });
+
   it('without a confirmed cause the exported case carries a TODO and fails until filled in', async () => {
     const { store, analysisId } = await analyseInSlack();
     const out = path.join(tempDir(), '91-todo');
@@ -134,5 +180,20 @@ describe('production incidents as eval cases: record → export → replay', () 
     expect((await host.callTool('list_deployments', {})).ok).toBe(false);
     writeFileSync(file, '{"analysisId": 3}');
     expect(() => loadRecording(file)).toThrow(/analysisId/);
+  });
+
+  it('case files name exactly one of dataset and replay; a missing recording is a case error; the stdio server needs REPLAY_FILE', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'case.yaml'), 'title: t\nincident: i\ndataset: d\nreplay: recording.json\nexpect: {}\n');
+    expect(() => loadCase(dir)).toThrow(/exactly one of dataset and replay/);
+    writeFileSync(path.join(dir, 'case.yaml'), 'title: t\nincident: i\nreplay: recording.json\nexpect: {}\n');
+    expect(() => loadCase(dir)).toThrow(/replay recording .*recording\.json does not exist/);
+    const server = spawnSync(process.execPath, [path.resolve('dist/mcp-servers/replay/index.js')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, REPLAY_FILE: '' },
+    });
+    expect(server.status).toBe(2);
+    expect(server.stderr).toContain('set REPLAY_FILE');
   });
 });
