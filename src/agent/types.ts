@@ -55,8 +55,34 @@ export interface AnalyzeRequest {
    * scoped to what fired. Untrusted data, like the incident text.
    */
   scope?: Record<string, string>;
+  /**
+   * Past incidents that look like this one (incident memory), best first. Past data, not evidence: the Ollama engine
+   * shows them fenced as untrusted, the builtin engine uses them only to break ties.
+   */
+  pastIncidents?: PastIncident[];
+  /** Receives every tool call's (redacted, bounded) output, so the analysis can be replayed later. */
+  onToolOutput?: (call: ToolOutputRecord) => void;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+}
+
+export interface PastIncident {
+  analysisId: string;
+  at: string;
+  summary: string;
+  confirmedCause?: string;
+  suspectKind?: string;
+  suspectId?: string;
+  reasons: string[];
+}
+
+export interface ToolOutputRecord {
+  server: string;
+  tool: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  text: string;
+  structured?: Record<string, unknown>;
 }
 
 export interface Engine {

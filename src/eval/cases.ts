@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -35,14 +35,22 @@ export const ExpectSchema = z
   .strict();
 export type Expectation = z.infer<typeof ExpectSchema>;
 
-export const CaseFileSchema = z.object({
-  title: z.string().min(1),
-  incident: z.string().min(1),
-  dataset: z.string().min(1),
-  since: z.coerce.string().optional(),
-  context: z.string().optional(),
-  expect: ExpectSchema,
-});
+export const CaseFileSchema = z
+  .object({
+    title: z.string().min(1),
+    incident: z.string().min(1),
+    /** A dataset case: the servers read this folder. */
+    dataset: z.string().min(1).optional(),
+    /** A replay case (exported from a real analysis): the replay server answers from this recording.json. */
+    replay: z.string().min(1).optional(),
+    since: z.coerce.string().optional(),
+    context: z.string().optional(),
+    scope: z.record(z.string(), z.string()).optional(),
+    /** Set while the expected answer is still to be written: the case fails until a person removes it. */
+    todo: z.string().optional(),
+    expect: ExpectSchema,
+  })
+  .refine((c) => (c.dataset === undefined) !== (c.replay === undefined), { message: 'give exactly one of dataset and replay' });
 
 export interface EvalCase {
   /** The folder name, e.g. 04-dns-resolution. */
@@ -52,8 +60,12 @@ export interface EvalCase {
   incident: string;
   since?: string;
   context?: string;
-  /** Absolute dataset folder. */
+  /** Absolute dataset folder; for a replay case, the case folder. */
   dataDir: string;
+  /** Absolute recording.json of a replay case. */
+  replayFile?: string;
+  scope?: Record<string, string>;
+  todo?: string;
   expect: Expectation;
 }
 
@@ -91,18 +103,26 @@ export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCas
     throw new CaseError(`${file}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
   }
   const data = parsed.data;
-  const local = path.resolve(dir, data.dataset);
-  const fromRoot = path.resolve(repoRoot, data.dataset);
-  const dataDir = isDirectory(local) ? local : fromRoot;
-  if (!isDirectory(dataDir)) throw new CaseError(`${file}: dataset ${data.dataset} is neither ${local} nor ${fromRoot}`);
-  return {
+  const common = {
     name: path.basename(dir),
     dir,
     title: data.title,
     incident: data.incident,
-    dataDir,
     expect: data.expect,
     ...(data.since !== undefined ? { since: data.since } : {}),
     ...(data.context !== undefined ? { context: data.context } : {}),
+    ...(data.scope !== undefined ? { scope: data.scope } : {}),
+    ...(data.todo !== undefined ? { todo: data.todo } : {}),
   };
+  if (data.replay !== undefined) {
+    const replayFile = path.resolve(dir, data.replay);
+    if (!existsSync(replayFile)) throw new CaseError(`${file}: replay recording ${replayFile} does not exist`);
+    return { ...common, dataDir: dir, replayFile };
+  }
+  const dataset = data.dataset ?? '';
+  const local = path.resolve(dir, dataset);
+  const fromRoot = path.resolve(repoRoot, dataset);
+  const dataDir = isDirectory(local) ? local : fromRoot;
+  if (!isDirectory(dataDir)) throw new CaseError(`${file}: dataset ${dataset} is neither ${local} nor ${fromRoot}`);
+  return { ...common, dataDir };
 }

@@ -1,18 +1,33 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { SqliteStore } from '../store/sqlite.js';
 import { CaseError, type EvalCase, listCaseDirs, loadCase } from './cases.js';
+import { ExportError, exportCase } from './export.js';
 import { ENGINE_CHOICES, type EngineChoice, providerFor } from './providers.js';
 import { runCases, UsageError } from './runner.js';
 import { formatTable } from './table.js';
 
 const USAGE = `usage: npm run eval -- [--cases DIR] [--case NAME]... [--engine builtin|ollama|auto] [--json]
+       npm run eval -- --export ANALYSIS_ID --out test/evals/NN-slug [--state FILE]
 
-Runs every case folder under DIR (default test/evals), scores each report against its case.yaml
-and prints a table. Exit status: 0 all passed, 1 a case failed, 2 usage or case-file error.`;
+Runs every case folder under DIR (default test/evals), dataset and replay cases alike, scores each report against
+its case.yaml and prints a table. Exit status: 0 all passed, 1 a case failed, 2 usage or case-file error.
+--export writes a replay case from an analysis in the state store (--state, default STATE_PATH or
+.state/incidentpilot.db): its incident, recorded tool calls and, when confirmed, the expected answer.`;
 
 async function main(argv: string[]): Promise<number> {
-  let options: { cases: string; case?: string[]; engine: string; json: boolean; help: boolean };
+  let options: {
+    cases: string;
+    case?: string[];
+    engine: string;
+    json: boolean;
+    help: boolean;
+    export?: string;
+    out?: string;
+    state?: string;
+  };
   try {
     const { values } = parseArgs({
       args: argv,
@@ -22,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
         engine: { type: 'string', default: 'builtin' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        export: { type: 'string' },
+        out: { type: 'string' },
+        state: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -35,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (options.export !== undefined) return exportCommand(options.export, options.out, options.state);
   if (!(ENGINE_CHOICES as readonly string[]).includes(options.engine)) {
     console.error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, got "${options.engine}"\n\n${USAGE}`);
     return 2;
@@ -78,6 +97,38 @@ async function main(argv: string[]): Promise<number> {
     console.log(formatTable(results));
   }
   return results.every((result) => result.verdict === 'pass') ? 0 : 1;
+}
+
+async function exportCommand(id: string, out: string | undefined, state: string | undefined): Promise<number> {
+  if (!out) {
+    console.error(`--export needs --out test/evals/NN-slug (the new case folder)\n\n${USAGE}`);
+    return 2;
+  }
+  const file = state ?? (process.env.STATE_PATH?.trim() || '.state/incidentpilot.db');
+  if (!existsSync(file)) {
+    console.error(`state store ${file} does not exist: pass --state FILE or set STATE_PATH to the bot's database`);
+    return 2;
+  }
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(file);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  try {
+    const { caseFile, calls } = await exportCase(store, id, path.resolve(out));
+    console.log(`wrote ${caseFile} (${calls} recorded tool calls); run it with npm run eval -- --case ${path.basename(out)}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ExportError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await store.close();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -1,13 +1,13 @@
 import { createBuiltinEngine } from '../engines/builtin/index.js';
 import type { EngineProvider } from './runner.js';
-import { datasetHost } from './servers.js';
+import { datasetHost, replayHost } from './servers.js';
 
 export const ENGINE_CHOICES = ['builtin', 'ollama', 'auto'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 /** The built-in correlator over the in-process servers: fast, deterministic, no model. */
-export const builtinProvider: EngineProvider = async (dataDir) => {
-  const host = await datasetHost(dataDir);
+export const builtinProvider: EngineProvider = async (dataDir, replayFile) => {
+  const host = replayFile ? await replayHost(replayFile) : await datasetHost(dataDir);
   return { engine: createBuiltinEngine(host), close: () => host.close() };
 };
 

@@ -11,8 +11,8 @@ export interface BoundEngine {
   close(): Promise<void>;
 }
 
-/** Builds an engine over a dataset folder; the CLI picks builtin, ollama or auto. */
-export type EngineProvider = (dataDir: string) => Promise<BoundEngine>;
+/** Builds an engine over a dataset folder, or over a replay case's recording; the CLI picks builtin, ollama or auto. */
+export type EngineProvider = (dataDir: string, replayFile?: string) => Promise<BoundEngine>;
 
 export interface CaseResult {
   name: string;
@@ -32,16 +32,19 @@ export async function runCase(evalCase: EvalCase, provide: EngineProvider): Prom
   const base = { name: evalCase.name, title: evalCase.title };
   let bound: BoundEngine | undefined;
   try {
-    bound = await provide(evalCase.dataDir);
+    bound = await provide(evalCase.dataDir, evalCase.replayFile);
     const report = await bound.engine.analyze({
       incident: evalCase.incident,
       ...(evalCase.since ? { since: evalCase.since } : {}),
       ...(evalCase.context ? { context: evalCase.context } : {}),
+      ...(evalCase.scope ? { scope: evalCase.scope } : {}),
     });
     const score = scoreReport(report, evalCase.expect);
+    // An exported case without its expected answer must not pass: a person has to write it first.
+    if (evalCase.todo !== undefined) score.failures.unshift({ check: 'todo', detail: evalCase.todo });
     return {
       ...base,
-      verdict: score.pass ? 'pass' : 'fail',
+      verdict: score.failures.length === 0 ? 'pass' : 'fail',
       failures: score.failures,
       ms: Math.round(performance.now() - started),
       toolCalls: report.toolCalls.length,

@@ -13,7 +13,8 @@ export interface CheckFailure {
     | 'mustNot.suspectKinds'
     | 'minConfidence'
     | 'maxConfidence'
-    | 'service';
+    | 'service'
+    | 'todo';
   detail: string;
 }
 

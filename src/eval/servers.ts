@@ -1,6 +1,8 @@
 import { createServer as createGitServer } from '../../mcp-servers/git/server.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
 import { createServer as createMetricsServer } from '../../mcp-servers/metrics/server.js';
+import { loadRecording } from '../../mcp-servers/replay/recording.js';
+import { createServer as createReplayServer } from '../../mcp-servers/replay/server.js';
 import { InProcessHost } from './in-process-host.js';
 
 /**
@@ -13,4 +15,11 @@ export async function datasetHost(dataDir: string): Promise<InProcessHost> {
     { name: 'git', server: createGitServer({ dataDir }) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
   ]);
+}
+
+/** A replay case's recorded calls, one replay server per server they came from, so calls keep their server names. */
+export async function replayHost(replayFile: string): Promise<InProcessHost> {
+  const recording = loadRecording(replayFile);
+  const names = [...new Set(recording.calls.map((call) => call.server))];
+  return InProcessHost.connect(names.map((name) => ({ name, server: createReplayServer({ recording, server: name }) })));
 }

@@ -47,6 +47,18 @@ export type ToolCallRecord = z.infer<typeof ToolCallRecordSchema>;
 
 export const AlternativeSchema = z.object({ hypothesis: z.string(), whyLessLikely: z.string() });
 
+/** A past incident like this one (incident memory), shown with why it matched; never evidence for this one. */
+export const SimilarPastSchema = z.object({
+  analysisId: z.string(),
+  at: z.string().describe('ISO time of the past analysis'),
+  summary: z.string(),
+  confirmedCause: z.string().optional(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  link: z.string().optional().describe('permalink of its Slack thread'),
+});
+export type SimilarPast = z.infer<typeof SimilarPastSchema>;
+
 export const ReportSchema = z.object({
   incident: z.string(),
   window: z.object({ start: z.string(), end: z.string() }),
@@ -66,5 +78,7 @@ export const ReportSchema = z.object({
   aiGenerated: z.boolean().optional(),
   /** Set when the servers read a bundled dataset, not live systems: every surface stamps "sample data: <name>". */
   sampleData: z.string().optional(),
+  /** Past incidents like this one (at most three), added by the Slack worker from its memory. */
+  similar: z.array(SimilarPastSchema).optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

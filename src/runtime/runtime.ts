@@ -7,6 +7,7 @@ import { loadHostConfig } from '../host/config.js';
 import { checkDataSources, DataSourceError } from '../host/data-source.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
+import { recordingHost } from '../memory/recording.js';
 import { compileExtraPatterns, Redactor, redactingHost, redactionOptions } from '../redaction/index.js';
 import { describeEgress } from './egress.js';
 
@@ -130,7 +131,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         incident: redactor.text(raw.incident),
         ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
       };
-      const selection = await selectEngine(choice ?? config.ANALYSIS_ENGINE, redactingHost(host, redactor), engineConfig);
+      const selection = await selectEngine(
+        choice ?? config.ANALYSIS_ENGINE,
+        recordingHost(redactingHost(host, redactor), raw.onToolOutput),
+        engineConfig,
+      );
       lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
       if (!selection.note) return stamp(await selection.engine.analyze(rest));
       rest.onEvent?.({ type: 'note', message: selection.note });

@@ -158,6 +158,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     service,
     feedback: options.feedback ?? new FeedbackStore(config.FEEDBACK_FILE, store),
     dedupe: new EventDedupe(store),
+    memory: store.memory,
     self,
     alertChannels: new Set(config.ALERT_CHANNELS),
     logger,

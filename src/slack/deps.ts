@@ -1,3 +1,4 @@
+import type { IncidentMemory } from '../memory/types.js';
 import type { FeedbackStore } from './feedback.js';
 import type { AccessPolicy } from './policy/policy.js';
 import type { BusyNotices } from './worker/admission.js';
@@ -40,6 +41,8 @@ export interface SlackDeps {
   policy: AccessPolicy;
   /** One "busy" reply per alert channel per cooldown. */
   alertBusy: BusyNotices;
+  /** Past incidents for `/rca history`, `/rca stats` and confirmed causes. */
+  memory: IncidentMemory;
   /** MCP servers and engine, for `/rca status`; absent when the bot runs without the engine runtime (tests). */
   health?: () => HealthView;
 }

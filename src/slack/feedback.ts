@@ -22,7 +22,12 @@ export class FeedbackStore {
 
   async record(raw: FeedbackVote): Promise<void> {
     // The incident as typed may carry a pasted secret; the file outlives the analysis.
-    const vote = raw.incident === undefined ? raw : { ...raw, incident: redactSecrets(raw.incident) };
+    const vote = {
+      ...raw,
+      ...(raw.incident !== undefined ? { incident: redactSecrets(raw.incident) } : {}),
+      ...(raw.cause !== undefined ? { cause: redactSecrets(raw.cause) } : {}),
+      ...(raw.culprit !== undefined ? { culprit: redactSecrets(raw.culprit) } : {}),
+    };
     // One vote per user per analysis: a changed mind replaces the earlier vote.
     const existing = this.votes.findIndex((v) => v.analysisId === vote.analysisId && v.user === vote.user);
     if (existing !== -1) this.votes.splice(existing, 1);

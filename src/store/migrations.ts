@@ -81,6 +81,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_groups_updated ON alert_groups (updated_at);
     `,
   },
+  {
+    version: 3,
+    description: 'incident memory (identity of finished analyses, FTS5 index), recorded tool calls, feedback answers',
+    sql: `
+      CREATE TABLE incidents (
+        analysis_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        thread_ts TEXT,
+        at INTEGER NOT NULL,
+        engine TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        services TEXT NOT NULL,
+        suspect_kind TEXT,
+        suspect_id TEXT,
+        signatures TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        root_cause TEXT NOT NULL,
+        confidence TEXT NOT NULL,
+        confirmed_cause TEXT,
+        confirmed_culprit TEXT,
+        confirmed_by TEXT
+      );
+      CREATE INDEX incidents_at ON incidents (at);
+      CREATE INDEX incidents_channel ON incidents (channel, at);
+      -- One FTS row per incident; rowid = incidents.rowid. Signatures and metrics are indexed as whole tokens
+      -- (signature_token), so a shared signature is an exact phrase match, not a bag of words.
+      CREATE VIRTUAL TABLE incidents_fts USING fts5 (sig_tokens, services, text, tokenize = 'unicode61');
+      CREATE TABLE recordings (
+        analysis_id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        calls BLOB NOT NULL
+      );
+      ALTER TABLE votes ADD COLUMN cause TEXT;
+      ALTER TABLE votes ADD COLUMN culprit TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Report } from '../report/schema.js';
+import { SqliteMemory } from './memory-sqlite.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import {
   type PruneResult,
@@ -75,12 +76,14 @@ export class SqliteStore implements StateStore {
   private pending = new Map<string, StoredAnalysis>();
   private flushTimer: NodeJS.Immediate | undefined;
   private closed = false;
+  readonly memory: SqliteMemory;
 
   private constructor(
     readonly location: string,
     db: Database.Database,
   ) {
     this.db = db;
+    this.memory = new SqliteMemory(db, () => this.flush());
   }
 
   /** Opens (creating the folder and file when missing) and migrates; a StoreError names the file otherwise. */
@@ -237,10 +240,21 @@ export class SqliteStore implements StateStore {
   async recordVote(vote: StoredVote): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO votes (analysis_id, user, vote, engine, incident, at, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (analysis_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at, at_ms = excluded.at_ms`,
+        `INSERT INTO votes (analysis_id, user, vote, engine, incident, at, at_ms, cause, culprit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (analysis_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at, at_ms = excluded.at_ms,
+           cause = excluded.cause, culprit = excluded.culprit`,
       )
-      .run(vote.analysisId, vote.user, vote.vote, vote.engine ?? null, vote.incident ?? null, vote.at, Date.parse(vote.at) || Date.now());
+      .run(
+        vote.analysisId,
+        vote.user,
+        vote.vote,
+        vote.engine ?? null,
+        vote.incident ?? null,
+        vote.at,
+        Date.parse(vote.at) || Date.now(),
+        vote.cause ?? null,
+        vote.culprit ?? null,
+      );
   }
 
   async votes(analysisId: string): Promise<StoredVote[]> {
@@ -250,6 +264,8 @@ export class SqliteStore implements StateStore {
       vote: 'up' | 'down';
       engine: string | null;
       incident: string | null;
+      cause: string | null;
+      culprit: string | null;
       at: string;
     }>;
     return rows.map((row) => ({
@@ -258,6 +274,8 @@ export class SqliteStore implements StateStore {
       vote: row.vote,
       ...(row.engine !== null ? { engine: row.engine } : {}),
       ...(row.incident !== null ? { incident: row.incident } : {}),
+      ...(row.cause !== null ? { cause: row.cause } : {}),
+      ...(row.culprit !== null ? { culprit: row.culprit } : {}),
       at: row.at,
     }));
   }
@@ -272,6 +290,7 @@ export class SqliteStore implements StateStore {
       const alerts = this.db.prepare('DELETE FROM alerts WHERE at < ?').run(before).changes;
       const events = this.db.prepare('DELETE FROM events WHERE at < ?').run(before).changes;
       const votes = this.db.prepare('DELETE FROM votes WHERE at_ms < ?').run(before).changes;
+      this.memory.prune(before);
       const alertGroups = this.db.prepare('DELETE FROM alert_groups WHERE updated_at < ?').run(before).changes;
       return { analyses, alerts, events, votes, alertGroups };
     })();

@@ -1,3 +1,4 @@
+import type { IncidentMemory } from '../memory/types.js';
 import type { Report } from '../report/schema.js';
 
 /**
@@ -58,6 +59,10 @@ export interface StoredVote {
   vote: 'up' | 'down';
   engine?: string;
   incident?: string;
+  /** The voter's answer to "What was the real cause?" (👎 modal). */
+  cause?: string;
+  /** A deployment or commit id, or a suspect kind, the voter named. */
+  culprit?: string;
   at: string;
 }
 
@@ -72,6 +77,8 @@ export interface PruneResult {
 export interface StateStore {
   /** Where the state lives, for logs and errors (a file path, a URL without credentials). */
   readonly location: string;
+  /** Past incidents: identity, similarity search, history, confirmed causes, recorded tool calls. */
+  readonly memory: IncidentMemory;
   /** Inserts or replaces the analysis and links its thread to it. Writes may be deferred, never lost on close(). */
   saveAnalysis(analysis: StoredAnalysis): Promise<void>;
   getAnalysis(id: string): Promise<StoredAnalysis | undefined>;

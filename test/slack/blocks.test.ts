@@ -39,6 +39,7 @@ describe('report blocks', () => {
       ACTION_IDS.feedbackDown,
       ACTION_IDS.rerun,
       ACTION_IDS.digDeeper,
+      ACTION_IDS.confirmCause,
     ]);
     expect(actions.elements.every((e) => e.value === 'A1-abcd')).toBe(true);
     expect(message.text).toContain('Root cause (high confidence)');

@@ -1,4 +1,4 @@
-import type { AgentEvent, AnalyzeRequest } from '../../src/agent/types.js';
+import type { AgentEvent, AnalyzeRequest, ToolOutputRecord } from '../../src/agent/types.js';
 import type { Report } from '../../src/report/schema.js';
 import { type BotConfig, createSlackBot, type SlackBot } from '../../src/slack/app.js';
 import { FakeSlack } from '../fakes/slack/server.js';
@@ -44,6 +44,9 @@ export class ScriptedEngine {
   /** Called before each tool event; tests use it to wait for Slack state (e.g. the previous reply). */
   beforeTool?: (index: number) => Promise<void>;
   notes: string[] = [];
+  /** Tool outputs handed to the recorder (what a real engine's tool calls return); the next run uses them. */
+  outputs: ToolOutputRecord[] = [];
+  reportOverrides: Partial<Report> = {};
   fail?: Error;
   private holds: (() => void)[] = [];
   hold = false;
@@ -78,9 +81,10 @@ export class ScriptedEngine {
       emit({ type: 'tool_started', ...call });
       emit({ type: 'tool_finished', ...call, ok: true, ms: 10 + i, summary: `result ${i + 1}: 42 lines` });
     }
+    for (const output of this.outputs) request.onToolOutput?.(output);
     for (const note of this.notes) emit({ type: 'note', message: note });
     if (this.fail) throw this.fail;
-    return makeReport({ incident: request.incident });
+    return makeReport({ incident: request.incident, ...this.reportOverrides });
   };
 }
 

@@ -9,6 +9,7 @@ import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
 import { CHANGE_EVENT_LIMIT, CHANGE_EVENT_PATTERN, changesFromLogs } from './log-changes.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
+import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
@@ -172,9 +173,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
   classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
   // A change is named only when something ties it to the symptoms, never by elimination.
-  const hypotheses = rankHypotheses(
-    scored.filter((entry) => entry.links.length > 0),
-    classes,
+  const hypotheses = breakTiesWithPast(
+    rankHypotheses(
+      scored.filter((entry) => entry.links.length > 0),
+      classes,
+    ),
+    request.pastIncidents,
   );
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);

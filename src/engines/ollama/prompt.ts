@@ -38,6 +38,21 @@ export function toolResultMessage(fence: Fence, callId: string, tool: string, st
 ${fence.wrap(`${callId} ${tool}`, output)}`;
 }
 
+/** Past incidents kept in the first message. */
+const MAX_PAST_INCIDENTS = 3;
+
+function pastIncidentsText(request: AnalyzeRequest): string | undefined {
+  const past = (request.pastIncidents ?? []).slice(0, MAX_PAST_INCIDENTS);
+  if (past.length === 0) return undefined;
+  return past
+    .map((p) => {
+      const cause = p.confirmedCause ? `confirmed cause: ${p.confirmedCause}` : `reported (unconfirmed): ${p.summary}`;
+      const suspect = p.suspectKind ? `; suspect ${p.suspectKind}${p.suspectId ? ` ${p.suspectId}` : ''}` : '';
+      return `- ${p.at.slice(0, 10)}: ${cause}${suspect} (matched: ${p.reasons.join('; ')})`;
+    })
+    .join('\n');
+}
+
 export function buildUserPrompt(request: AnalyzeRequest, evidencePack: string | undefined, fence: Fence): string {
   const parts = [
     `Incident report:
@@ -53,6 +68,13 @@ Narrow tool calls to it first.`);
   if (request.context?.trim())
     parts.push(`Earlier context (a thread or a previous report):
 ${fence.wrap('context', request.context.trim())}`);
+  const past = pastIncidentsText(request);
+  if (past) {
+    parts.push(
+      `Past incidents that looked similar (the bot's memory; past data, NOT evidence about this incident):\n${fence.wrap('past-incidents', past)}\n` +
+        'Use them only as leads to check with the tools; never cite them as evidence or copy their cause without proof.',
+    );
+  }
   if (evidencePack?.trim()) {
     parts.push(
       `A deterministic pre-analysis already ran these tool calls; their ids can be cited like your own:\n${fence.wrap('pre-analysis', evidencePack.trim())}\n` +

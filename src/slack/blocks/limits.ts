@@ -23,4 +23,14 @@ export const ACTION_IDS = {
   rerun: 'rca_rerun',
   digDeeper: 'rca_dig_deeper',
   cancel: 'rca_cancel',
+  confirmCause: 'rca_confirm_cause',
+} as const;
+
+/** The "What was the real cause?" modal: its callback id and input ids (views.open, view_submission). */
+export const CAUSE_MODAL = {
+  callbackId: 'rca_cause_modal',
+  causeBlock: 'cause',
+  causeAction: 'cause_text',
+  culpritBlock: 'culprit',
+  culpritAction: 'culprit_text',
 } as const;

@@ -140,6 +140,8 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
     blocks.push(section(joinBounded(['*Alternatives considered*', ...lines], SLACK_LIMITS.sectionText)));
   }
 
+  if (report.similar?.length) blocks.push(similarBlock(report.similar));
+
   if (report.notes?.length) {
     const lines = report.notes.map((note) => `:information_source: ${oneLine(note, 500)}`);
     blocks.push(context(joinBounded(lines, SLACK_LIMITS.contextText)));
@@ -161,10 +163,24 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
       button('👎 Not helpful', ACTION_IDS.feedbackDown, options.analysisId),
       button('Re-run', ACTION_IDS.rerun, options.analysisId),
       button('Dig deeper', ACTION_IDS.digDeeper, options.analysisId, 'primary'),
+      button('Confirm cause', ACTION_IDS.confirmCause, options.analysisId),
     ],
   });
 
   return { text: reportFallback(report), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+}
+
+/** Past incidents that look like this one, each with its date, cause, whether confirmed, link and why it matched. */
+function similarBlock(similar: NonNullable<Report['similar']>): types.SectionBlock {
+  const lines = similar.slice(0, 3).map((past) => {
+    const date = formatTime(past.at).slice(0, 10);
+    const cause = past.confirmedCause
+      ? `:white_check_mark: confirmed: ${oneLine(past.confirmedCause, 200)}`
+      : `${oneLine(past.summary, 200)} _(not confirmed)_`;
+    const where = past.link && /^https:\/\/[^\s|<>]+$/.test(past.link) ? `<${past.link}|${date}>` : date;
+    return `• ${where} · ${cause}\n    _${oneLine(past.reasons.join('; '), 400)}_`;
+  });
+  return section(joinBounded(['*Similar past incidents*', ...lines], SLACK_LIMITS.sectionText));
 }
 
 /** The notification / screen-reader text of the report message. */

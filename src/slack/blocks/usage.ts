@@ -10,11 +10,13 @@ export function buildUsageMessage(command: string, botUserId?: string): SlackMes
     '*IncidentPilot* finds the likely root cause of an incident from logs, git history, deployments and metrics.',
     `• \`${command} &lt;what is broken&gt;\` — start an analysis, e.g. \`${command} checkout returns 502 since 14:00\``,
     `• \`${command} status\` — queued and running analyses`,
+    `• \`${command} history [service]\` — past analyses with their votes and confirmed causes`,
+    `• \`${command} stats\` — analyses, votes and confirmed-correct rate per engine (30 days)`,
     `• \`${command} help\` — this message`,
     `• Mention ${bot} in a thread — analyse that thread; in the thread of a finished report — ask a follow-up`,
     '• Alerts posted by Alertmanager, Grafana, Datadog or PagerDuty in alert channels are analysed automatically',
   ];
-  return { text: `Usage: ${command} &lt;incident description&gt; | status | help`, blocks: [section(lines.join('\n'))] };
+  return { text: `Usage: ${command} &lt;incident description&gt; | status | history | stats | help`, blocks: [section(lines.join('\n'))] };
 }
 
 export interface QueueEntryView {

@@ -1,9 +1,11 @@
-import type { AgentEvent } from '../../agent/types.js';
+import type { AgentEvent, ToolOutputRecord } from '../../agent/types.js';
+import type { IncidentMemory } from '../../memory/types.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
 import { buildRerunNoticeMessage } from '../blocks/status.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
 import { type AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, InterruptedError } from './job.js';
+import { MAX_SIMILAR, recallFor, rememberAnalysis } from './memory.js';
 import type { ChannelPacer } from './pacer.js';
 import { ProgressReporter } from './progress.js';
 import { isRetryableSlackError, type SlackIO, slackErrorCode } from './slack-io.js';
@@ -32,10 +34,12 @@ export interface RunContext {
   now: () => number;
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void;
   persist(job: AnalysisJob): void;
+  /** Past incidents: recalled for the engine, matched into reports, and where this analysis is remembered. */
+  memory?: IncidentMemory;
 }
 
 export type EngineOutcome =
-  | { ok: true; report: Report; reporter: ProgressReporter }
+  | { ok: true; report: Report; reporter: ProgressReporter; calls: ToolOutputRecord[] }
   | { ok: false; error: unknown; reporter: ProgressReporter };
 
 /** Waits for `promise` at most `ms`; true when it settled in time. The promise itself is never cancelled. */
@@ -109,11 +113,18 @@ export async function runEngine(job: AnalysisJob, ctx: RunContext, threadTs: str
       ctx.logger.warn(`analysis ${job.id}: progress event dropped: ${slackErrorCode(error)}`);
     }
   };
+  const calls: ToolOutputRecord[] = [];
   try {
+    const pastIncidents = await recallFor(ctx.memory, job).catch((error: unknown) => {
+      ctx.logger.warn(`analysis ${job.id}: past incidents not recalled: ${slackErrorCode(error)}`);
+      return [];
+    });
     const report = await raceAbort(
       ctx.analyze({
         incident: job.trigger.incident,
         context: job.trigger.context,
+        ...(pastIncidents.length > 0 ? { pastIncidents: pastIncidents.slice(0, MAX_SIMILAR) } : {}),
+        onToolOutput: (call) => calls.push(call),
         ...(job.trigger.since ? { since: job.trigger.since } : {}),
         ...(job.trigger.scope ? { scope: job.trigger.scope } : {}),
         signal,
@@ -121,7 +132,7 @@ export async function runEngine(job: AnalysisJob, ctx: RunContext, threadTs: str
       }),
       signal,
     );
-    return { ok: true, report, reporter };
+    return { ok: true, report, reporter, calls };
   } catch (error) {
     return { ok: false, error: signal.aborted ? signal.reason : error, reporter };
   } finally {
@@ -164,6 +175,17 @@ export async function publishOutcome(job: AnalysisJob, outcome: EngineOutcome, c
   await within(reporter.close(), ctx.slackStepMs);
   job.toolCalls = Math.max(reporter.toolCalls, outcome.report.toolCalls.length);
   job.report = outcome.report;
+  if (ctx.memory) {
+    const memory = ctx.memory;
+    const remembering = rememberAnalysis(memory, ctx.io, job, outcome.report, outcome.calls, ctx.now()).then(
+      (report) => {
+        job.report = report;
+      },
+      (error: unknown) => ctx.logger.warn(`analysis ${job.id}: not remembered: ${slackErrorCode(error)}`),
+    );
+    // Links to past threads come from Slack; a slow Slack delays the report by at most one step.
+    if (!(await within(remembering, ctx.slackStepMs))) ctx.logger.warn(`analysis ${job.id}: similar incidents skipped (slow)`);
+  }
   ctx.finish(job, 'done');
   await postReport(job, ctx);
 }

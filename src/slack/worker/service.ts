@@ -94,6 +94,7 @@ export class AnalysisService {
       now: this.now,
       finish: (job, state) => this.finish(job, state),
       persist: (job) => this.persist(job),
+      memory: options.store.memory,
     };
     this.lifecycle = new Lifecycle({
       service: this,

@@ -8,6 +8,8 @@ export interface SlackIO {
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
+  /** A link to a message (chat.getPermalink), for "similar past incidents". */
+  permalink?(channel: string, ts: string): Promise<string | undefined>;
 }
 
 export function webClientIO(client: webApi.WebClient): SlackIO {
@@ -31,6 +33,10 @@ export function webClientIO(client: webApi.WebClient): SlackIO {
         ...safeReply({ text: message.text, blocks: message.blocks }),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
+    },
+    async permalink(channel, ts) {
+      const result = await client.chat.getPermalink({ channel, message_ts: ts });
+      return result.permalink;
     },
   };
 }

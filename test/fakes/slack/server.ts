@@ -63,6 +63,8 @@ export class FakeSlack {
   readonly invalid: { method: string; errors: string[] }[] = [];
   readonly leaks: string[] = [];
   readonly messages: StoredMessage[] = [];
+  /** Modals opened with views.open, newest last, with the trigger_id they used. */
+  readonly views: Array<{ triggerId: string; view: Json }> = [];
   readonly acks = new Map<string, Json>();
   /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
   readonly failures = new Map<string, string[]>();
@@ -260,6 +262,40 @@ export class FakeSlack {
     return this.sendEnvelope('interactive', this.blockActionPayload(message, actionId, user));
   }
 
+  /**
+   * Submits an opened modal as Slack's `view_submission` interactive envelope: `values` maps block_id to the text
+   * typed into that block's plain_text_input. Resolves with the app's ack (response_action errors, or {}).
+   */
+  submitView(view: Json, user: string, values: Record<string, string>): Promise<Json> {
+    const state: Json = {};
+    for (const block of (view.blocks as Json[]) ?? []) {
+      if (block.type !== 'input') continue;
+      const element = block.element as Json;
+      const typed = values[String(block.block_id)];
+      state[String(block.block_id)] = { [String(element.action_id)]: { type: element.type, value: typed ?? null } };
+    }
+    return this.sendEnvelope('interactive', {
+      type: 'view_submission',
+      team: { id: TEAM_ID, domain: 'fake' },
+      user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+      api_app_id: APP_ID,
+      token: 'legacy-verification-token',
+      trigger_id: `${Date.now()}.trigger`,
+      view: {
+        id: `V${randomUUID().slice(0, 8).toUpperCase()}`,
+        team_id: TEAM_ID,
+        app_id: APP_ID,
+        bot_id: BOT_ID,
+        ...view,
+        state: { values: state },
+        hash: 'fake-hash',
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    });
+  }
+
   // ---- Web API ----------------------------------------------------------------------------------------------
 
   private nextTs(): string {
@@ -337,6 +373,22 @@ export class FakeSlack {
       case 'users.info':
       case 'usergroups.users.list':
         return directoryReply(method, args, { teamId: TEAM_ID, users: this.users, groups: this.groups });
+      case 'views.open': {
+        const view = (typeof args.view === 'string' ? safeJson(args.view) : args.view) as Json | undefined;
+        const errors = modalErrors(args.trigger_id, view);
+        if (errors.length > 0) {
+          this.invalid.push({ method, errors });
+          return { ok: false, error: 'invalid_arguments', errors };
+        }
+        this.views.push({ triggerId: String(args.trigger_id), view: view as Json });
+        return { ok: true, view: { id: `V${this.views.length}`, ...(view as Json) } };
+      }
+      case 'chat.getPermalink': {
+        const channel = String(args.channel ?? '');
+        const ts = String(args.message_ts ?? '');
+        if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel, permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
@@ -373,6 +425,28 @@ export class FakeSlack {
     this.messages.push(message);
     return { ok: true, channel, ts, message };
   }
+}
+
+/** What Slack checks on views.open that a test could get wrong: trigger, modal shape, text lengths, inputs. */
+function modalErrors(triggerId: unknown, view: Json | undefined): string[] {
+  const errors: string[] = [];
+  if (typeof triggerId !== 'string' || !triggerId) errors.push('missing trigger_id');
+  if (!view || typeof view !== 'object') return [...errors, 'missing view'];
+  if (view.type !== 'modal') errors.push('view.type must be modal');
+  const title = (view.title as Json | undefined)?.text;
+  if (typeof title !== 'string' || title.length === 0 || title.length > 24) errors.push('title must be 1-24 characters');
+  const blocks = (view.blocks as Json[] | undefined) ?? [];
+  if (blocks.length === 0 || blocks.length > 100) errors.push('a modal has 1-100 blocks');
+  const inputs = blocks.filter((b) => b.type === 'input');
+  if (inputs.length > 0 && typeof (view.submit as Json | undefined)?.text !== 'string') errors.push('a modal with inputs needs submit');
+  for (const block of inputs) {
+    const label = (block.label as Json | undefined)?.text;
+    if (typeof label !== 'string' || label.length > 2000) errors.push(`input ${String(block.block_id)}: label`);
+    if (!(block.element as Json | undefined)?.action_id) errors.push(`input ${String(block.block_id)}: element.action_id`);
+  }
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) errors.push('private_metadata over 3000');
+  if (typeof view.callback_id === 'string' && view.callback_id.length > 255) errors.push('callback_id over 255');
+  return errors;
 }
 
 export function findButton(message: StoredMessage, actionId: string): Json | undefined {

@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { buildCauseModal, type CauseMode } from '../../blocks/cause-modal.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
@@ -11,6 +12,7 @@ import { queuedText, refusedText } from '../replies.js';
 interface Clicked {
   analysisId: string;
   user: string;
+  triggerId?: string;
   channel?: string;
   threadTs?: string;
 }
@@ -20,6 +22,7 @@ function clicked(body: BlockButtonAction): Clicked {
   return {
     analysisId: action?.value ?? '',
     user: body.user.id,
+    triggerId: body.trigger_id,
     channel: body.channel?.id ?? body.container?.channel_id,
     threadTs: body.message?.thread_ts ?? body.message?.ts,
   };
@@ -61,11 +64,23 @@ export function register(app: App, deps: SlackDeps): void {
       }
     });
 
+  /** The "What was the real cause?" modal; views.open needs the click's trigger_id (valid for 3 s). */
+  const openCauseModal = async (client: App['client'], where: Clicked, job: AnalysisJob | undefined, mode: CauseMode) => {
+    if (!where.triggerId || !where.channel) return;
+    const view = buildCauseModal(
+      { analysisId: where.analysisId, mode, channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) },
+      job?.report?.summary,
+    );
+    await client.views.open({ trigger_id: where.triggerId, view });
+  };
+
   for (const [actionId, vote] of [
     [ACTION_IDS.feedbackUp, 'up'],
     [ACTION_IDS.feedbackDown, 'down'],
   ] as const) {
     guard(actionId, 'feedback', async (where, client, job) => {
+      // The modal first: its trigger_id expires 3 s after the click. The vote is recorded whether or not it is answered.
+      if (vote === 'down') await openCauseModal(client, where, job, 'feedback');
       await deps.feedback.record({
         analysisId: where.analysisId,
         user: where.user,
@@ -75,6 +90,7 @@ export function register(app: App, deps: SlackDeps): void {
         at: new Date().toISOString(),
       });
       deps.logger.info(`feedback ${vote} on ${where.analysisId} by ${where.user}`);
+      if (vote === 'down') return;
       await tell(
         client,
         where,
@@ -82,6 +98,16 @@ export function register(app: App, deps: SlackDeps): void {
       );
     });
   }
+
+  // Anyone allowed to vote may press it; only a responder gets the modal (the check repeats on submission).
+  guard(ACTION_IDS.confirmCause, 'feedback', async (where, client, job) => {
+    const decision = await deps.policy.check({ action: 'feedback', channel: where.channel ?? '', user: where.user });
+    if (!decision.allowed || !decision.responder) {
+      await tell(client, where, 'Only responders (RESPONDERS) can confirm a cause; press 👎 to tell us the real cause instead.');
+      return;
+    }
+    await openCauseModal(client, where, job, 'confirm');
+  });
 
   guard(ACTION_IDS.rerun, 'rerun', async (where, client, job) => {
     if (!job || !where.channel) {

@@ -1,10 +1,16 @@
 import type { App } from '@slack/bolt';
 import { sanitiseMessage } from '../../blocks/hygiene.js';
+import { buildHistoryMessage, buildStatsMessage } from '../../blocks/memory.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import { buildQueueStatusMessage, buildUsageMessage } from '../../blocks/usage.js';
 import { MAX_INCIDENT_CHARS, RCA_COMMAND, type SlackDeps } from '../../deps.js';
 import { COMMAND_CHECK_BUDGET_MS } from '../../policy/policy.js';
 import { queuedText, refusedText } from '../replies.js';
+
+/** Entries `/rca history` lists, newest first. */
+const HISTORY_LIMIT = 10;
+/** The period `/rca stats` covers. */
+const STATS_DAYS = 30;
 
 /**
  * `/rca <incident>`, `/rca help`, `/rca status`. Every branch acks (Slack's 3-second limit) with an ephemeral answer;
@@ -20,8 +26,11 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const status = /^status$/i.test(text);
+    const history = /^history(?:\s+(\S{1,100}))?$/i.exec(text);
+    const stats = /^stats$/i.test(text);
     const decision = await deps.policy.check({
-      action: status ? 'status' : 'analyse',
+      // History and stats read what was analysed, as status does: the same check and the same channel scoping.
+      action: status || history || stats ? 'status' : 'analyse',
       channel: command.channel_id,
       user: command.user_id,
       budgetMs: COMMAND_CHECK_BUDGET_MS,
@@ -34,6 +43,16 @@ export function register(app: App, deps: SlackDeps): void {
       // Incident text and links only for this channel's analyses; responders see every channel's.
       const scope = { channel: command.channel_id, everything: decision.responder };
       await answer(buildQueueStatusMessage(deps.service.list(), deps.service.limits, scope, deps.health?.()));
+      return;
+    }
+    if (history) {
+      const service = history[1];
+      const entries = await deps.memory.history(decision.responder ? {} : { channel: command.channel_id }, service, HISTORY_LIMIT);
+      await answer(buildHistoryMessage(entries, service, decision.responder));
+      return;
+    }
+    if (stats) {
+      await answer(buildStatsMessage(await deps.memory.stats(Date.now() - STATS_DAYS * 86_400_000), STATS_DAYS));
       return;
     }
 

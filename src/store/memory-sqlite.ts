@@ -1,0 +1,285 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import { MIN_SIMILARITY, similarity, token } from '../memory/score.js';
+import type {
+  ConfirmedCause,
+  EngineStats,
+  IncidentIdentity,
+  IncidentMemory,
+  MemoryScope,
+  RecordedToolCall,
+  RememberedIncident,
+  SimilarIncident,
+  StoredRecording,
+} from '../memory/types.js';
+
+/** Candidates the FTS index hands to the scorer; the best matches share the rarest tokens, so bm25 ranks them first. */
+const MAX_CANDIDATES = 200;
+/** Words of a new incident's text used to recall before analysis. */
+const MAX_RECALL_WORDS = 24;
+/** One recorded output's text and the whole recording are bounded before compression. */
+export const MAX_RECORDED_OUTPUT_CHARS = 32_000;
+export const MAX_RECORDED_CALLS = 200;
+
+interface IncidentRow {
+  rowid: number;
+  analysis_id: string;
+  channel: string;
+  thread_ts: string | null;
+  at: number;
+  engine: string;
+  incident: string;
+  services: string;
+  suspect_kind: string | null;
+  suspect_id: string | null;
+  signatures: string;
+  metrics: string;
+  summary: string;
+  root_cause: string;
+  confidence: string;
+  confirmed_cause: string | null;
+  confirmed_culprit: string | null;
+  confirmed_by: string | null;
+}
+
+function toIdentity(row: IncidentRow): IncidentIdentity {
+  return {
+    analysisId: row.analysis_id,
+    channel: row.channel,
+    ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
+    at: row.at,
+    engine: row.engine,
+    incident: row.incident,
+    services: JSON.parse(row.services) as string[],
+    ...(row.suspect_kind ? { suspectKind: row.suspect_kind as IncidentIdentity['suspectKind'] } : {}),
+    ...(row.suspect_id ? { suspectId: row.suspect_id } : {}),
+    signatures: JSON.parse(row.signatures) as string[],
+    metrics: JSON.parse(row.metrics) as string[],
+    summary: row.summary,
+    rootCause: row.root_cause,
+    confidence: row.confidence as IncidentIdentity['confidence'],
+  };
+}
+
+/** FTS5 query syntax is never built from user text: only hex tokens and quoted alphanumeric words. */
+function words(text: string): string[] {
+  const seen = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{3,40}/gu) ?? []) {
+    if (seen.size >= MAX_RECALL_WORDS) break;
+    seen.add(word);
+  }
+  return [...seen];
+}
+
+function toSimilar(row: IncidentRow, score: number, reasons: SimilarIncident['reasons']): SimilarIncident {
+  return {
+    analysisId: row.analysis_id,
+    channel: row.channel,
+    ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
+    at: row.at,
+    summary: row.summary,
+    ...(row.confirmed_cause ? { confirmedCause: row.confirmed_cause } : {}),
+    score,
+    reasons,
+  };
+}
+
+/** The incident memory in the state store's SQLite file (migration 3): rows in `incidents`, tokens in `incidents_fts`. */
+export class SqliteMemory implements IncidentMemory {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly flush: () => void,
+  ) {}
+
+  async remember(identity: IncidentIdentity): Promise<void> {
+    const sigTokens = [...identity.signatures.map((s) => token('s', s)), ...identity.metrics.map((m) => token('m', m))].join(' ');
+    const serviceTokens = identity.services.map((s) => token('v', s)).join(' ');
+    const text = `${identity.incident}\n${identity.summary}\n${identity.services.join(' ')}`;
+    this.db.transaction(() => {
+      const old = this.db.prepare('SELECT rowid FROM incidents WHERE analysis_id = ?').get(identity.analysisId) as
+        | { rowid: number }
+        | undefined;
+      if (old) this.db.prepare('DELETE FROM incidents_fts WHERE rowid = ?').run(old.rowid);
+      const info = this.db
+        .prepare(
+          `INSERT INTO incidents (analysis_id, channel, thread_ts, at, engine, incident, services, suspect_kind, suspect_id,
+             signatures, metrics, summary, root_cause, confidence)
+           VALUES (@analysisId, @channel, @threadTs, @at, @engine, @incident, @services, @suspectKind, @suspectId, @signatures,
+             @metrics, @summary, @rootCause, @confidence)
+           ON CONFLICT (analysis_id) DO UPDATE SET thread_ts = excluded.thread_ts, at = excluded.at, engine = excluded.engine,
+             services = excluded.services, suspect_kind = excluded.suspect_kind, suspect_id = excluded.suspect_id,
+             signatures = excluded.signatures, metrics = excluded.metrics, summary = excluded.summary,
+             root_cause = excluded.root_cause, confidence = excluded.confidence`,
+        )
+        .run({
+          analysisId: identity.analysisId,
+          channel: identity.channel,
+          threadTs: identity.threadTs ?? null,
+          at: identity.at,
+          engine: identity.engine,
+          incident: identity.incident,
+          services: JSON.stringify(identity.services),
+          suspectKind: identity.suspectKind ?? null,
+          suspectId: identity.suspectId ?? null,
+          signatures: JSON.stringify(identity.signatures),
+          metrics: JSON.stringify(identity.metrics),
+          summary: identity.summary,
+          rootCause: identity.rootCause,
+          confidence: identity.confidence,
+        });
+      const rowid = old?.rowid ?? Number(info.lastInsertRowid);
+      this.db
+        .prepare('INSERT INTO incidents_fts (rowid, sig_tokens, services, text) VALUES (?, ?, ?, ?)')
+        .run(rowid, sigTokens, serviceTokens, text);
+    })();
+  }
+
+  private candidates(match: string, scope: MemoryScope, exclude: string | undefined): IncidentRow[] {
+    const channel = scope.channel ?? null;
+    return this.db
+      .prepare(
+        `SELECT i.rowid, i.* FROM incidents_fts f JOIN incidents i ON i.rowid = f.rowid
+         WHERE incidents_fts MATCH ? AND (? IS NULL OR i.channel = ?) AND i.analysis_id != ?
+         ORDER BY bm25(incidents_fts) LIMIT ?`,
+      )
+      .all(match, channel, channel, exclude ?? '', MAX_CANDIDATES) as IncidentRow[];
+  }
+
+  async similar(query: IncidentIdentity, scope: MemoryScope, limit: number): Promise<SimilarIncident[]> {
+    const sig = [...query.signatures.map((s) => token('s', s)), ...query.metrics.map((m) => token('m', m))];
+    const services = query.services.map((s) => token('v', s));
+    const terms = [...sig.map((t) => `sig_tokens:${t}`), ...services.map((t) => `services:${t}`)];
+    if (terms.length === 0) return [];
+    const rows = this.candidates(terms.join(' OR '), scope, query.analysisId);
+    if (rows.length === 0) return [];
+    const total = (this.db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+    const dfCache = new Map<string, number>();
+    const countSig = this.db.prepare('SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH ?');
+    const df = (signature: string) => {
+      let n = dfCache.get(signature);
+      if (n === undefined) {
+        n = (countSig.get(`sig_tokens:${token('s', signature)}`) as { n: number }).n;
+        dfCache.set(signature, n);
+      }
+      return n;
+    };
+    return rows
+      .map((row) => {
+        const candidate = toIdentity(row);
+        const { score, reasons } = similarity(query, { ...candidate }, total, df);
+        return toSimilar(row, score, reasons);
+      })
+      .filter((match) => match.score >= MIN_SIMILARITY)
+      .sort((a, b) => b.score - a.score || b.at - a.at)
+      .slice(0, limit);
+  }
+
+  async recall(text: string, services: readonly string[], scope: MemoryScope, limit: number): Promise<SimilarIncident[]> {
+    const textWords = words(text);
+    const terms = [...textWords.map((w) => `text:"${w}"`), ...services.map((s) => `services:${token('v', s)}`)];
+    if (terms.length === 0) return [];
+    const rows = this.candidates(terms.join(' OR '), scope, undefined).slice(0, limit);
+    return rows.map((row) => {
+      const theirs = new Set(words(`${row.incident}\n${row.summary}`));
+      const shared = textWords.filter((w) => theirs.has(w));
+      const sharedServices = services.filter((s) => (JSON.parse(row.services) as string[]).includes(s));
+      const reasons: SimilarIncident['reasons'] = [
+        ...sharedServices.map((value) => ({ kind: 'service' as const, value, weight: 0.6 })),
+        ...(shared.length > 0 ? [{ kind: 'words' as const, value: shared.slice(0, 6).join(', '), weight: shared.length / 10 }] : []),
+      ];
+      return toSimilar(row, Math.round(reasons.reduce((s, r) => s + r.weight, 0) * 100) / 100, reasons);
+    });
+  }
+
+  private votesOf(analysisId: string): { up: number; down: number } {
+    const rows = this.db.prepare('SELECT vote, count(*) AS n FROM votes WHERE analysis_id = ? GROUP BY vote').all(analysisId) as Array<{
+      vote: string;
+      n: number;
+    }>;
+    return { up: rows.find((r) => r.vote === 'up')?.n ?? 0, down: rows.find((r) => r.vote === 'down')?.n ?? 0 };
+  }
+
+  private remembered(row: IncidentRow): RememberedIncident {
+    return {
+      ...toIdentity(row),
+      ...(row.confirmed_cause
+        ? {
+            confirmed: {
+              cause: row.confirmed_cause,
+              by: row.confirmed_by ?? '',
+              ...(row.confirmed_culprit ? { culprit: row.confirmed_culprit } : {}),
+            },
+          }
+        : {}),
+      votes: this.votesOf(row.analysis_id),
+    };
+  }
+
+  async get(analysisId: string): Promise<RememberedIncident | undefined> {
+    const row = this.db.prepare('SELECT rowid, * FROM incidents WHERE analysis_id = ?').get(analysisId) as IncidentRow | undefined;
+    return row ? this.remembered(row) : undefined;
+  }
+
+  async history(scope: MemoryScope, service: string | undefined, limit: number): Promise<RememberedIncident[]> {
+    const channel = scope.channel ?? null;
+    const rows = this.db
+      .prepare(
+        `SELECT i.rowid, i.* FROM incidents i
+         WHERE (? IS NULL OR i.channel = ?) AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(i.services) WHERE value = ?))
+         ORDER BY i.at DESC LIMIT ?`,
+      )
+      .all(channel, channel, service ?? null, service ?? null, limit) as IncidentRow[];
+    return rows.map((row) => this.remembered(row));
+  }
+
+  async confirm(analysisId: string, confirmed: ConfirmedCause): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE incidents SET confirmed_cause = ?, confirmed_culprit = ?, confirmed_by = ? WHERE analysis_id = ?')
+        .run(confirmed.cause, confirmed.culprit ?? null, confirmed.by, analysisId).changes === 1
+    );
+  }
+
+  async stats(since: number): Promise<EngineStats[]> {
+    this.flush();
+    const rows = this.db
+      .prepare(
+        `SELECT i.engine AS engine, count(*) AS analyses,
+           sum((SELECT count(*) FROM votes v WHERE v.analysis_id = i.analysis_id AND v.vote = 'up')) AS up,
+           sum((SELECT count(*) FROM votes v WHERE v.analysis_id = i.analysis_id AND v.vote = 'down')) AS down,
+           sum(i.confirmed_cause IS NOT NULL) AS confirmed,
+           sum(i.confirmed_cause IS NOT NULL AND (
+             (i.suspect_id IS NOT NULL AND i.confirmed_culprit = i.suspect_id) OR
+             (i.suspect_kind IS NOT NULL AND i.confirmed_culprit = i.suspect_kind))) AS confirmedCorrect
+         FROM incidents i WHERE i.at >= ? GROUP BY i.engine ORDER BY analyses DESC`,
+      )
+      .all(since) as EngineStats[];
+    return rows.map((row) => ({ ...row, up: row.up ?? 0, down: row.down ?? 0 }));
+  }
+
+  async saveRecording(analysisId: string, recording: StoredRecording): Promise<void> {
+    const bounded = recording.calls.slice(0, MAX_RECORDED_CALLS).map(
+      (call): RecordedToolCall => ({
+        ...call,
+        text: call.text.length > MAX_RECORDED_OUTPUT_CHARS ? `${call.text.slice(0, MAX_RECORDED_OUTPUT_CHARS - 1)}…` : call.text,
+      }),
+    );
+    this.db
+      .prepare(
+        'INSERT INTO recordings (analysis_id, at, calls) VALUES (?, ?, ?) ON CONFLICT (analysis_id) DO UPDATE SET at = excluded.at, calls = excluded.calls',
+      )
+      .run(analysisId, Date.now(), gzipSync(JSON.stringify({ ...recording, calls: bounded })));
+  }
+
+  async recording(analysisId: string): Promise<StoredRecording | undefined> {
+    const row = this.db.prepare('SELECT calls FROM recordings WHERE analysis_id = ?').get(analysisId) as { calls: Buffer } | undefined;
+    return row ? (JSON.parse(gunzipSync(row.calls).toString('utf8')) as StoredRecording) : undefined;
+  }
+
+  /** Retention: what is older than `before` goes with the analyses. */
+  prune(before: number): void {
+    this.db.prepare('DELETE FROM incidents_fts WHERE rowid IN (SELECT rowid FROM incidents WHERE at < ?)').run(before);
+    this.db.prepare('DELETE FROM incidents WHERE at < ?').run(before);
+    this.db.prepare('DELETE FROM recordings WHERE at < ?').run(before);
+  }
+}
