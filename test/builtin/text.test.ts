@@ -1,8 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { quoteFrom } from '../../src/engines/builtin/quotes.js';
-import { pathTouchesService, servicesNamedIn, tokens } from '../../src/engines/builtin/text.js';
+import { pathTouchesService, servicesNamedIn, tokens, words } from '../../src/engines/builtin/text.js';
 
 describe('text helpers', () => {
+  test('redaction placeholders carry no words: two redacted texts do not look related through them', () => {
+    expect(tokens('login failed for [REDACTED:password#1] and [REDACTED:api_key#2]')).toEqual(tokens('login failed for'));
+    expect(words('rotate [REDACTED:aws_secret_key] now')).toEqual(['rotate', 'now']);
+  });
+
   test('tokens split identifiers and add the concept they belong to', () => {
     const found = tokens('maxPoolSize reduced; db_connections=4 at services/orders/db.yaml');
     expect(found).toContain('pool');

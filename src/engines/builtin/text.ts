@@ -42,9 +42,16 @@ const CONCEPTS: readonly (readonly string[])[] = [
 const CONCEPT_OF = new Map<string, string>();
 for (const group of CONCEPTS) for (const word of group) if (!CONCEPT_OF.has(word)) CONCEPT_OF.set(word, `~${group[0]}`);
 
+/**
+ * `[REDACTED:password#1]`: what the redaction layer leaves of a secret. Its words ("redacted", "password", "key")
+ * would otherwise make any two redacted texts look related.
+ */
+const REDACTION_PLACEHOLDER = /\[REDACTED:[a-z0-9_]{1,40}(?:#\d{1,6})?\]/g;
+
 /** Splits text into lowercase words: camelCase, snake_case, kebab-case and paths all break apart. */
 export function words(text: string): string[] {
   return text
+    .replace(REDACTION_PLACEHOLDER, ' ')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
