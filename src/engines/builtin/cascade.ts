@@ -1,3 +1,4 @@
+import { outcomeOf } from '../../../mcp-servers/metrics/analysis/semantics.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { Cited } from './facts.js';
 
@@ -41,7 +42,8 @@ export function peerOf(anomaly: AnomalyOut): string | undefined {
 }
 
 function isTraffic(anomaly: AnomalyOut): boolean {
-  return TRAFFIC.test(anomaly.metric) && !NOT_TRAFFIC.test(anomaly.metric);
+  const outcome = outcomeOf(anomaly.tags);
+  return TRAFFIC.test(anomaly.metric) && !NOT_TRAFFIC.test(anomaly.metric) && (outcome === undefined || outcome === 'success');
 }
 
 export interface Cascade {
