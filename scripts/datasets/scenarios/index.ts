@@ -23,6 +23,8 @@ import { scaledDown } from './24-scaled-down.js';
 import { configReload } from './25-config-reload.js';
 import { multiCommit } from './26-multi-commit.js';
 import { oomKill } from './27-oom-kill.js';
+import { outcomeLabels } from './28-outcome-labels.js';
+import { rateLimitFlat } from './29-rate-limit-flat.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -56,4 +58,6 @@ export const SCENARIOS: Scenario[] = [
   configReload,
   multiCommit,
   oomKill,
+  outcomeLabels,
+  rateLimitFlat,
 ];
