@@ -107,7 +107,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     seriesScanned: metrics.seriesScanned,
     signaturesChecked: new Set([...before, ...after].map(({ value }) => value.signature)).size,
   });
-  const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service)])].sort();
+  // A service known only from its deployments is still ours: errors that name it make it a candidate with its changes.
+  const deployed = history.deployments.map(({ value }) => value.service).filter((service): service is string => !!service);
+  const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service), ...deployed])].sort();
   if (quiet.quiet) {
     const recent = buildChanges(history.deployments, history.commits).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const analysis: Analysis = {
