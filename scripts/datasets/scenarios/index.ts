@@ -25,6 +25,7 @@ import { multiCommit } from './26-multi-commit.js';
 import { oomKill } from './27-oom-kill.js';
 import { outcomeLabels } from './28-outcome-labels.js';
 import { rateLimitFlat } from './29-rate-limit-flat.js';
+import { otelDependency } from './30-otel-dependency.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -60,4 +61,5 @@ export const SCENARIOS: Scenario[] = [
   oomKill,
   outcomeLabels,
   rateLimitFlat,
+  otelDependency,
 ];

@@ -1,7 +1,7 @@
 import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
 import type { Analysis } from './analysis.js';
-import { blamedDependency, findCascade } from './cascade.js';
+import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
@@ -130,7 +130,16 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
     anomalies,
   );
-  if (blamed) primary = [blamed, ...primary.filter((service) => service !== blamed)].slice(0, MAX_PRIMARY);
+  // A dependency the errors name that reports nothing of its own (no logs, no series) cannot be shown healthy:
+  // when most of the errors blame it, it leads, and its own changes are candidates.
+  const unobserved = blamed
+    ? undefined
+    : namedUnobserved(
+        symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
+        new Set([...discovered.services, ...anomalies.map(({ value }) => value.service ?? '')]),
+      );
+  const lead = blamed ?? unobserved;
+  if (lead) primary = [lead, ...primary.filter((service) => service !== lead)].slice(0, MAX_PRIMARY);
   // Follow the load to its source: a caller that multiplied its calls to a saturated service is where to look.
   const cascade = findCascade(anomalies, [...new Set([...primary, ...symptomServices])]);
   let changeOnset = onset;
