@@ -26,6 +26,7 @@ import { oomKill } from './27-oom-kill.js';
 import { outcomeLabels } from './28-outcome-labels.js';
 import { rateLimitFlat } from './29-rate-limit-flat.js';
 import { otelDependency } from './30-otel-dependency.js';
+import { postgresDeadlock } from './31-postgres-deadlock.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -62,4 +63,5 @@ export const SCENARIOS: Scenario[] = [
   outcomeLabels,
   rateLimitFlat,
   otelDependency,
+  postgresDeadlock,
 ];
