@@ -27,6 +27,8 @@ import { outcomeLabels } from './28-outcome-labels.js';
 import { rateLimitFlat } from './29-rate-limit-flat.js';
 import { otelDependency } from './30-otel-dependency.js';
 import { postgresDeadlock } from './31-postgres-deadlock.js';
+import { regionFailover } from './32-region-failover.js';
+import { canaryVersion } from './33-canary-version.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -64,4 +66,6 @@ export const SCENARIOS: Scenario[] = [
   rateLimitFlat,
   otelDependency,
   postgresDeadlock,
+  regionFailover,
+  canaryVersion,
 ];

@@ -3,6 +3,7 @@ import type { Confidence } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
+import type { Concentration } from './dimensions.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import type { QuietCheck } from './quiet.js';
@@ -29,6 +30,8 @@ export interface Analysis {
   quiet?: QuietCheck;
   /** The newest change in a quiet period, to say why it is not named. */
   recentChange?: Change | undefined;
+  /** Symptoms confined to some values of a dimension (region, zone, cluster, version). */
+  concentration?: Concentration;
   /** A caller whose calls to a saturated dependency jumped. */
   cascade?: Cascade;
   /** Which call each commit came from, so commit evidence cites the right output. */

@@ -4,6 +4,7 @@ import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
+import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
@@ -175,6 +176,16 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   );
   if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
 
+  // Symptoms confined to some regions/zones/clusters/versions clear the changes that reached the healthy ones too.
+  const concentration = findConcentration(anomalies, discovered.series, primary);
+  const cleared = clearedByDimension(
+    scored.map((entry) => entry.change),
+    concentration,
+  );
+  if (cleared.size > 0) {
+    for (const entry of scored) if (cleared.has(entry.change.id)) entry.score *= BOTH_SIDES_FACTOR;
+    scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
+  }
   const affected = [...new Set([...primary, ...symptomServices])];
   const classes = matchClasses(symptoms, anomalies, { knownServices, affected, onset });
   const neighbour = noisyNeighbour(hosts, anomalies, affected);
@@ -201,6 +212,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     hypotheses,
     confidence,
     ...(cascade ? { cascade } : {}),
+    ...(concentration ? { concentration } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
   return finish(analysis, session, notes, started, emit);
