@@ -29,6 +29,7 @@ import { otelDependency } from './30-otel-dependency.js';
 import { postgresDeadlock } from './31-postgres-deadlock.js';
 import { regionFailover } from './32-region-failover.js';
 import { canaryVersion } from './33-canary-version.js';
+import { slowLeak } from './34-slow-leak.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -68,4 +69,5 @@ export const SCENARIOS: Scenario[] = [
   postgresDeadlock,
   regionFailover,
   canaryVersion,
+  slowLeak,
 ];
