@@ -80,9 +80,10 @@ function serviceTag(tags: Record<string, string>): string | undefined {
 
 /** Where a change went, by the dimension values its environment, description or id names. */
 export function changeReach(change: Change, values: readonly string[]): string[] {
+  // `production-eu-west-1` names eu-west-1: dashes and dots separate words here, only letters and digits join them.
   const text = [change.environment ?? '', change.version ?? '', change.text, change.id].join(' ').toLowerCase();
   return values.filter((value) =>
-    new RegExp(`(^|[^\\w-])${value.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(text),
+    new RegExp(`(^|[^a-z0-9])${value.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(text),
   );
 }
 
