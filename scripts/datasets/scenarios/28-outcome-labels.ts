@@ -2,7 +2,7 @@ import { cacheStats, chronicError, healthChecks } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app, latencyAs, outcomeSplit } from './kit.js';
+import { app, bystander, latencyAs, outcomeSplit } from './kit.js';
 
 /**
  * 2026-02-10, a grocery delivery shop on Kubernetes with Prometheus recording rules. orders-svc v8.14.0 (13:40)
@@ -43,6 +43,9 @@ export function outcomeLabels(): ScenarioOutput {
     latencyAs(w, svc, 'service_name:http_server_requests_latency_seconds:p99', { service_name: name, namespace: 'shop' });
   }
 
+  bystander(w, 'promo-engine', 'java', 'log4j', 'v2.8.1');
+  bystander(w, 'delivery-slots', 'go', 'klog', 'v1.4.0');
+  bystander(w, 'substitutions', 'node', 'pino', 'v0.9.3');
   w.history();
   const basketFix = w.git.commit({
     at: at('11:50'),
@@ -50,7 +53,7 @@ export function outcomeLabels(): ScenarioOutput {
     message: 'fix(basket): keep substitutions when a product goes out of stock',
     files: ['basket-api/src/substitutions.ts'],
   });
-  w.deploy({ at: at('12:20'), service: 'basket-api', version: 'v3.2.1', commits: [basketFix], by: 'argo-cd' });
+  const basketDeploy = w.deploy({ at: at('12:20'), service: 'basket-api', version: 'v3.2.1', commits: [basketFix], by: 'argo-cd' });
   const coupon = w.git.commit({
     at: at('12:55'),
     service: 'orders-svc',
@@ -85,7 +88,7 @@ export function outcomeLabels(): ScenarioOutput {
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, coupon.sha] },
         rootCauseKeywords: ['coupon', 'percent_off', 'NoneType'],
-        mustNot: { suspectKinds: ['capacity'] },
+        mustNot: { suspectIds: [basketDeploy.id, basketDeploy.version], suspectKinds: ['capacity'] },
         service: ['orders-svc'],
       },
     },

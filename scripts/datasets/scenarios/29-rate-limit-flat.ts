@@ -2,7 +2,7 @@ import { clientClosed, deprecation, flakyRetry } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app, latencyAs, outcomeSplit } from './kit.js';
+import { app, bystander, latencyAs, outcomeSplit } from './kit.js';
 
 /**
  * 2025-11-04, a B2B invoicing platform. edge-gateway v4.9.0 (10:05) ships a config commit that lowers the per-tenant
@@ -34,11 +34,13 @@ export function rateLimitFlat(): ScenarioOutput {
     labels: { application: 'edge-gateway', job: 'kubernetes-pods', uri: '/api/**' },
     ok: { outcome: 'SUCCESS', status: '200' },
     error: { outcome: 'CLIENT_ERROR', status: '429' },
-    unit: '',
+    unit: 'requests',
     cumulative: true,
   });
   latencyAs(w, gateway, 'http_server_requests_seconds_max', { application: 'edge-gateway', job: 'kubernetes-pods' });
 
+  bystander(w, 'tenant-admin', 'python', 'json', 'v6.0.2');
+  bystander(w, 'mail-sender', 'go', 'logfmt', 'v3.1.4');
   w.history();
   const invoiceFix = w.git.commit({
     at: at('08:40'),
@@ -46,7 +48,7 @@ export function rateLimitFlat(): ScenarioOutput {
     message: 'fix(invoices): round VAT per line before summing',
     files: ['invoice-api/src/main/java/io/invoice/vat/VatCalculator.java'],
   });
-  w.deploy({ at: at('09:20'), service: 'invoice-api', version: 'v21.0.5', commits: [invoiceFix], by: 'spinnaker' });
+  const invoiceDeploy = w.deploy({ at: at('09:20'), service: 'invoice-api', version: 'v21.0.5', commits: [invoiceFix], by: 'spinnaker' });
   const limit = w.git.commit({
     at: at('09:30'),
     service: 'edge-gateway',
@@ -84,7 +86,7 @@ export function rateLimitFlat(): ScenarioOutput {
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, limit.sha] },
         rootCauseKeywords: ['rate limit', '50'],
-        mustNot: { suspectKinds: ['capacity'] },
+        mustNot: { suspectIds: [invoiceDeploy.id, invoiceDeploy.version], suspectKinds: ['capacity'] },
         service: ['edge-gateway'],
       },
     },

@@ -2,7 +2,7 @@ import { chronicError, healthChecks } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app } from './kit.js';
+import { app, bystander } from './kit.js';
 
 /**
  * 2026-04-14, a ticketing platform whose services log through the OpenTelemetry collector (OTLP/JSON records) behind
@@ -40,6 +40,8 @@ export function otelDependency(): ScenarioOutput {
     }),
   );
 
+  bystander(w, 'venue-catalog', 'java', 'log4j', 'v12.0.1');
+  bystander(w, 'notify-svc', 'python', 'json', 'v2.2.2');
   w.history();
   const checkoutCommit = w.git.commit({
     at: at('14:50'),
@@ -84,7 +86,7 @@ export function otelDependency(): ScenarioOutput {
       since: '5h',
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, acquirer.sha] },
-        rootCauseKeywords: ['payments-gateway'],
+        rootCauseKeywords: ['payments-gateway', 'acquirer'],
         mustNot: { suspectIds: ['v5.4.0'] },
       },
     },

@@ -2,7 +2,7 @@ import { clientClosed } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app } from './kit.js';
+import { app, bystander } from './kit.js';
 
 /**
  * 2025-06-03, a warehouse platform. stock-svc v11.2.0 (08:44) batches reservations and updates stock rows in
@@ -30,6 +30,8 @@ export function postgresDeadlock(): ScenarioOutput {
   const db = w.logSource('stock-db', 'postgres');
   const events = w.logSource('k8s-events', 'kube-events');
 
+  bystander(w, 'dock-scheduler', 'python', 'json', 'v4.4.0');
+  bystander(w, 'label-printer', 'node', 'pino', 'v1.0.9');
   w.history();
   const pickFix = w.git.commit({
     at: at('07:50'),
@@ -48,6 +50,24 @@ export function postgresDeadlock(): ScenarioOutput {
   const release = w.deploy({ at: ship, service: 'stock-svc', version: 'v11.2.0', commits: [batch], by: 'argo' });
 
   const fail = ship + 2 * MINUTE;
+  const exporter = { job: 'postgres', instance: 'stock-db-0:9187', datname: 'stock' };
+  w.series({
+    metric: 'pg_stat_activity_count',
+    tags: { ...exporter, state: 'active' },
+    unit: 'connections',
+    base: 14,
+    jitter: 0.1,
+    diurnal: 0.2,
+    decimals: 0,
+  }).level(fail, 38, { ramp: 2 });
+  w.series({
+    metric: 'pg_locks_count',
+    tags: { ...exporter, mode: 'rowexclusivelock' },
+    unit: 'locks',
+    base: 30,
+    jitter: 0.15,
+    decimals: 0,
+  }).level(fail, 140, { ramp: 2 });
   stock.errors.level(fail, 9, { ramp: 2 });
   stock.latency.scale(fail, 2.2, { ramp: 2 });
   stock.failuresLookLike(fail, [500], ['/v1/stock']);
@@ -111,7 +131,7 @@ export function postgresDeadlock(): ScenarioOutput {
       since: '5h',
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, batch.sha] },
-        rootCauseKeywords: ['deadlock'],
+        rootCauseKeywords: ['deadlock', 'batch'],
         mustNot: { suspectIds: ['v3.3.1'] },
         service: ['stock-svc'],
       },

@@ -2,7 +2,7 @@ import { clientClosed, slowQuery } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app } from './kit.js';
+import { app, bystander } from './kit.js';
 
 /**
  * 2025-09-09, a real-estate listings site. listing-search runs v4.0.2 everywhere; at 09:30 a canary of v4.1.0 takes
@@ -42,6 +42,9 @@ export function canaryVersion(): ScenarioOutput {
   }
   search.errors.level(fail, 3.5, { ramp: 2 });
 
+  bystander(w, 'agent-portal', 'java', 'log4j', 'v9.9.0');
+  bystander(w, 'photo-resizer', 'python', 'json', 'v1.3.3');
+  bystander(w, 'saved-searches', 'go', 'logfmt', 'v2.0.4');
   w.history();
   const stable = w.git.commit({
     at: at('15:00', -3),

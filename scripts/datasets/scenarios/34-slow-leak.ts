@@ -2,7 +2,7 @@ import { chronicError, gcPauses } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
 import { HOUR, MINUTE } from '../time.js';
 import { World } from '../world.js';
-import { app } from './kit.js';
+import { app, bystander } from './kit.js';
 
 /**
  * 2025-12-11, a SaaS login platform. session-store v7.2.0 shipped three days ago (12-08 10:00) keeps revoked sessions
@@ -18,7 +18,7 @@ export function slowLeak(): ScenarioOutput {
     description: 'Memory climbing for days toward the container limit after a deploy three days ago.',
     seed: '34-slow-leak',
     date: '2025-12-11',
-    start: '02:00',
+    start: '02:30',
     now: '14:20',
     deploymentIds: { kind: 'seq', prefix: 'rel-', first: 5501, width: 4 },
     historyDays: 8,
@@ -69,6 +69,7 @@ export function slowLeak(): ScenarioOutput {
     fields: { upstream: 'session-store', status: 503, user: `u${r.int(10000, 99999)}` },
   }));
 
+  bystander(w, 'mfa-gateway', 'python', 'json', 'v3.7.0');
   w.history(at('09:00', -3));
   const revoke = w.git.commit({
     at: at('16:20', -4),

@@ -77,3 +77,17 @@ export function latencyAs(w: World, svc: Service, metric: string, labels: Record
     return svc.latency.valueAt(w.start + minutes * MINUTE) / 1000;
   });
 }
+
+/**
+ * A bystander: a service of the same fleet that has nothing to do with the incident, with its golden signals, sampled
+ * access lines and the WARN/ERROR hum every service has, so a case's data is as crowded as a real fleet's.
+ */
+export function bystander(w: World, name: string, lang: Lang, format: ServiceSpec['format'], version: string): Service {
+  const svc = w.service(app(name, lang, format, { version, rps: 150, p95: 70, accessPerMin: 5 }));
+  svc.every(w.start, w.now, 8 / 60, (r) => ({ level: 'warn', msg: `slow downstream call took ${r.int(800, 2500)}ms, within budget` }));
+  svc.every(w.start, w.now, 6 / 60, (r) => ({
+    level: 'error',
+    msg: `background refresh of ${name} cache failed, keeping entry ${r.int(100, 999)}`,
+  }));
+  return svc;
+}
