@@ -30,6 +30,7 @@ import { postgresDeadlock } from './31-postgres-deadlock.js';
 import { regionFailover } from './32-region-failover.js';
 import { canaryVersion } from './33-canary-version.js';
 import { slowLeak } from './34-slow-leak.js';
+import { retrySustained } from './35-retry-sustained.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -70,4 +71,5 @@ export const SCENARIOS: Scenario[] = [
   regionFailover,
   canaryVersion,
   slowLeak,
+  retrySustained,
 ];

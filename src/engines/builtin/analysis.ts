@@ -7,6 +7,7 @@ import type { Concentration } from './dimensions.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import type { QuietCheck } from './quiet.js';
+import type { Sustain } from './sustain.js';
 import type { Symptom } from './symptoms.js';
 
 /** Everything the correlator concluded, handed to the report and narrative builders. */
@@ -32,6 +33,8 @@ export interface Analysis {
   recentChange?: Change | undefined;
   /** Symptoms confined to some values of a dimension (region, zone, cluster, version). */
   concentration?: Concentration;
+  /** A first anomaly that ended while the failure goes on, and what sustains it. */
+  sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */
   cascade?: Cascade;
   /** Which call each commit came from, so commit evidence cites the right output. */

@@ -14,6 +14,7 @@ import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
+import { findSustain } from './sustain.js';
 import { scoreSymptoms, symptomText } from './symptoms.js';
 import { otherServicesNamed, scopeLine } from './text.js';
 
@@ -254,6 +255,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     scored.filter((entry) => entry.links.length > 0),
     classes,
   );
+  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset);
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
@@ -269,6 +271,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     confidence,
     ...(cascade ? { cascade } : {}),
     ...(concentration ? { concentration } : {}),
+    ...(sustain ? { sustain } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
   return finish(analysis, session, notes, started, emit);
