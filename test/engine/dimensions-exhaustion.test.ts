@@ -89,3 +89,40 @@ describe('slow exhaustion', () => {
     expect(detectExhaustion(series, new Date(T0))).toEqual([]);
   });
 });
+
+describe('trigger vs sustaining cause', () => {
+  const trigger = { ...anomaly({ service: 'db' }).value, metric: 'replication_lag_seconds', recovered: true, kind: 'spike' as const };
+  const symptom = {
+    signature: 'retrying ledger call (attempt <n>/<n>) without backoff',
+    example: 'retrying ledger call (attempt 3/6) without backoff',
+    services: ['wallet'],
+    before: 0,
+    after: 900,
+    growth: 100,
+    novel: true,
+    score: 5,
+    firstSeen: null,
+    callId: 'T3',
+  };
+  const rates = [
+    {
+      value: { service: 'wallet', metric: 'error_rate', status: 'critical' as const, ratio: 50, baseline: 0.1, current: 12 },
+      callId: 'T4',
+    },
+  ];
+  const onset = new Date('2026-01-01T12:01:00Z');
+
+  it('names the trigger that ended and the symptom that sustains the failure', async () => {
+    const { findSustain, sustainSentence } = await import('../../src/engines/builtin/sustain.js');
+    const found = findSustain([{ value: trigger, callId: 'T1' }], rates, [symptom], [], onset);
+    expect(found?.trigger.value.metric).toBe('replication_lag_seconds');
+    expect(sustainSentence(found)).toMatch(/moved first .* what sustains it is "retrying ledger call/);
+  });
+
+  it('says nothing when the first anomaly is still going, or the failure stopped', async () => {
+    const { findSustain } = await import('../../src/engines/builtin/sustain.js');
+    expect(findSustain([{ value: { ...trigger, recovered: false }, callId: 'T1' }], rates, [symptom], [], onset)).toBeUndefined();
+    const healed = [{ ...rates[0]!, value: { ...rates[0]!.value, status: 'ok' as const } }];
+    expect(findSustain([{ value: trigger, callId: 'T1' }], healed, [symptom], [], onset)).toBeUndefined();
+  });
+});
