@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { resolveDataDir } from '../shared/dataset.js';
 import { runStdio } from '../shared/stdio.js';
 import type { LogsServerOptions } from './context.js';
+import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
 import { createServer, SERVER_NAME } from './server.js';
 
@@ -20,8 +22,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LogsServerO
   return { logsPath, dataDir: nonEmpty(env.DATA_DIR) ? resolveDataDir(env) : undefined };
 }
 
+/** LOG_FORMATS (a JSON array) or LOG_FORMATS_FILE (a JSON file holding one): the team's own formats. */
+export function formatsFromEnv(env: NodeJS.ProcessEnv = process.env): CustomFormatSpec[] {
+  const inline = nonEmpty(env.LOG_FORMATS);
+  const file = nonEmpty(env.LOG_FORMATS_FILE);
+  try {
+    if (inline) return parseFormatsJson(inline);
+    if (file) return parseFormatsJson(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const where = inline ? 'LOG_FORMATS' : `LOG_FORMATS_FILE (${file})`;
+    throw new FormatConfigError(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return [];
+}
+
 async function main(): Promise<void> {
   let server: ReturnType<typeof createServer>;
+  try {
+    setCustomFormats(formatsFromEnv());
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${SERVER_NAME}: invalid configuration: ${message.startsWith('LOG_FORMATS') ? message : `LOG_FORMATS: ${message}`}`);
+    process.exit(2);
+  }
   try {
     server = createServer(configFromEnv());
   } catch (error) {

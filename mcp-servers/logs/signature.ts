@@ -12,12 +12,15 @@ const SIGNATURE_REDACTION = { emails: false, ips: false, extra: [] };
 /** Only this much of a message's first line is masked; the rest rarely changes the kind of error. */
 const MAX_SIGNATURE_INPUT = 1_000;
 
+const URL_MASK = '<url>';
+
 /** Applied in order: specific shapes first so that a UUID is not masked piecemeal as numbers and hex. */
 const MASKS: [RegExp, string][] = [
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '<email>'],
-  [/\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>)\]]+/gi, '<url>'],
+  // The host stays (`<url:payments-gateway.pay.svc>`): which dependency failed is the signature's point.
+  [/\b[a-z][a-z\d+.-]*:\/\/(?:[^\s"'<>)@/]*@)?([^\s"'<>)\]/:?#]*)[^\s"'<>)\]]*/gi, URL_MASK],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, '<ip>'],
   [/(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, '<ip>'],
@@ -33,12 +36,39 @@ const MASKS: [RegExp, string][] = [
   [/\d+/g, '<n>'],
 ];
 
+/** A URL's host when it is a name, `<ip>` when it is an address; a port or credentials never stay. */
+function urlHost(host: string, keep: (name: string) => string): string {
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host) || host.startsWith('[') || host.startsWith(KEEP_OPEN))
+    return host.startsWith(KEEP_OPEN) ? `<url:${host}>` : '<url:<ip>>';
+  return host ? `<url:${keep(host.toLowerCase())}>` : '<url>';
+}
+
+/** `name:port` where the name looks like a host (a dash or a dot in it, not only digits): `es-node-7:9200`, `db.internal:5432`. */
+const HOST_PORT = /(?<![\w.:/-])([a-z][a-z\d]*(?:[-.][a-z\d]+)+):\d{2,5}\b/gi;
+/** Private-use characters around a kept name's letter: no mask touches them and no log line carries them. */
+const KEEP_OPEN = '\uE000';
+const KEEP_CLOSE = '\uE001';
+const KEPT = /\uE000([a-z])\uE001/g;
+/** Names kept per message: letters a–z. */
+const MAX_KEPT_NAMES = 26;
+
 export function errorSignature(message: string): string {
   const newline = message.indexOf('\n');
   let text = newline === -1 ? message : message.slice(0, newline);
   if (text.length > MAX_SIGNATURE_INPUT) text = text.slice(0, MAX_SIGNATURE_INPUT);
   // Masking digits would mangle a secret past recognition by the host's redaction, leaving most of it readable.
   text = new Redactor(SIGNATURE_REDACTION, []).text(text);
-  for (const [pattern, replacement] of MASKS) text = text.replace(pattern, replacement);
+  // Host names are set aside before the masks and put back after, so `es-node-7` does not become `es-node-<n>`.
+  const kept: string[] = [];
+  const keep = (value: string) => {
+    if (kept.length >= MAX_KEPT_NAMES) return value.replace(/\d+/g, '<n>');
+    kept.push(value);
+    return `${KEEP_OPEN}${String.fromCharCode(97 + kept.length - 1)}${KEEP_CLOSE}`;
+  };
+  text = text.replace(HOST_PORT, (_, host: string) => `${keep(host.toLowerCase())}:<n>`);
+  for (const [pattern, replacement] of MASKS) {
+    text = replacement === URL_MASK ? text.replace(pattern, (_, host: string) => urlHost(host, keep)) : text.replace(pattern, replacement);
+  }
+  if (kept.length > 0) text = text.replace(KEPT, (_, letter: string) => kept[letter.charCodeAt(0) - 97] ?? '');
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -60,6 +60,15 @@ export const AnomalySchema = z.object({
   shape: z.enum(['sharp', 'gradual']).optional().describe('sharp: a step change; gradual: a ramp or slow swing'),
   recovered: z.boolean().optional().describe('the series came back into its baseline band before the window ended'),
   baselineFrom: z.enum(['preceding', 'early-window']).optional().describe('where the baseline came from'),
+  exhaustion: z
+    .object({
+      limit: z.number(),
+      usedShare: z.number().describe('last value / limit'),
+      perHour: z.number().describe('climb per hour, in the series unit'),
+      hoursLeft: z.number().nullable().describe('hours until the limit at that pace'),
+    })
+    .optional()
+    .describe('set when the series climbs steadily toward its limit (slow exhaustion), with or without a sharp onset'),
 });
 export type AnomalyOut = z.infer<typeof AnomalySchema>;
 

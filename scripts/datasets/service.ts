@@ -30,6 +30,8 @@ export interface ServiceSpec {
   version: string;
   /** A log source with no golden metrics of its own (Kubernetes events, a database's log). */
   logOnly?: boolean;
+  /** False: its golden series drive its logs but are not written; the scenario exports its own (Prometheus-style names). */
+  golden?: false;
   /** Extra tags on the service's golden series (host, instance, region). */
   tags?: Record<string, string>;
   /** The service's log clock runs this far off (ms, + ahead): its lines carry shifted times, its metrics do not. */

@@ -172,7 +172,7 @@ export class World {
       }
     }
     const series = [...this.services.values()]
-      .filter((s) => !s.spec.logOnly)
+      .filter((s) => !s.spec.logOnly && s.spec.golden !== false)
       .flatMap((s) => [s.requests, s.errors, s.latency, s.cpu])
       .concat(this.extra);
     const git = this.git.finish();

@@ -45,7 +45,8 @@ function loadCase(name: string): { c: Case; ds: Dataset } {
 
 /** Which production deployments an id names: deployment id, version, or commit sha prefix (≥ 7 chars). */
 function resolveId(ds: Dataset, id: string) {
-  const prod = ds.deployments.filter((d) => d.environment === 'production');
+  // Production in any region, and canaries: what serves users (staging does not).
+  const prod = ds.deployments.filter((d) => /^(production|canary)/.test(d.environment));
   const byDeploy = prod.filter((d) => d.id === id || d.version === id);
   const commits = id.length >= 7 ? ds.commits.filter((c) => c.sha.startsWith(id)) : [];
   return { deployments: byDeploy, commits };

@@ -35,7 +35,8 @@ export const DeploymentSchema = z.strictObject({
   id: z.string().min(1),
   service: z.string().min(1),
   version: z.string().min(1),
-  environment: z.enum(['production', 'staging']),
+  // A stage, optionally with the region or cluster it went to (`production-eu-west-1`), or a canary.
+  environment: z.string().regex(/^(production|staging|canary)(-[a-z0-9-]+)?$/),
   status: z.string().min(1),
   deployed_at: isoTime,
   deployed_by: z.string().optional(),
@@ -44,13 +45,18 @@ export const DeploymentSchema = z.strictObject({
 });
 
 export const SeriesSchema = z.strictObject({
-  metric: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
-  // Exporter series (job="node") name their machine instead of a service.
+  // Prometheus metric names: recording rules use colons (`level:metric:operations`).
+  metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
+  // Identity labels as docs/metrics.md lists them; exporter series (job="node") name their machine instead of a service.
   tags: z
     .record(z.string(), z.string())
     .refine(
-      (t) => typeof t.service === 'string' || (typeof t.job === 'string' && typeof t.instance === 'string'),
-      'tags.service (or job + instance) is required',
+      (t) =>
+        ['service', 'service_name', 'app', 'application', 'app_kubernetes_io_name', 'container', 'pod'].some(
+          (key) => typeof t[key] === 'string',
+        ) ||
+        (typeof t.job === 'string' && typeof t.instance === 'string'),
+      'a service identity label (service, service_name, app, application, app_kubernetes_io_name, container, pod) or job + instance is required',
     ),
   unit: z.string().min(1),
   points: z.array(z.tuple([isoTime, z.number().finite()])).min(200),

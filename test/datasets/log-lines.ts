@@ -15,7 +15,12 @@ export type Format =
   | 'syslog5424'
   | 'journald'
   | 'cri'
-  | 'klog';
+  | 'klog'
+  | 'otel'
+  | 'kube-event'
+  | 'envoy'
+  | 'envoy-app'
+  | 'postgres';
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface Entry {
@@ -43,6 +48,13 @@ const CRI = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z) (stdout|stderr) F (\
 const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})\.(\d{3})\d{3} +\d+ [\w.]+\.go:\d+\] (.+)$/;
 const SEVERITY: Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
 const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warn', E: 'error', F: 'fatal' };
+
+const ENVOY =
+  /^\[(\S+Z)\] "[A-Z]+ \S+ HTTP\/1\.1" (\d{3}) (?:-|[A-Z]+) \d+ \d+ \d+ (?:\d+|-) "-" "[^"]*" "[0-9a-f-]{36}" "[\w.-]+:\d+" "(?:[\d.]+:\d+|-)"$/;
+const ENVOY_APP = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\]\[\d+\]\[(trace|debug|info|warning|error|fatal)\]\[[\w./-]+\] (.+)$/;
+const POSTGRES = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) UTC \[\d+\] (DEBUG1|LOG|WARNING|ERROR|FATAL|DETAIL|STATEMENT): {2}(.+)$/;
+const PG_LEVEL: Record<string, Level> = { DEBUG1: 'debug', LOG: 'info', WARNING: 'warn', ERROR: 'error', FATAL: 'fatal' };
+const OTEL_LEVEL: Record<number, Level> = { 1: 'trace', 5: 'debug', 9: 'info', 13: 'warn', 17: 'error', 21: 'fatal' };
 
 /** Application lines in syslog carry their level word first; system programs' lines do not. */
 function syslogLevel(text: string): Level {
@@ -77,6 +89,22 @@ function systemLine(line: string, year: number): Omit<Entry, 'file' | 'line'> | 
     if (typeof inner.level === 'string' && typeof inner.msg === 'string')
       return { format: 'cri', time: Date.parse(m[1]!), level: inner.level as Level, text: inner.msg };
   }
+  m = ENVOY.exec(line);
+  if (m) {
+    const status = Number(m[2]);
+    return { format: 'envoy', time: Date.parse(m[1]!), level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', text: line };
+  }
+  m = ENVOY_APP.exec(line);
+  if (m)
+    return {
+      format: 'envoy-app',
+      time: Date.parse(`${m[1]!.replace(' ', 'T')}Z`),
+      level: m[2] === 'warning' ? 'warn' : (m[2] as Level),
+      text: m[3]!,
+    };
+  m = POSTGRES.exec(line);
+  if (m && PG_LEVEL[m[2]!])
+    return { format: 'postgres', time: Date.parse(`${m[1]!.replace(' ', 'T')}Z`), level: PG_LEVEL[m[2]!]!, text: m[3]! };
   m = KLOG.exec(line);
   if (m) {
     const time = Date.parse(`${year}-${m[2]}-${m[3]}T${m[4]}.${m[5]}Z`);
@@ -105,6 +133,20 @@ export function parseLine(line: string, year = 2024): Omit<Entry, 'file' | 'line
       const time = Math.floor(Number(rec.__REALTIME_TIMESTAMP) / 1000);
       return { format: 'journald', time, level: SEVERITY[Number(rec.PRIORITY)]!, text: rec.MESSAGE };
     }
+    if (typeof rec.timeUnixNano === 'string' && typeof rec.severityNumber === 'number' && rec.body && rec.resource) {
+      const level = OTEL_LEVEL[rec.severityNumber];
+      const body = (rec.body as { stringValue?: unknown }).stringValue;
+      if (level && typeof body === 'string') return { format: 'otel', time: Number(rec.timeUnixNano.slice(0, -6)), level, text: body };
+    }
+    if (
+      rec.kind === 'Event' &&
+      typeof rec.reason === 'string' &&
+      typeof rec.lastTimestamp === 'string' &&
+      typeof rec.message === 'string'
+    ) {
+      const level: Level = rec.type === 'Warning' ? 'warn' : 'info';
+      return { format: 'kube-event', time: Date.parse(rec.lastTimestamp), level, text: rec.message };
+    }
     if (typeof rec.ts === 'string' && typeof rec.severity === 'string' && typeof rec.message === 'string' && typeof rec.app === 'string') {
       return { format: 'json', time: Date.parse(rec.ts), level: rec.severity as Level, text: line };
     }
@@ -125,6 +167,12 @@ export function parseFile(file: string, text: string, year?: number): Entry[] {
     }
     const last = entries.at(-1);
     const multiLine = last && (last.format === 'plain' || last.format === 'log4j' || last.format === 'klog');
+    // PostgreSQL's DETAIL and STATEMENT lines belong to the ERROR before them.
+    const pgDetail = last?.format === 'postgres' && / UTC \[\d+\] (DETAIL|STATEMENT): {2}/.test(raw);
+    if (pgDetail && last) {
+      last.text += `\n${raw}`;
+      return;
+    }
     if (!last || !multiLine || !['warn', 'error', 'fatal'].includes(last.level)) {
       throw new Error(`${file}:${i + 1}: not a log line and not a continuation: ${raw.slice(0, 120)}`);
     }

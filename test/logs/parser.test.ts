@@ -137,6 +137,19 @@ describe('levels, names, sanitising', () => {
 });
 
 describe('error signatures', () => {
+  it('keeps host and service names: a URL keeps its host, a host:port keeps its host, digits in names survive', () => {
+    expect(errorSignature('charge failed: POST http://payments-gateway.pay.svc:8080/authorize returned 503 after 3012ms')).toBe(
+      'charge failed: POST <url:payments-gateway.pay.svc> returned <n> after <duration>',
+    );
+    expect(errorSignature('bulk request to es-node-7:9200 timed out after 2000ms')).toBe(
+      'bulk request to es-node-7:<n> timed out after <duration>',
+    );
+    expect(errorSignature('GET http://10.0.0.1:8080/x failed')).toBe('GET <url:<ip>> failed');
+    // Two lines that differ only in ids still group; lines naming different dependencies do not.
+    expect(errorSignature('call to http://ledger-api/v1/p/1 failed')).toBe(errorSignature('call to http://ledger-api/v1/p/2 failed'));
+    expect(errorSignature('call to http://ledger-api/x failed')).not.toBe(errorSignature('call to http://kyc-svc/x failed'));
+  });
+
   it('masks numbers, ids, UUIDs, hex, IPs, emails, durations, paths, urls and times', () => {
     expect(errorSignature('timeout after 3012ms for order 8812 user bob@x.com file /var/lib/app/data.db from 10.0.0.12:5432')).toBe(
       'timeout after <duration> for order <n> user <email> file <path> from <ip>',
@@ -145,7 +158,7 @@ describe('error signatures', () => {
       errorSignature(
         'upstream 502 from https://pay.example.com/v1/charge?id=9 trace=4bf92f3577b34da6a3ce929d0e0e4736 req 1f2e3d4c-aaaa-bbbb-cccc-123456789012',
       ),
-    ).toBe('upstream <n> from <url> trace=<hex> req <uuid>');
+    ).toBe('upstream <n> from <url:pay.example.com> trace=<hex> req <uuid>');
     expect(errorSignature('took 1.5s at 2024-05-01T10:00:00Z, addr 0x7ffe, retry #3')).toBe(
       'took <duration> at <time>, addr <hex>, retry #<n>',
     );

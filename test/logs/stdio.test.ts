@@ -63,6 +63,22 @@ describe('logs server over stdio (built dist)', () => {
     expect(code).toBe(0);
   });
 
+  it('an invalid LOG_FORMATS stops the server at startup with exit code 2 and a line naming the variable', async () => {
+    const bad = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [ENTRY], {
+        env: baseEnv({ DATA_DIR: FIXTURE_DATASET, LOG_FORMATS: JSON.stringify([{ name: 'acme', pattern: '(?P<time>\\S+)' }]) }),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/LOG_FORMATS: format "acme": pattern needs a named group \(\?P<message>/);
+  });
+
   it('an empty LOGS_PATH (as mcp-servers.json passes it) means dataset mode; ".." is refused at startup', async () => {
     const ok = await runUntilExit({ DATA_DIR: FIXTURE_DATASET, LOGS_PATH: '' });
     expect(ok.code).toBe(0);

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { parseCriLine } from './container.js';
+import { hasCustomFormats, parseCustomLine } from './custom.js';
+import { parseEnvoyLine } from './envoy.js';
+import { looksLikePostgres, parsePostgresLine } from './postgres.js';
 import { parseJsonLine, parseLogfmtLine } from './structured.js';
 import { parseGlogLine, parseSyslogLine } from './syslog.js';
 import { parseApacheLine, parseBglLine, parseHdfsLine, parseIsoLine, parseSparkLine } from './text-formats.js';
@@ -18,15 +21,24 @@ const DATE_SEP = 4;
  * file's modification time; without it the wall clock.
  */
 export function parseHead(line: string, referenceMs: number = Date.now(), inContainer = false): ParsedHead | null {
+  if (hasCustomFormats()) {
+    const custom = parseCustomLine(line);
+    if (custom) return custom;
+  }
   const first = line.charCodeAt(0);
   if (first === 0x7b /* { */) return parseJsonLine(line);
-  if (first === 0x5b /* [ */) return parseApacheLine(line);
+  if (first === 0x5b /* [ */) return parseEnvoyLine(line) ?? parseApacheLine(line);
   if (first === 0x3c /* < */) return parseSyslogLine(line, referenceMs);
   if (first >= 0x30 && first <= 0x39) {
     const sep = line.charCodeAt(DATE_SEP);
     if (sep === 0x2d /* - */ && !inContainer && isCriStream(line)) {
       const cri = parseCriLine(line, (message) => parseHead(message, referenceMs, true));
       if (cri) return cri;
+    }
+    if (sep === 0x2d && looksLikePostgres(line)) {
+      const pg = parsePostgresLine(line);
+      if (pg === 'continuation') return null;
+      if (pg) return pg;
     }
     if (sep === 0x2f /* / */) {
       const nginx = parseNginxErrorLine(line);

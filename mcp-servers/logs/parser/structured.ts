@@ -1,6 +1,8 @@
 import type { LogLevel } from '../schemas.js';
 import { fromJournal } from './container.js';
+import { fromKubeEvent, isKubeEvent } from './kube-events.js';
 import { levelFromNumber, normalizeLevel } from './levels.js';
+import { fromOtel, isOtelRecord } from './otel.js';
 import { timeFromValue } from './time.js';
 import type { ParsedHead } from './types.js';
 
@@ -69,7 +71,10 @@ export function parseJsonLine(line: string): ParsedHead | null {
     return null;
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-  const journal = fromJournal(data as Record<string, unknown>);
+  const record = data as Record<string, unknown>;
+  if (isOtelRecord(record)) return fromOtel(record);
+  if (isKubeEvent(record)) return fromKubeEvent(record);
+  const journal = fromJournal(record);
   if (journal) return journal;
   return fromRecord(flattenOneLevel(data as Record<string, unknown>), trimmed);
 }

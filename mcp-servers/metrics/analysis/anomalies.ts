@@ -1,5 +1,6 @@
 import type { AnomalyOut } from '../schemas.js';
 import type { Point, Series } from '../types.js';
+import { detectExhaustion } from './exhaustion.js';
 import { serviceOf } from './naming.js';
 import { MAD_TO_SIGMA, mad, median, round } from './stats.js';
 
@@ -55,11 +56,21 @@ export interface DetectOptions {
 
 export function detectAnomalies(series: readonly Series[], options: DetectOptions): Anomaly[] {
   const out: Anomaly[] = [];
+  const climbing = new Map(detectExhaustion(series, options.since).map((a) => [`${a.metric}${JSON.stringify(a.tags)}`, a]));
   for (const s of series) {
+    const key = `${s.metric}${JSON.stringify(s.tags)}`;
     const found = detectOne(s, options);
-    if (found) out.push(found);
+    const slow = climbing.get(key);
+    // A steady climb toward a limit is reported as such, even when the window alone shows too small a move.
+    if (found && slow)
+      out.push({ ...found, exhaustion: slow.exhaustion!, shape: found.shape, severity: moreSevere(found.severity, slow.severity) });
+    else if (found ?? slow) out.push((found ?? slow)!);
   }
   return out.sort((a, b) => b.score - a.score);
+}
+
+function moreSevere(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
 export function detectOne(series: Series, { since, until }: DetectOptions): Anomaly | undefined {

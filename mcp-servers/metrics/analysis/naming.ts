@@ -1,35 +1,10 @@
 import type { Tags } from '../types.js';
 
-/** Tags that name the emitting service, in order of preference. */
-export const SERVICE_TAGS = ['service', 'job', 'app'] as const;
-
-/** Prefixes that name a protocol or subsystem rather than a service (`http_requests_total`). */
-const GENERIC_PREFIXES = new Set(['http', 'https', 'grpc', 'api', 'app', 'process', 'node', 'go', 'system', 'host', 'jvm', 'db']);
-
-const NAMED_SIGNAL = /^(.+?)[._-](?:http[._-])?(?:requests?|errors?|error[._-]?rate|latency|memory|cpu)(?=$|[._-])/i;
+export { impliedService, SERVICE_LABELS as SERVICE_TAGS, serviceOf } from './semantics.js';
 
 export const ERROR_RATE_NAME = /error[_-]?rate/i;
 export const REQUESTS_NAME = /requests?(_total)?$/i;
 export const ERRORS_NAME = /errors?(_total)?$/i;
-
-/** The service a series belongs to: tags.service, else tags.job / tags.app, else the one its name implies. */
-export function serviceOf(metric: string, tags: Tags): string | null {
-  for (const key of SERVICE_TAGS) {
-    const value = tags[key];
-    if (value) return value;
-  }
-  return impliedService(metric);
-}
-
-/** `checkout.error_rate` and `checkout_requests_total` imply `checkout`; `http_requests_total` implies nothing. */
-export function impliedService(metric: string): string | null {
-  const dotted = metric.split('.');
-  if (dotted.length > 1 && dotted[0] && !GENERIC_PREFIXES.has(dotted[0].toLowerCase())) return dotted[0];
-  const match = NAMED_SIGNAL.exec(metric);
-  const prefix = match?.[1];
-  if (!prefix || GENERIC_PREFIXES.has(prefix.toLowerCase())) return null;
-  return prefix;
-}
 
 /** Edit distance, for "did you mean" lists; names are short so the quadratic table is cheap. */
 export function editDistance(a: string, b: string): number {

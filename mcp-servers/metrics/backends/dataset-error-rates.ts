@@ -1,11 +1,14 @@
-import { isCumulative, toDeltas } from '../analysis/counters.js';
-import { ERROR_RATE_NAME, ERRORS_NAME, REQUESTS_NAME, serviceOf } from '../analysis/naming.js';
+import { isCumulative, toRate } from '../analysis/counters.js';
+import { ERROR_RATE_NAME } from '../analysis/naming.js';
+import { countKind, hasOutcomeLabel, increaseWindowSeconds, outcomeOf, serviceOf } from '../analysis/semantics.js';
 import type { Point, RateSeries, Series } from '../types.js';
 
 /**
  * The dataset convention for error rates (docs/metrics.md): an `error_rate` series per service when present, else
- * errors ÷ requests from a service's count series (per-interval counts, or cumulative counters turned into deltas).
- * Requests series carrying a `code`/`status` tag count their 5xx part as errors when no errors series exists.
+ * errors ÷ requests from a service's count series. Both sides are brought to the same unit (per second: counters
+ * through a rate, `increase5m` rules divided by their window) before dividing. Requests series split by an outcome
+ * label (`code`, `status`, `outcome`, …) give both sides at once: all slices are the requests, the server-error
+ * slices the errors. Latency, duration and saturation series are never a side of the division.
  */
 export function errorRateSeriesFrom(all: readonly Series[]): RateSeries[] {
   const out: RateSeries[] = [];
@@ -21,25 +24,27 @@ export function errorRateSeriesFrom(all: readonly Series[]): RateSeries[] {
 
   const requests = new Map<string, Series[]>();
   const errors = new Map<string, Series[]>();
+  const add = (bucket: Map<string, Series[]>, service: string, s: Series) => bucket.set(service, [...(bucket.get(service) ?? []), s]);
   for (const s of all) {
     const service = serviceOf(s.metric, s.tags);
-    if (!service || covered.has(service) || ERROR_RATE_NAME.test(s.metric)) continue;
-    const bucket = ERRORS_NAME.test(s.metric) ? errors : REQUESTS_NAME.test(s.metric) ? requests : undefined;
-    if (!bucket) continue;
-    bucket.set(service, [...(bucket.get(service) ?? []), s]);
+    if (!service || covered.has(service)) continue;
+    const kind = countKind(s.metric);
+    if (kind === 'errors') add(errors, service, s);
+    else if (kind === 'requests') add(requests, service, s);
   }
   for (const [service, reqs] of requests) {
-    let errs = errors.get(service) ?? [];
-    if (errs.length === 0) errs = reqs.filter((s) => /^5/.test(s.tags.code ?? s.tags.status ?? ''));
-    if (errs.length === 0) continue;
-    const total = sumCounts(reqs);
-    const failed = sumCounts(errs);
+    // Outcome-split requests carry their own errors; a separate errors series counts only when they do not.
+    const split = reqs.filter((s) => hasOutcomeLabel(s.tags));
+    const total = split.length > 0 ? split : reqs;
+    const errs = split.length > 0 ? split.filter((s) => outcomeOf(s.tags) === 'server_error') : (errors.get(service) ?? []);
+    if (errs.length === 0 && split.length === 0) continue;
+    const totals = sumPerSecond(total);
+    const failed = sumPerSecond(errs);
     const points: Point[] = [];
-    for (const [t, n] of total) {
-      const e = failed.get(t);
-      if (e !== undefined && n > 0) points.push([t, e / n]);
-    }
-    const metric = `${errs[0]!.metric} / ${reqs[0]!.metric}`;
+    // Before the first error sample the share is unknown (a counter's first point has no rate), not zero.
+    const firstError = failed.size > 0 ? Math.min(...failed.keys()) : Number.NEGATIVE_INFINITY;
+    for (const [t, n] of totals) if (n > 0 && t >= firstError) points.push([t, (failed.get(t) ?? 0) / n]);
+    const metric = split.length > 0 ? `${total[0]!.metric}{5xx} / ${total[0]!.metric}` : `${errs[0]!.metric} / ${total[0]!.metric}`;
     out.push({ service, metric, tags: { service }, unit: 'ratio', points });
   }
   return out.sort((a, b) => a.service.localeCompare(b.service));
@@ -54,12 +59,26 @@ function rateUnit(s: Series): '%' | 'ratio' | undefined {
   return s.points.some(([, v]) => v > 1) ? '%' : 'ratio';
 }
 
-/** Per-timestamp sum of counts, counters turned into per-interval increases first. */
-function sumCounts(series: readonly Series[]): Map<number, number> {
-  const sums = new Map<number, number>();
-  for (const s of series) {
-    const counts = isCumulative(s.metric, s.points) ? toDeltas(s.points) : s.points;
-    for (const [t, v] of counts) sums.set(t, (sums.get(t) ?? 0) + v);
+/** A count series as events per second: counters through a rate, `increase<w>` rules over their window, rates as they are. */
+export function perSecond(s: Series): Point[] {
+  if (isCumulative(s.metric, s.points)) return toRate(s.points);
+  const window = increaseWindowSeconds(s.metric);
+  if (window) return s.points.map(([t, v]) => [t, v / window]);
+  const unit = s.unit?.trim().toLowerCase() ?? '';
+  // Per-interval counts (unit `count`, `requests`) become per second over the spacing of their points.
+  if (/^(count|requests|errors|calls|1)$/.test(unit) && s.points.length > 1) {
+    return s.points.map(([t, v], i) => {
+      const previous = s.points[i - 1]?.[0] ?? t - (s.points[1]![0] - s.points[0]![0]);
+      const seconds = (t - previous) / 1000;
+      return [t, seconds > 0 ? v / seconds : v];
+    });
   }
+  return s.points;
+}
+
+/** Per-timestamp sum of per-second rates. */
+function sumPerSecond(series: readonly Series[]): Map<number, number> {
+  const sums = new Map<number, number>();
+  for (const s of series) for (const [t, v] of perSecond(s)) sums.set(t, (sums.get(t) ?? 0) + v);
   return new Map([...sums].sort((a, b) => a[0] - b[0]));
 }

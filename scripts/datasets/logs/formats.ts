@@ -1,5 +1,6 @@
 import { iso, isoSeconds, log4jTime } from '../time.js';
 import { cri, journald, klog, nginx, syslog3164, syslog5424 } from './system-formats.js';
+import { envoy, kubeEvent, otel, postgres } from './telemetry-formats.js';
 
 /**
  * One writer per log format the logs server understands. A dataset mixes them the way a real fleet does:
@@ -7,7 +8,22 @@ import { cri, journald, klog, nginx, syslog3164, syslog5424 } from './system-for
  */
 
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-export type LogFormat = 'plain' | 'log4j' | 'pino' | 'json' | 'logfmt' | 'nginx' | 'syslog' | 'syslog5424' | 'journald' | 'cri' | 'klog';
+export type LogFormat =
+  | 'plain'
+  | 'log4j'
+  | 'pino'
+  | 'json'
+  | 'logfmt'
+  | 'nginx'
+  | 'syslog'
+  | 'syslog5424'
+  | 'journald'
+  | 'cri'
+  | 'klog'
+  | 'otel'
+  | 'kube-events'
+  | 'envoy'
+  | 'postgres';
 export type FieldValue = string | number | boolean | { [key: string]: FieldValue };
 export type Fields = Record<string, FieldValue>;
 
@@ -107,6 +123,10 @@ const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = {
   journald,
   cri,
   klog,
+  otel,
+  'kube-events': kubeEvent,
+  envoy,
+  postgres,
 };
 
 export function renderEvent(format: LogFormat, origin: Origin, event: LogEvent): string {

@@ -88,6 +88,30 @@ export function accessEvent(format: LogFormat, req: Request, pkg: string | undef
       };
       return { t, level, msg: 'access', fields: { http } };
     }
+    case 'envoy':
+      return {
+        t,
+        level,
+        msg: 'access',
+        fields: {
+          envoy: {
+            method: endpoint.method,
+            path,
+            status,
+            flags: status === 503 ? 'UH' : status === 504 ? 'UT' : status >= 500 ? 'UF' : '-',
+            rx: endpoint.method === 'GET' ? 0 : rng.int(80, 900),
+            tx: rng.int(60, 20_000),
+            duration: durationMs,
+            upstreamTime: status >= 500 ? '-' : Math.max(1, durationMs - 1),
+            rid: requestId,
+            authority: `${endpoint.upstream ?? 'backend'}:8080`,
+            upstream: status === 503 ? '-' : `10.44.${rng.int(0, 9)}.${rng.int(2, 250)}:8080`,
+          },
+        },
+      };
+    case 'otel':
+    case 'kube-events':
+    case 'postgres':
     case 'syslog':
     case 'syslog5424':
     case 'journald':

@@ -23,6 +23,14 @@ import { scaledDown } from './24-scaled-down.js';
 import { configReload } from './25-config-reload.js';
 import { multiCommit } from './26-multi-commit.js';
 import { oomKill } from './27-oom-kill.js';
+import { outcomeLabels } from './28-outcome-labels.js';
+import { rateLimitFlat } from './29-rate-limit-flat.js';
+import { otelDependency } from './30-otel-dependency.js';
+import { postgresDeadlock } from './31-postgres-deadlock.js';
+import { regionFailover } from './32-region-failover.js';
+import { canaryVersion } from './33-canary-version.js';
+import { slowLeak } from './34-slow-leak.js';
+import { retrySustained } from './35-retry-sustained.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -56,4 +64,12 @@ export const SCENARIOS: Scenario[] = [
   configReload,
   multiCommit,
   oomKill,
+  outcomeLabels,
+  rateLimitFlat,
+  otelDependency,
+  postgresDeadlock,
+  regionFailover,
+  canaryVersion,
+  slowLeak,
+  retrySustained,
 ];

@@ -3,9 +3,11 @@ import type { Confidence } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
+import type { Concentration } from './dimensions.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import type { QuietCheck } from './quiet.js';
+import type { Sustain } from './sustain.js';
 import type { Symptom } from './symptoms.js';
 
 /** Everything the correlator concluded, handed to the report and narrative builders. */
@@ -29,6 +31,10 @@ export interface Analysis {
   quiet?: QuietCheck;
   /** The newest change in a quiet period, to say why it is not named. */
   recentChange?: Change | undefined;
+  /** Symptoms confined to some values of a dimension (region, zone, cluster, version). */
+  concentration?: Concentration;
+  /** A first anomaly that ended while the failure goes on, and what sustains it. */
+  sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */
   cascade?: Cascade;
   /** Which call each commit came from, so commit evidence cites the right output. */

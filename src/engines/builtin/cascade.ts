@@ -1,3 +1,4 @@
+import { outcomeOf } from '../../../mcp-servers/metrics/analysis/semantics.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { Cited } from './facts.js';
 
@@ -41,7 +42,8 @@ export function peerOf(anomaly: AnomalyOut): string | undefined {
 }
 
 function isTraffic(anomaly: AnomalyOut): boolean {
-  return TRAFFIC.test(anomaly.metric) && !NOT_TRAFFIC.test(anomaly.metric);
+  const outcome = outcomeOf(anomaly.tags);
+  return TRAFFIC.test(anomaly.metric) && !NOT_TRAFFIC.test(anomaly.metric) && (outcome === undefined || outcome === 'success');
 }
 
 export interface Cascade {
@@ -116,5 +118,22 @@ export function blamedDependency(
             (value.severity === 'high' || value.severity === 'critical'),
         ),
     )
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/**
+ * The service most of the symptoms name (in a URL, a host, a message) when it has no telemetry of its own here: its
+ * deployments are the only record of it, so it must not drop out of the picture just because it is silent.
+ */
+export function namedUnobserved(
+  symptoms: readonly { score: number; services: readonly string[]; named: readonly string[] }[],
+  observed: ReadonlySet<string>,
+): string | undefined {
+  const total = symptoms.reduce((sum, symptom) => sum + symptom.score, 0);
+  if (total <= 0) return undefined;
+  const weight = new Map<string, number>();
+  for (const symptom of symptoms) for (const named of symptom.named) weight.set(named, (weight.get(named) ?? 0) + symptom.score);
+  return [...weight.entries()]
+    .filter(([service, share]) => share >= total * BLAME_SHARE && !observed.has(service))
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }

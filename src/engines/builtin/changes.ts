@@ -13,7 +13,7 @@ const TIME_SCALE_MS = 3 * 3_600_000;
 /** How much a change that touches none of the affected services can still score. */
 const SERVICE_FACTOR = { top: 1, primary: 0.75, symptomatic: 0.6, unknown: 0.45, other: 0.2 } as const;
 /** Commits without a deployment usually never reached production when deployments are recorded at all. */
-const UNDEPLOYED_FACTOR = 0.7;
+const UNDEPLOYED_FACTOR = 0.2;
 /** A change whose services show none of the symptoms keeps this much: it may still have broken a caller. */
 const COVERAGE_FLOOR = 0.4;
 /** A change with no words in common with the symptoms still explains this much. */
@@ -84,6 +84,8 @@ export interface ChangeContext {
   /** Symptom vocabulary: token → weight 0..1. */
   symptomTokens: ReadonlyMap<string, number>;
   deploymentsRecorded: boolean;
+  /** Time scale of the decay before the onset; longer for a slow exhaustion, whose cause may be days old. */
+  timeScaleMs?: number;
   /** Each symptom's weight and the services it belongs to (its emitters and the services its text names). */
   symptomOwners?: readonly { owners: readonly string[]; weight: number }[];
 }
@@ -145,11 +147,11 @@ export function servicesTouched(change: Change, allServices: readonly string[]):
   return [...touched].sort();
 }
 
-export function timeFactor(changeAt: string, onset: Date): { factor: number; afterOnset: boolean } {
+export function timeFactor(changeAt: string, onset: Date, scaleMs = TIME_SCALE_MS): { factor: number; afterOnset: boolean } {
   const lead = onset.getTime() - Date.parse(changeAt);
   if (lead < -ONSET_GRACE_MS) return { factor: AFTER_ONSET_FACTOR, afterOnset: true };
   if (lead < 0) return { factor: IN_GRACE_FACTOR, afterOnset: false };
-  return { factor: TIME_FLOOR + (1 - TIME_FLOOR) * Math.exp(-lead / TIME_SCALE_MS), afterOnset: false };
+  return { factor: TIME_FLOOR + (1 - TIME_FLOOR) * Math.exp(-lead / scaleMs), afterOnset: false };
 }
 
 /**
@@ -197,7 +199,7 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
     const shared = [...own].filter((token) => ctx.symptomTokens.has(token)).sort();
     const overlap = shared.reduce((sum, token) => sum + (ctx.symptomTokens.get(token) ?? 0) / (df.get(token) ?? 1), 0);
     const overlapNorm = 1 - Math.exp(-overlap / OVERLAP_SCALE);
-    const time = timeFactor(change.at, ctx.onset);
+    const time = timeFactor(change.at, ctx.onset, ctx.timeScaleMs);
     const touches = servicesTouched(change, ctx.allServices);
     const service = serviceFactor(touches, ctx);
     const coverage = coverageOf(touches, ctx);

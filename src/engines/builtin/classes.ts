@@ -1,3 +1,4 @@
+import { countKind, outcomeOf } from '../../../mcp-servers/metrics/analysis/semantics.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { SuspectKind } from '../../report/schema.js';
 import { peerOf } from './cascade.js';
@@ -26,6 +27,11 @@ export interface FailureClass {
   notBetweenOwnServices?: boolean;
   /** Only series of a service's own incoming traffic count: calls between services (a peer label) are fan-out. */
   ingressOnly?: boolean;
+  /**
+   * The class holds only when total incoming traffic rose materially: log text alone (429s, shedding) is what any
+   * loss of capacity looks like, and a rising count of failed requests is errors, not traffic.
+   */
+  needsTrafficRise?: boolean;
   advice: string[];
 }
 
@@ -93,6 +99,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     direction: 'up',
     external: true,
     ingressOnly: true,
+    needsTrafficRise: true,
     advice: ['Scale out the saturated service and apply rate limiting; find the traffic source (campaign, retry storm, bot)'],
   },
   {
@@ -163,8 +170,10 @@ export function matchClasses(symptoms: readonly Symptom[], anomalies: readonly C
         (cls.direction === undefined || value.direction === cls.direction) &&
         !(cls.notBetweenOwnServices && isOwnService(subjectOf(value), knownServices)) &&
         !(cls.ingressOnly && (peerOf(value) !== undefined || (scope.onset !== undefined && !nearOnset(value, scope.onset)))) &&
-        (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)),
+        (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)) &&
+        !(cls.needsTrafficRise && !isTrafficRise(value)),
     );
+    if (cls.needsTrafficRise && metricHits.length === 0) continue;
     const metricStrength = Math.max(0, ...metricHits.map(({ value }) => SEVERITY_SHARE[value.severity]));
     const score = symptomShare * SYMPTOM_WEIGHT + metricStrength * (cls.external ? EXTERNAL_METRIC_WEIGHT : INTERNAL_METRIC_WEIGHT);
     if (score <= 0) continue;
@@ -198,6 +207,20 @@ function namesOwnService(symptom: Symptom, knownServices: readonly string[]): bo
 
 function isOwnService(subject: string | undefined, knownServices: readonly string[]): boolean {
   return subject !== undefined && knownServices.includes(subject);
+}
+
+/** Total traffic must rise by at least this share of its baseline to be a surge rather than noise or a daily swing. */
+export const SURGE_MIN_RATIO = 1.3;
+
+/** An upward move of a series that counts requests of every outcome, or of successful ones: more traffic, not more errors. */
+export function isTrafficRise(anomaly: AnomalyOut): boolean {
+  const outcome = outcomeOf(anomaly.tags);
+  return (
+    (outcome === undefined || outcome === 'success') &&
+    countKind(anomaly.metric) !== 'errors' &&
+    anomaly.direction === 'up' &&
+    anomaly.ratio >= SURGE_MIN_RATIO
+  );
 }
 
 /** A metric's name with its tag keys, so `latency{upstream=…}` counts as an upstream series. */

@@ -1,9 +1,10 @@
 import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
 import type { Analysis } from './analysis.js';
-import { blamedDependency, findCascade } from './cascade.js';
+import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
+import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
@@ -14,6 +15,7 @@ import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
+import { findSustain } from './sustain.js';
 import { scoreSymptoms, symptomText } from './symptoms.js';
 import { otherServicesNamed, scopeLine } from './text.js';
 
@@ -30,6 +32,35 @@ const ONSET_SYMPTOMS = 2;
 const STRONG_SYMPTOM_SHARE = 0.3;
 /** Causes can precede symptoms by hours (leaks, filling disks), so changes are searched further back than the window. */
 const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
+/** How far back changes are fetched for a slow exhaustion: a leak or a filling disk rarely takes longer to bite. */
+const SLOW_LOOKBACK_DAYS = 7;
+const DAY_MS = 24 * 3_600_000;
+/** For a slow exhaustion a change days before the symptoms is as plausible as one hours before. */
+const SLOW_TIME_SCALE_MS = 3 * DAY_MS;
+/** What is left of an internal resource class's score when a deploy of the exhausted service is a candidate. */
+const SLOW_MECHANISM_FACTOR = 0.4;
+/** An older deploy of an exhausted service, superseded by a later one whose restart reset the resource. */
+const SUPERSEDED_FACTOR = 0.4;
+/** Resources that fill up toward a limit. */
+const EXHAUSTION =
+  /memory|heap|rss|working_set|disk|filesystem|fs_|inode|connections|conns|file_?descriptors|fds|open_files|xact|transaction_age|oldest|backlog|queue_depth|wal|bloat/i;
+
+/** A climb whose first point out of band is this close to the window's start began before what the window shows. */
+const BEFORE_WINDOW_MS = 60 * 60_000;
+
+function slowExhaustion(anomalies: Analysis['anomalies'], primary: readonly string[], windowStart: Date) {
+  return anomalies.find(
+    ({ value }) =>
+      ((Date.parse(value.onset) - windowStart.getTime() <= BEFORE_WINDOW_MS && value.shape === 'gradual') ||
+        value.exhaustion !== undefined) &&
+      value.direction === 'up' &&
+      !value.recovered &&
+      EXHAUSTION.test(value.metric) &&
+      value.service !== null &&
+      primary.includes(value.service),
+  );
+}
+
 /** Without metrics, an onset falls back to this long before now. */
 const FALLBACK_ONSET_MS = 30 * 60_000;
 /** A caller's load jump this long before the onset still marks when it changed behaviour; earlier is drift. */
@@ -64,7 +95,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
 
   const metrics = await metricSignals(session, notes, iso(windowStart), iso(now));
   // Deploys are read early: a rollout's own CPU bump or memory drop must not become the incident's onset.
-  const history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now));
+  let history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now));
   const { kept, sideEffects } = withoutSideEffects(metrics.anomalies, history.deployments);
   const hosts = attributeHosts(kept, hostMap(discovered.series));
   const anomalies = hosts.anomalies;
@@ -108,7 +139,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     seriesScanned: metrics.seriesScanned,
     signaturesChecked: new Set([...before, ...after].map(({ value }) => value.signature)).size,
   });
-  const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service)])].sort();
+  // A service known only from its deployments is still ours: errors that name it make it a candidate with its changes.
+  const deployed = history.deployments.map(({ value }) => value.service).filter((service): service is string => !!service);
+  const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service), ...deployed])].sort();
   if (quiet.quiet) {
     const recent = buildChanges(history.deployments, history.commits).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const analysis: Analysis = {
@@ -129,7 +162,16 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
     anomalies,
   );
-  if (blamed) primary = [blamed, ...primary.filter((service) => service !== blamed)].slice(0, MAX_PRIMARY);
+  // A dependency the errors name that reports nothing of its own (no logs, no series) cannot be shown healthy:
+  // when most of the errors blame it, it leads, and its own changes are candidates.
+  const unobserved = blamed
+    ? undefined
+    : namedUnobserved(
+        symptoms.map((symptom) => ({ ...symptom, named: otherServicesNamed(symptomText(symptom), symptom.services, knownServices) })),
+        new Set([...discovered.services, ...anomalies.map(({ value }) => value.service ?? '')]),
+      );
+  const lead = blamed ?? unobserved;
+  if (lead) primary = [lead, ...primary.filter((service) => service !== lead)].slice(0, MAX_PRIMARY);
   // Follow the load to its source: a caller that multiplied its calls to a saturated service is where to look.
   const cascade = findCascade(anomalies, [...new Set([...primary, ...symptomServices])]);
   let changeOnset = onset;
@@ -138,6 +180,15 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     // The jump's own onset is when the caller changed behaviour, unless it is a slow drift long before the incident.
     const jumpAt = Date.parse(cascade.outbound.value.onset);
     if (jumpAt >= onset.getTime() - CASCADE_LEAD_MS) changeOnset = new Date(Math.min(onset.getTime(), jumpAt));
+  }
+  // Slow exhaustion: a resource of an affected service climbing toward its limit without a sharp onset started long
+  // before the symptoms, so the change that started it is looked for days back, on a time scale of days.
+  const climbing = slowExhaustion(anomalies, primary, windowStart);
+  if (climbing) {
+    notes.push(
+      `${climbing.value.metric} of ${climbing.value.service} climbs gradually toward a limit; looked ${SLOW_LOOKBACK_DAYS} days back for changes`,
+    );
+    history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - SLOW_LOOKBACK_DAYS * DAY_MS)), iso(now));
   }
   const logChanges = changesFromLogs(
     await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
@@ -150,6 +201,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     allServices: knownServices,
     symptomTokens: symptomVocabulary(symptoms, anomalies, request.incident),
     deploymentsRecorded: history.recorded && history.deployments.length > 0,
+    ...(climbing ? { timeScaleMs: SLOW_TIME_SCALE_MS } : {}),
     symptomOwners: symptoms.map((symptom) => ({
       owners: [...symptom.services, ...otherServicesNamed(symptomText(symptom), symptom.services, knownServices)],
       weight: symptom.score,
@@ -165,12 +217,39 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   );
   if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
 
+  // Symptoms confined to some regions/zones/clusters/versions clear the changes that reached the healthy ones too.
+  const concentration = findConcentration(anomalies, discovered.series, primary);
+  const cleared = clearedByDimension(
+    scored.map((entry) => entry.change),
+    concentration,
+  );
+  if (cleared.size > 0) {
+    for (const entry of scored) if (cleared.has(entry.change.id)) entry.score *= BOTH_SIDES_FACTOR;
+    scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
+  }
   const affected = [...new Set([...primary, ...symptomServices])];
   const classes = matchClasses(symptoms, anomalies, { knownServices, affected, onset });
   const neighbour = noisyNeighbour(hosts, anomalies, affected);
   if (neighbour) classes.push(neighbour);
   // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
+  // A climb restarts with the process: of the exhausted service's deploys, the newest before the onset started the
+  // climb now on the charts; older ones were superseded by it.
+  if (climbing) {
+    const own = scored
+      .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset && entry.touches.includes(climbing.value.service ?? ''))
+      .sort((a, b) => Date.parse(b.change.at) - Date.parse(a.change.at));
+    for (const older of own.slice(1)) older.score *= SUPERSEDED_FACTOR;
+    scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
+  }
+  // In a slow exhaustion the filling resource is the mechanism; a deploy of that service before the climb is the cause.
+  if (
+    climbing &&
+    scored.some(
+      (entry) => entry.change.kind === 'deployment' && entry.touches.includes(climbing.value.service ?? '') && entry.links.length > 0,
+    )
+  )
+    for (const match of classes) if (!match.cls.external) match.score *= SLOW_MECHANISM_FACTOR;
   classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
   // A change is named only when something ties it to the symptoms, never by elimination.
   const hypotheses = breakTiesWithPast(
@@ -180,6 +259,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ),
     request.pastIncidents,
   );
+  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset);
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
@@ -194,6 +274,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     hypotheses,
     confidence,
     ...(cascade ? { cascade } : {}),
+    ...(concentration ? { concentration } : {}),
+    ...(sustain ? { sustain } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
   return finish(analysis, session, notes, started, emit);

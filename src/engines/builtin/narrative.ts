@@ -4,8 +4,10 @@ import type { ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
+import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
+import { sustainSentence } from './sustain.js';
 
 /** Runner-up hypotheses reported as alternatives. */
 const MAX_ALTERNATIVES = 2;
@@ -101,7 +103,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
@@ -109,7 +111,7 @@ export function rootCauseOf(analysis: Analysis): string {
       ? `No change explains the symptoms: the strongest candidate, ${describeChange(closest)}, ${reasonsAgainst(closest, analysis).join(' and ')}.`
       : 'No deployment or commit was recorded before the onset.';
     const where = best.cls.service ? ` in ${best.cls.service}` : '';
-    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}`;
+    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}`;
   }
   return `Neither a change nor a known failure class explains the symptoms. ${symptomSentence(analysis)}`;
 }

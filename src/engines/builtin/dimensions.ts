@@ -1,0 +1,120 @@
+import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
+import type { Change } from './changes.js';
+import type { Cited } from './facts.js';
+
+/**
+ * Dimension comparison: when the symptoms sit in some values of a dimension (one region, zone, cluster, version)
+ * while the same service's series in other values stay healthy, the report says so, and a change that went to
+ * healthy and unhealthy values alike cannot be what broke the unhealthy ones.
+ */
+
+/** Label keys that split a service's fleet, each mapped to the dimension it names. */
+export const DIMENSION_KEYS: Record<string, string> = {
+  region: 'region',
+  cloud_region: 'region',
+  'cloud.region': 'region',
+  topology_kubernetes_io_region: 'region',
+  zone: 'zone',
+  az: 'zone',
+  availability_zone: 'zone',
+  'cloud.availability_zone': 'zone',
+  topology_kubernetes_io_zone: 'zone',
+  cluster: 'cluster',
+  k8s_cluster: 'cluster',
+  'k8s.cluster.name': 'cluster',
+  datacenter: 'cluster',
+  dc: 'cluster',
+  version: 'version',
+  'service.version': 'version',
+};
+/** Series that show a service suffering rather than working harder. */
+const SUFFERING = /error|fail|5xx|latency|duration|p9\d|timeout|saturation/i;
+/** A change that went to both sides keeps this share of its score. */
+export const BOTH_SIDES_FACTOR = 0.25;
+
+export interface Concentration {
+  service: string;
+  dimension: string;
+  key: string;
+  unhealthy: string[];
+  healthy: string[];
+  /** The anomalies that show the unhealthy values, for the evidence. */
+  anomalies: Cited<AnomalyOut>[];
+}
+
+/**
+ * For each affected service and dimension key on its series: the values whose suffering series left their baseline
+ * (high or critical) and the values whose series did not. Concentrated when both sides are non-empty.
+ */
+export function findConcentration(
+  anomalies: readonly Cited<AnomalyOut>[],
+  series: readonly { metric: string; tags: Record<string, string> }[],
+  affected: readonly string[],
+): Concentration | undefined {
+  for (const service of affected) {
+    const own = series.filter((s) => serviceTag(s.tags) === service && SUFFERING.test(s.metric));
+    for (const key of Object.keys(DIMENSION_KEYS)) {
+      const values = [...new Set(own.map((s) => s.tags[key]).filter((v): v is string => !!v))].sort();
+      if (values.length < 2) continue;
+      const bad = anomalies.filter(
+        ({ value }) =>
+          value.service === service &&
+          value.tags[key] !== undefined &&
+          value.direction === 'up' &&
+          SUFFERING.test(value.metric) &&
+          (value.severity === 'high' || value.severity === 'critical'),
+      );
+      const unhealthy = [...new Set(bad.map(({ value }) => value.tags[key]!))].sort();
+      const healthy = values.filter((v) => !unhealthy.includes(v));
+      if (unhealthy.length > 0 && healthy.length > 0) {
+        return { service, dimension: DIMENSION_KEYS[key]!, key, unhealthy, healthy, anomalies: bad };
+      }
+    }
+  }
+  return undefined;
+}
+
+function serviceTag(tags: Record<string, string>): string | undefined {
+  return tags.service ?? tags.service_name ?? tags.app ?? tags.application ?? tags.job;
+}
+
+/** Where a change went, by the dimension values its environment, description or id names. */
+export function changeReach(change: Change, values: readonly string[]): string[] {
+  // `production-eu-west-1` names eu-west-1: dashes and dots separate words here, only letters and digits join them.
+  const text = [change.environment ?? '', change.version ?? '', change.text, change.id].join(' ').toLowerCase();
+  return values.filter((value) =>
+    new RegExp(`(^|[^a-z0-9])${value.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(text),
+  );
+}
+
+/**
+ * A deployment of the affected service whose same version also went to a healthy value is cleared: the healthy side
+ * runs it too. Returns the ids of the cleared changes.
+ */
+export function clearedByDimension(changes: readonly Change[], concentration: Concentration | undefined): Set<string> {
+  const cleared = new Set<string>();
+  if (!concentration) return cleared;
+  const all = [...concentration.unhealthy, ...concentration.healthy];
+  const byVersion = new Map<string, string[]>();
+  for (const change of changes) {
+    if (change.kind !== 'deployment' || change.service !== concentration.service) continue;
+    const key = change.version ?? change.id;
+    byVersion.set(key, [...(byVersion.get(key) ?? []), ...changeReach(change, all)]);
+  }
+  for (const change of changes) {
+    if (change.kind !== 'deployment' || change.service !== concentration.service) continue;
+    const reach = byVersion.get(change.version ?? change.id) ?? [];
+    const hitsHealthy = reach.some((value) => concentration.healthy.includes(value));
+    const hitsUnhealthy = reach.some((value) => concentration.unhealthy.includes(value));
+    // Rolled out everywhere (no dimension named) also counts as both sides.
+    if ((hitsHealthy && hitsUnhealthy) || (reach.length === 0 && concentration.dimension !== 'version') || hitsHealthy)
+      cleared.add(change.id);
+  }
+  return cleared;
+}
+
+export function concentrationSentence(concentration: Concentration | undefined): string {
+  if (!concentration) return '';
+  const { service, dimension, unhealthy, healthy } = concentration;
+  return ` The symptoms of ${service} are concentrated in ${dimension} ${unhealthy.join(', ')}; ${healthy.join(', ')} stayed healthy, so whatever broke is specific to ${unhealthy.length === 1 ? 'that' : 'those'} ${dimension}${unhealthy.length === 1 ? '' : 's'}.`;
+}
