@@ -179,6 +179,7 @@ describe('formats whose severity is not a word: error_summary on the fast path s
       'access.log': `10.0.0.${i % 250} - - [01/May/2024:10:${minute}:00 +0000] "GET /api/cart/${i} HTTP/1.1" ${i % 3 === 0 ? 503 : 200} 512 "-" "curl/8.0"`,
       'kernel.log': `<${i % 3 === 0 ? 3 : 6}>May  1 10:${minute}:00 node-${i % 4} kernel: Out of memory: Killed process ${4000 + i} (java)`,
       'klog.log': `${i % 3 === 0 ? 'E' : 'I'}0501 10:${minute}:00.000000    1234 controller.go:${i}] sync cart ${i} did not finish`,
+      'envoy.log': `[2024-05-01T10:${minute}:00.000Z] "POST /authorize HTTP/1.1" ${i % 3 === 0 ? '503 UF' : '200 -'} 154 91 12 11 "-" "cart/4.2" "req-${i}" "payments:8080" "10.44.2.9:8080"`,
       'journal.log': JSON.stringify({
         __REALTIME_TIMESTAMP: String(Date.parse(`2024-05-01T10:${minute}:00Z`) * 1000),
         PRIORITY: i % 3 === 0 ? '3' : '6',
@@ -188,7 +189,7 @@ describe('formats whose severity is not a word: error_summary on the fast path s
     };
   };
 
-  it.each(['access.log', 'kernel.log', 'klog.log', 'journal.log'])('%s: fast and full error summaries agree', async (name) => {
+  it.each(['access.log', 'envoy.log', 'kernel.log', 'klog.log', 'journal.log'])('%s: fast and full error summaries agree', async (name) => {
     const dir = tempDir('logs-wordless-');
     const body = Array.from({ length: 3000 }, (_, i) => lines(i)[name]).join('\n');
     writeFileSync(path.join(dir, name), `${body}\n`);
