@@ -12,7 +12,7 @@ import {
   reportIn,
   watchRefusals,
 } from './access-helpers.js';
-import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
+import { type Harness, heldEngine as held, startSocketHarness } from './helpers.js';
 
 /**
  * Who may ask (docs/slack.md, "Access"), over Socket Mode against the fake Slack. Each refusal test checks the
@@ -24,12 +24,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function held(): ScriptedEngine {
-  const engine = new ScriptedEngine();
-  engine.hold = true;
-  return engine;
-}
 
 describe('access policy: who may ask', () => {
   it('refuses a guest (single- and multi-channel) unless ALLOW_GUESTS', async () => {

@@ -38,6 +38,13 @@ export interface ScriptedCall {
  * An analyze function that emits tool events like an engine and returns a report. `hold` keeps it running until
  * released or aborted, so tests can look at queued/running states without timing assumptions.
  */
+/** An engine that waits inside its analysis until released: the analysis stays running for as long as a test needs. */
+export function heldEngine(): ScriptedEngine {
+  const engine = new ScriptedEngine();
+  engine.hold = true;
+  return engine;
+}
+
 export class ScriptedEngine {
   readonly requests: AnalyzeRequest[] = [];
   toolCalls = 2;

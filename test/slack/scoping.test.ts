@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockText } from '../fakes/slack/server.js';
 import { expectClean } from './access-helpers.js';
-import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
+import { type Harness, heldEngine as held, startSocketHarness } from './helpers.js';
 
 /** Nobody sees another channel's work: /rca status and alert joins across channels, over Socket Mode. */
 
@@ -10,12 +10,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function held(): ScriptedEngine {
-  const engine = new ScriptedEngine();
-  engine.hold = true;
-  return engine;
-}
 
 describe('nobody sees another channel’s work', () => {
   it('/rca status describes only this channel’s analyses (counts the rest); responders see everything', async () => {
