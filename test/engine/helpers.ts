@@ -1,9 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { ServerSpec } from '../../src/host/config.js';
 import type { HostEvent } from '../../src/host/events.js';
 import { type HostOptions, McpHost } from '../../src/host/host.js';
+import { type FakeOllama, type FakeScript, startFakeOllama } from '../fakes/ollama/server.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const FIXTURE_SERVER = path.join(REPO, 'test/engine/fixtures/fixture-server.mjs');
@@ -28,6 +30,35 @@ export async function startFixtureHost(
     },
   );
   return { host, events };
+}
+
+/**
+ * A test file's set-up for the Ollama engine: one fixture MCP host for the whole file, and fake Ollama servers that
+ * are closed after each test.
+ */
+export function fakeOllamaSuite(): { host: () => McpHost; fake: (script: FakeScript) => Promise<FakeOllama> } {
+  let host: McpHost | undefined;
+  const fakes: FakeOllama[] = [];
+  beforeAll(async () => {
+    ({ host } = await startFixtureHost([{ name: 'fx' }]));
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+  return {
+    host: () => {
+      if (!host) throw new Error('the fixture host starts in beforeAll');
+      return host;
+    },
+    fake: async (script) => {
+      const server = await startFakeOllama({ script });
+      fakes.push(server);
+      return server;
+    },
+  };
 }
 
 /** Writes an mcp-servers.json for the fixture server into a fresh temp folder; returns its path. */

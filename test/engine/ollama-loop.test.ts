@@ -1,32 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/agent/types.js';
 import { createOllamaEngine, type OllamaEngineOptions } from '../../src/engines/ollama/engine.js';
 import { OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';
-import type { McpHost } from '../../src/host/host.js';
-import { type ChatBody, type FakeOllama, type FakeScript, type FakeTurn, finalAnswer, startFakeOllama } from '../fakes/ollama/server.js';
-import { startFixtureHost } from './helpers.js';
+import { type ChatBody, type FakeOllama, type FakeTurn, finalAnswer } from '../fakes/ollama/server.js';
+import { fakeOllamaSuite } from './helpers.js';
 
-let host: McpHost;
-const fakes: FakeOllama[] = [];
-
-beforeAll(async () => {
-  ({ host } = await startFixtureHost([{ name: 'fx' }]));
-});
-afterAll(async () => {
-  await host.close();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function fake(script: FakeScript): Promise<FakeOllama> {
-  const server = await startFakeOllama({ script });
-  fakes.push(server);
-  return server;
-}
+const suite = fakeOllamaSuite();
+const fake = suite.fake;
 
 function engine(server: FakeOllama, options: Partial<OllamaEngineOptions> = {}) {
-  return createOllamaEngine(host, {
+  return createOllamaEngine(suite.host(), {
     provider: new OllamaProvider({ host: server.url, model: 'qwen3:8b' }),
     numCtx: 32_768,
     deadlineMs: 30_000,
@@ -214,7 +197,7 @@ describe('Ollama agent loop (fake Ollama over HTTP, real client, real host)', ()
       if (request.format) return answer();
       if (index === 0) return { toolCalls: [{ name: 'crash', arguments: {} }] };
       if (index === 1) {
-        await host.waitForServer('fx');
+        await suite.host().waitForServer('fx');
         return { toolCalls: [{ name: 'echo', arguments: { text: 'after restart' } }] };
       }
       return stop;

@@ -1,29 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { thinkSettings } from '../../src/engines/ollama/index.js';
 import { OllamaProvider } from '../../src/engines/ollama/ollama-provider.js';
-import type { McpHost } from '../../src/host/host.js';
-import { type FakeOllama, type FakeScript, finalAnswer, startFakeOllama } from '../fakes/ollama/server.js';
-import { startFixtureHost } from './helpers.js';
+import { type FakeScript, finalAnswer } from '../fakes/ollama/server.js';
+import { fakeOllamaSuite } from './helpers.js';
 
-let host: McpHost;
-const fakes: FakeOllama[] = [];
-beforeAll(async () => {
-  ({ host } = await startFixtureHost([{ name: 'fx' }]));
-});
-afterAll(async () => {
-  await host.close();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function fake(script: FakeScript): Promise<FakeOllama> {
-  const server = await startFakeOllama({ script });
-  fakes.push(server);
-  return server;
-}
+const suite = fakeOllamaSuite();
+const fake = suite.fake;
 
 const report = finalAnswer({ summary: 's', rootCause: 'r', confidence: 'low', timeline: [], evidence: [], recommendations: [] });
 const oneCall: FakeScript = (request) =>
@@ -45,7 +29,7 @@ describe('OLLAMA_THINK', () => {
 
   it('answer: no thinking on tool turns, thinking for the report', async () => {
     const server = await fake(oneCall);
-    await createOllamaEngine(host, {
+    await createOllamaEngine(suite.host(), {
       provider: new OllamaProvider({ host: server.url, model: 'qwen3:8b' }),
       numCtx: 8_192,
       deadlineMs: 20_000,
@@ -60,7 +44,7 @@ describe('OLLAMA_THINK', () => {
 
   it('is never sent to a model whose capabilities lack thinking (Ollama would refuse it with a 400)', async () => {
     const server = await fake(oneCall);
-    const result = await createOllamaEngine(host, {
+    const result = await createOllamaEngine(suite.host(), {
       provider: new OllamaProvider({ host: server.url, model: 'mistral-small3.2:24b' }),
       numCtx: 8_192,
       deadlineMs: 20_000,
