@@ -101,15 +101,7 @@ describe('Slack bot: what reaches the model and Slack', () => {
     const before = ollama.requests.length;
     const parent = fake.seed({ channel: CHANNEL, user: 'U0HUMAN02', text: `login broke after this: ${sample('jwt').line}` });
     fake.seed({ channel: CHANNEL, user: 'U0HUMAN03', text: `bot config ${sample('slack_token').line}`, thread_ts: parent.ts });
-    const mention = fake.seed({ channel: CHANNEL, user: 'U0HUMAN01', text: '<@U0FAKEBOT> what happened?', thread_ts: parent.ts });
-    await fake.event({
-      type: 'app_mention',
-      user: 'U0HUMAN01',
-      text: mention.text,
-      ts: mention.ts,
-      thread_ts: parent.ts,
-      channel: CHANNEL,
-    });
+    await fake.mention(CHANNEL, 'U0HUMAN01', 'what happened?', { threadTs: parent.ts });
     await fake.waitFor('the report in the thread', () => reportIn(parent.ts));
 
     const sent = JSON.stringify(ollama.requests.slice(before));

@@ -48,30 +48,14 @@ export function ephemeralsTo(fake: FakeSlack, user: string): string[] {
 }
 
 /** Seeds a mention in Slack and delivers its app_mention event. */
-export async function mention(
+export function mention(
   h: Harness,
   user: string,
   text: string,
   options: { channel?: string; threadTs?: string; botId?: string } = {},
 ): Promise<StoredMessage> {
-  const channel = options.channel ?? CHANNEL;
-  const seeded = h.fake.seed({
-    channel,
-    user,
-    text: `<@U0FAKEBOT> ${text}`,
-    ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
-    ...(options.botId ? { bot_id: options.botId } : {}),
-  });
-  await h.fake.event({
-    type: 'app_mention',
-    user,
-    text: seeded.text,
-    ts: seeded.ts,
-    channel,
-    ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
-    ...(options.botId ? { bot_id: options.botId } : {}),
-  });
-  return seeded;
+  const { channel = CHANNEL, ...rest } = options;
+  return h.fake.mention(channel, user, text, rest);
 }
 
 export function reportIn(fake: FakeSlack, channel: string, threadTs: string): StoredMessage | undefined {

@@ -93,16 +93,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     const { fake, engine } = harness;
     const parent = fake.seed({ channel: CHANNEL, user: 'U0HUMAN02', text: 'payments are timing out for EU customers' });
     fake.seed({ channel: CHANNEL, user: 'U0HUMAN03', text: 'started right after lunch', thread_ts: parent.ts });
-    const mention = fake.seed({ channel: CHANNEL, user: 'U0HUMAN01', text: '<@U0FAKEBOT> what happened?', thread_ts: parent.ts });
-
-    await fake.event({
-      type: 'app_mention',
-      user: 'U0HUMAN01',
-      text: mention.text,
-      ts: mention.ts,
-      thread_ts: parent.ts,
-      channel: CHANNEL,
-    });
+    await fake.mention(CHANNEL, 'U0HUMAN01', 'what happened?', { threadTs: parent.ts });
     await fake.waitFor('the report in the thread', () => reportIn(harness!, CHANNEL, parent.ts));
 
     expect(fake.callsOf('conversations.replies')[0]?.args).toMatchObject({ channel: CHANNEL, ts: parent.ts });
@@ -125,20 +116,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     await fake.waitFor('the first report', () => reportIn(harness!, CHANNEL, mention.ts));
     expect(engine.requests[0]?.incident).toBe('search is slow');
 
-    const followUp = fake.seed({
-      channel: CHANNEL,
-      user: 'U0HUMAN01',
-      text: '<@U0FAKEBOT> was the config change involved?',
-      thread_ts: mention.ts,
-    });
-    await fake.event({
-      type: 'app_mention',
-      user: 'U0HUMAN01',
-      text: followUp.text,
-      ts: followUp.ts,
-      thread_ts: mention.ts,
-      channel: CHANNEL,
-    });
+    await fake.mention(CHANNEL, 'U0HUMAN01', 'was the config change involved?', { threadTs: mention.ts });
     await fake.waitFor('the follow-up analysis', () => engine.requests.length === 2);
     expect(engine.requests[1]?.incident).toBe('was the config change involved?');
     expect(engine.requests[1]?.context).toContain('Previous analysis of: search is slow');

@@ -228,6 +228,27 @@ export class FakeSlack {
   }
 
   /** An Events API envelope; `retryAttempt` > 0 is how Slack marks a redelivery of the same event_id. */
+  /** Seeds a message that mentions the bot and delivers its app_mention event, as Slack does for a person (or a bot). */
+  async mention(channel: string, user: string, text: string, options: { threadTs?: string; botId?: string } = {}): Promise<StoredMessage> {
+    const seeded = this.seed({
+      channel,
+      user,
+      text: `<@U0FAKEBOT> ${text}`,
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      ...(options.botId ? { bot_id: options.botId } : {}),
+    });
+    await this.event({
+      type: 'app_mention',
+      user,
+      text: seeded.text,
+      ts: seeded.ts,
+      channel,
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      ...(options.botId ? { bot_id: options.botId } : {}),
+    });
+    return seeded;
+  }
+
   event(event: Json, options: { eventId?: string; retryAttempt?: number } = {}): Promise<Json> {
     const attempt = options.retryAttempt ?? 0;
     return this.sendEnvelope('events_api', this.eventPayload(event, options.eventId), {
