@@ -9,6 +9,8 @@
 # directory at the unpacked template folder, it loads the package's own default.tmpl. The original stays untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/deb-download.sh
+source scripts/lib/deb-download.sh
 
 dest=".tools/alertmanager"
 bin="$dest/usr/bin/prometheus-alertmanager"
@@ -28,16 +30,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# apt-get download needs package lists; a fresh container has none, so refresh them only when the first try fails.
-if ! (cd "$work" && apt-get download prometheus-alertmanager >/dev/null 2>&1); then
-  echo "fetch-alertmanager: download failed; running apt-get update first"
-  if [[ "$(id -u)" -eq 0 ]]; then
-    apt-get update -qq
-  else
-    sudo apt-get update -qq
-  fi
-  (cd "$work" && apt-get download prometheus-alertmanager)
-fi
+download_deb prometheus-alertmanager "$work" fetch-alertmanager
 
 deb="$(ls "$work"/prometheus-alertmanager_*.deb | head -n 1)"
 mkdir -p "$dest/bin"

@@ -3,6 +3,8 @@
 # run a real Prometheus and promtool without root, systemd or a global install. Idempotent: skips when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/deb-download.sh
+source scripts/lib/deb-download.sh
 
 dest=".tools/prometheus"
 bin="$dest/usr/bin/prometheus"
@@ -21,16 +23,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# apt-get download needs package lists; a fresh container has none, so refresh them only when the first try fails.
-if ! (cd "$work" && apt-get download prometheus >/dev/null 2>&1); then
-  echo "fetch-prometheus: download failed; running apt-get update first"
-  if [[ "$(id -u)" -eq 0 ]]; then
-    apt-get update -qq
-  else
-    sudo apt-get update -qq
-  fi
-  (cd "$work" && apt-get download prometheus)
-fi
+download_deb prometheus "$work" fetch-prometheus
 
 deb="$(ls "$work"/prometheus_*.deb | head -n 1)"
 mkdir -p "$dest"
