@@ -132,6 +132,7 @@ export function generate(seed: number, lines: number): Buffer {
     else if (kind < 0.83) line = '';
     else if (kind < 0.86) line = `plain text without a time ${message()}`;
     else if (kind < 0.9) line = `${iso} ${level} ${message()} ${'pad '.repeat(Math.floor(r() * 40))}`;
+    else if (kind < 0.92) line = `${iso} \x1b[31m${level}\x1b[0m [svc-ansi] ${message()}`;
     else line = `${iso} INFO [svc] ${message()}`;
     let bytes = Buffer.from(line);
     const odd = r();
@@ -141,8 +142,18 @@ export function generate(seed: number, lines: number): Buffer {
       const cut = Math.floor(r() * (bytes.length + 1));
       bytes = Buffer.concat([bytes.subarray(0, cut), garbage.subarray(0, 1 + Math.floor(r() * garbage.length)), bytes.subarray(cut)]);
     } else if (odd < 0.05) {
-      // Needles split by bytes the reader removes: the sanitized line matches, the raw bytes do not.
-      const split = pick([' time\x00out', ' conn\rection refused', ' ti\xc2\x85meout', ' Hikari\x7fPool-1', ' tIm\x1beout']);
+      // Needles split by control bytes (the reader replaces them, so no match) and by ANSI sequences (dropped
+      // whole, so the sanitized line matches where the raw bytes do not); a level word wrapped in colour codes.
+      const split = pick([
+        ' time\x00out',
+        ' conn\rection refused',
+        ' ti\xc2\x85meout',
+        ' Hikari\x7fPool-1',
+        ' tIm\x1beout',
+        ' time\x1b[0mout',
+        ' conn\x1b[1;31mection refused',
+        ' Hikari\x1b[mPool-1',
+      ]);
       bytes = Buffer.concat([bytes, Buffer.from(split, 'latin1')]);
     } else if (odd < 0.055) bytes = Buffer.from(`${line} ${'y'.repeat(64 * 1024 - 20 + Math.floor(r() * 40))} timeout`);
     else if (odd < 0.058) bytes = Buffer.from(`${line} ${'日'.repeat(23_000 + Math.floor(r() * 100_000))} refused`);

@@ -1,4 +1,4 @@
-import { parseHead } from '../parser/index.js';
+import { parseHead, sanitizeLine } from '../parser/index.js';
 import type { LogEntry, LogFile } from '../types.js';
 import { EntryAssembler, MAX_CONTINUATION_LINES } from './assembler.js';
 import { BLOCK_BYTES, gzipChunks, MAX_KEPT_LINE_BYTES, plainChunks } from './blocks.js';
@@ -15,19 +15,11 @@ export interface FastScanState {
   lastTime: number;
 }
 
-/** Decodes one line exactly as readLines does: UTF-8 with U+FFFD, cut past MAX_READ_LINE_CHARS, control characters removed. */
+/** Decodes one line exactly as readLines does: UTF-8 with U+FFFD, cut past MAX_READ_LINE_CHARS, control characters sanitized. */
 export function decodeLine(data: Buffer, start: number, end: number): string {
   const text = data.toString('utf8', start, end);
-  if (text.length > MAX_READ_LINE_CHARS) return sanitize(text.slice(0, MAX_READ_LINE_CHARS)) + CUT_MARKER;
-  return sanitize(text);
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-function sanitize(line: string): string {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-  CONTROL.lastIndex = 0;
-  return CONTROL.test(text) ? text.replace(CONTROL, '') : text;
+  if (text.length > MAX_READ_LINE_CHARS) return sanitizeLine(text.slice(0, MAX_READ_LINE_CHARS)) + CUT_MARKER;
+  return sanitizeLine(text);
 }
 
 /**

@@ -2,8 +2,8 @@ import { requiredLiterals } from './literals.js';
 
 /**
  * A byte-level test that every entry a query can match passes: one of its lines holds one of the needles
- * (ASCII case-insensitive). Lines the decoder changes before the matcher sees them (control characters
- * removed, over-long lines cut) are always candidates, so skipping the others never loses a match.
+ * (ASCII case-insensitive). Lines the decoder changes in ways that could join bytes into a match (ANSI
+ * sequences dropped, over-long lines cut) are always candidates, so skipping the others never loses a match.
  * `needles: null` means no byte test is possible and every line is a candidate.
  */
 export interface Prefilter {
@@ -79,8 +79,11 @@ export function levelPrefilter(): Prefilter {
 /** No byte test: every line is a candidate (the scan still seeks to the time window). */
 export const EVERY_LINE: Prefilter = build(null, []);
 
-/** Control bytes sanitizeLine removes (tab and newline stay); CR counts only when a newline does not follow it. */
-const CONTROL_BYTES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127];
+/**
+ * ESC starts the ANSI sequences sanitizeLine drops whole, which can join the bytes around them into a match.
+ * Other control bytes become U+FFFD, so they never create or hide an ASCII match and need no scan of their own.
+ */
+const ESC = 0x1b;
 
 /**
  * Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines.
@@ -106,17 +109,7 @@ export function candidateLines(data: Buffer, text: string | null, end: number, p
   for (const bytes of prefilter.exact) {
     for (let i = data.indexOf(bytes, 0); i !== -1 && i < end; i = data.indexOf(bytes, i + 1)) add(i);
   }
-  for (const byte of CONTROL_BYTES) {
-    for (let i = data.indexOf(byte, 0); i !== -1 && i < end; i = data.indexOf(byte, i + 1)) {
-      if (byte === 13 && data[i + 1] === 10) continue;
-      add(i);
-    }
-  }
-  // C1 controls (U+0080–U+009F) are C2 80 … C2 9F in UTF-8.
-  for (let i = data.indexOf(0xc2, 0); i !== -1 && i < end; i = data.indexOf(0xc2, i + 1)) {
-    const next = data[i + 1] ?? 0;
-    if (next >= 0x80 && next <= 0x9f) add(i);
-  }
+  for (let i = data.indexOf(ESC, 0); i !== -1 && i < end; i = data.indexOf(ESC, i + 1)) add(i);
   for (let probe = LONG_PROBE_STRIDE; probe < end; probe += LONG_PROBE_STRIDE) {
     const before = data.lastIndexOf(10, probe);
     const after = data.indexOf(10, probe);
