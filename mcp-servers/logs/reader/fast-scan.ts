@@ -13,6 +13,8 @@ export interface FastScanState {
   linesBefore: number;
   /** Time of the last timed entry before the first block (NEGATIVE_INFINITY at a file's start). */
   lastTime: number;
+  /** False: no newline is counted and entries carry line 0 (the caller never reads line numbers). */
+  numbered?: boolean;
 }
 
 /** Decodes one line exactly as readLines does: UTF-8 with U+FFFD, cut past MAX_READ_LINE_CHARS, control characters sanitized. */
@@ -42,6 +44,7 @@ export class FastScanner {
   /** Line counting within the current data: newlines in [0, countPos) are `countAt`. */
   private countPos = 0;
   private countAt = 0;
+  private readonly numbered: boolean;
   /** Byte offsets of the lines fed to an assembler in this block, by line number, to place emitted entries. */
   private readonly fed = new Map<number, number>();
   /** The last line decoded and parsed: a candidate's walk and the feed after it often ask for the same line twice. */
@@ -57,6 +60,7 @@ export class FastScanner {
     state: FastScanState,
   ) {
     this.linesBefore = state.linesBefore;
+    this.numbered = state.numbered !== false;
     this.lastTime = state.lastTime;
     this.timeAtPos = state.lastTime;
   }
@@ -108,7 +112,7 @@ export class FastScanner {
     if (this.prefilter.needles === null) this.feedAll(data, end);
     else this.feedCandidates(data, end);
     this.lastTime = this.timeBefore(data, end);
-    this.linesBefore = this.lineAt(data, end) - 1;
+    if (this.numbered) this.linesBefore = this.lineAt(data, end) - 1;
     data.copy(this.work, 0, end, keep);
     this.carried = keep - end;
     this.memoData = null;
@@ -173,6 +177,7 @@ export class FastScanner {
     for (const entry of entries) {
       const at = this.fed.get(entry.line) ?? 0;
       this.fed.delete(entry.line);
+      if (!this.numbered) entry.line = 0;
       this.sink(entry, entry.time ?? this.timeBefore(data, at));
       if (entry.time !== null) {
         // Continuation lines are never heads, so this time holds up to the entry's last line.
@@ -212,9 +217,9 @@ export class FastScanner {
     return time;
   }
 
-  /** Line number of a line about to be fed, remembering its offset. */
+  /** Line number of a line about to be fed, remembering its offset; unnumbered, a stand-in unique in the block. */
   private lineNo(data: Buffer, pos: number): number {
-    const line = this.lineAt(data, pos);
+    const line = this.numbered ? this.lineAt(data, pos) : pos + 1;
     this.fed.set(line, pos);
     return line;
   }
@@ -266,6 +271,7 @@ export interface FastScanRange {
   end: number;
   linesBefore: number;
   lastTime: number;
+  numbered?: boolean;
 }
 
 /** Reads a file (a byte range of a plain file, or all of a .gz) and passes the entries around candidates to `sink`. */
