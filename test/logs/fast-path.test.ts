@@ -33,7 +33,7 @@ describe('required literals of RE2 patterns', () => {
 
 function candidates(lines: string[], prefilter: Prefilter): string[] {
   const data = Buffer.from(`${lines.join('\n')}\n`);
-  const starts = candidateLines(data, data.toString('latin1'), data.length, prefilter);
+  const starts = candidateLines(data, data.length, prefilter);
   return starts.map((start) => data.toString('utf8', start, data.indexOf(10, start)));
 }
 

@@ -154,9 +154,8 @@ export class FastScanner {
   }
 
   private feedCandidates(data: Buffer, end: number): void {
-    const text = this.prefilter.search ? data.toString('latin1', 0, end) : null;
     let cursor = 0;
-    for (const candidate of candidateLines(data, text, end, this.prefilter)) {
+    for (const candidate of candidateLines(data, end, this.prefilter)) {
       if (candidate < cursor) continue;
       const start = this.entryStart(data, candidate, cursor);
       const asm = new EntryAssembler(this.file.label, this.file.service, this.referenceMs);

@@ -137,32 +137,43 @@ export const EVERY_LINE: Prefilter = build(null, []);
 const ESC = 0x1b;
 
 /**
- * Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines.
- * `text` is the same bytes as a latin1 string (RegExp indexes are then byte offsets); only needed when `search` is set.
+ * Bytes of one latin1 view the RegExp runs over. Views this small are young-generation strings that die cheaply;
+ * a view of a whole 4 MB block lands in large-object space and forces a full collection every few blocks, which
+ * cost error_summary an eighth of its time.
  */
-export function candidateLines(data: Buffer, text: string | null, end: number, prefilter: Prefilter): number[] {
+const SEARCH_VIEW_BYTES = 64 * 1024;
+
+/** Start offsets (ascending, distinct) of the candidate lines in `data[0, end)`, which holds whole lines. */
+export function candidateLines(data: Buffer, end: number, prefilter: Prefilter): number[] {
   const starts: number[] = [];
   const add = (pos: number) => {
     starts.push(pos === 0 ? 0 : data.lastIndexOf(10, pos - 1) + 1);
   };
   if (prefilter.needles === null) return allLines(data, end);
   const search = prefilter.search;
-  if (search && text !== null) {
-    search.lastIndex = 0;
+  if (search) {
     const leads = prefilter.leads;
-    for (let m = search.exec(text); m !== null && m.index < end; m = search.exec(text)) {
-      if (leads) {
-        const before = m.index > 0 ? text.charCodeAt(m.index - 1) | 0x20 : 0;
-        if (!leads.get(m[0].toLowerCase())?.includes(String.fromCharCode(before))) {
-          search.lastIndex = m.index + 1;
-          continue;
+    // Views start at line starts, so RegExp indexes plus the view's start are byte offsets and no line spans two views.
+    for (let from = 0; from < end; ) {
+      const nl = data.indexOf(10, Math.min(from + SEARCH_VIEW_BYTES, end) - 1);
+      const to = nl === -1 || nl >= end ? end : nl + 1;
+      const text = data.toString('latin1', from, to);
+      search.lastIndex = 0;
+      for (let m = search.exec(text); m !== null; m = search.exec(text)) {
+        if (leads) {
+          const before = m.index > 0 ? text.charCodeAt(m.index - 1) | 0x20 : 0;
+          if (!leads.get(m[0].toLowerCase())?.includes(String.fromCharCode(before))) {
+            search.lastIndex = m.index + 1;
+            continue;
+          }
         }
+        add(from + m.index);
+        // Continue after this line: further hits on it add nothing.
+        const lineEnd = text.indexOf('\n', m.index);
+        if (lineEnd === -1) break;
+        search.lastIndex = lineEnd + 1;
       }
-      add(m.index);
-      // Continue after this line: further hits on it add nothing.
-      const nl = data.indexOf(10, m.index);
-      if (nl === -1 || nl >= end) break;
-      search.lastIndex = nl + 1;
+      from = to;
     }
   }
   for (const bytes of prefilter.exact) {
