@@ -130,6 +130,7 @@ async function child(dir: string, sizeBytes: number): Promise<void> {
     await run(`literal, ${hours} h window`, 'search_logs', { pattern: LITERAL, since, until, limit: 50 });
   }
   await run('error_summary, 2 h window', 'error_summary', { since: iso(mid - 3_600_000), until: iso(mid + 3_600_000) });
+  await run('read_logs, 2 h window', 'read_logs', { since: iso(mid - 3_600_000), until: iso(mid + 3_600_000), limit: 50 });
   await run('literal, 2 h window, repeat', 'search_logs', { pattern: LITERAL, since: iso(mid - 3_600_000), until: iso(mid + 3_600_000) });
   await client.close();
   console.log(JSON.stringify({ sizeBytes, figures, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
     const es2 = by('error_summary, 2 h window');
     const rep = by('literal, 2 h window, repeat');
     console.log(`  error_summary 2 h window ${fmt(es2.ms)} (${((100 * es2.ms) / es.ms).toFixed(1)}%); 2 h literal repeat ${fmt(rep.ms)}`);
+    console.log(`  read_logs newest 50 of a 2 h window mid-file ${fmt(by('read_logs, 2 h window').ms)}`);
     console.log(`  peak RSS of the server process ${r.maxRssMb.toFixed(0)} MB`);
     const noted = r.figures.filter((f) => f.notes);
     if (noted.length > 0) console.log(`  notes: ${noted.map((f) => `${f.label}: ${f.notes?.join('; ')}`).join(' | ')}`);

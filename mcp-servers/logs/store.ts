@@ -214,7 +214,8 @@ export class LogStore {
         if (visit(standalone(item.text, file.label, file.service, -(item.k + 1)), sortTime, index)) matched += 1;
       }
     };
-    for await (const { text, offset } of readLinesBackward(file.abs, file.size, file.label)) {
+    const end = await this.windowEnd(file, options.until);
+    for await (const { text, offset } of readLinesBackward(file.abs, end, file.label)) {
       minOffset = offset;
       if (k % ABORT_CHECK_LINES === 0) options.signal?.throwIfAborted();
       const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
@@ -256,6 +257,16 @@ export class LogStore {
     }
     emitStandalone(pending, Number.NEGATIVE_INFINITY);
     return { exact: true, visited: k, minOffset };
+  }
+
+  /**
+   * Where a backward read for a window ending at `until` can start: past it every entry is newer than the window,
+   * found by bisection on the file's time index; the file's end when there is no `until` or the file is unordered.
+   */
+  private async windowEnd(file: LogFile, until: number | undefined): Promise<number> {
+    if (until === undefined) return file.size;
+    const index = await this.fast.index.get(file);
+    return index.ordered ? this.fast.index.seekEnd(file, index, until + ORDER_SLACK_MS) : file.size;
   }
 
   /** Gives entries read backwards their real 1-based line numbers (counting newlines before the oldest line read). */
