@@ -12,6 +12,8 @@ export interface FastScanRequest {
   since?: number | undefined;
   until?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** False: entries carry line 0 and no newline is counted (see ScanOptions.lineNumbers). */
+  lineNumbers?: boolean | undefined;
 }
 
 /**
@@ -61,8 +63,10 @@ export class FastPath {
       if (first !== null && first > request.until + this.slackMs) return undefined;
     }
     request.signal?.throwIfAborted();
-    const linesBefore = start > 0 ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label) : 0;
-    await fastScanFile(file, request.prefilter, { start, end, linesBefore, lastTime: Number.NEGATIVE_INFINITY }, visit, request.signal);
+    const numbered = request.lineNumbers !== false;
+    const linesBefore = start > 0 && numbered ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label) : 0;
+    const range = { start, end, linesBefore, lastTime: Number.NEGATIVE_INFINITY, numbered };
+    await fastScanFile(file, request.prefilter, range, visit, request.signal);
     return note;
   }
 

@@ -14,26 +14,42 @@ const MAX_SIGNATURE_INPUT = 1_000;
 
 const URL_MASK = '<url>';
 
-/** Applied in order: specific shapes first so that a UUID is not masked piecemeal as numbers and hex. */
-const MASKS: [RegExp, string][] = [
-  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
-  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '<email>'],
+const DIGIT = /\d/;
+const has = (char: string) => (text: string) => text.includes(char);
+const hasDigit = (text: string) => DIGIT.test(text);
+
+/**
+ * Applied in order: specific shapes first so that a UUID is not masked piecemeal as numbers and hex. Each mask
+ * names a character its matches cannot lack, checked first: most messages skip most masks at the cost of a memchr
+ * (error_summary computes a signature per warning and error, hundreds of thousands per gigabyte).
+ */
+const MASKS: { pattern: RegExp; replacement: string; needs: (text: string) => boolean }[] = [
+  { pattern: /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, replacement: '<time>', needs: has(':') },
+  { pattern: /\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, replacement: '<time>', needs: has(':') },
+  { pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, replacement: '<email>', needs: has('@') },
   // The host stays (`<url:payments-gateway.pay.svc>`): which dependency failed is the signature's point.
-  [/\b[a-z][a-z\d+.-]*:\/\/(?:[^\s"'<>)@/]*@)?([^\s"'<>)\]/:?#]*)[^\s"'<>)\]]*/gi, URL_MASK],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
-  [/(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, '<ip>'],
-  [/(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, '<ip>'],
+  { pattern: /\b[a-z][a-z\d+.-]*:\/\/(?:[^\s"'<>)@/]*@)?([^\s"'<>)\]/:?#]*)[^\s"'<>)\]]*/gi, replacement: URL_MASK, needs: has('://') },
+  { pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, replacement: '<uuid>', needs: has('-') },
+  { pattern: /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, replacement: '<ip>', needs: has('.') },
+  { pattern: /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, replacement: '<ip>', needs: has(':') },
   // Unix and Windows paths with at least two segments; `/api` alone is kept because it names an endpoint family.
-  [/(?:[A-Za-z]:\\|(?<![\w<])\/)[\w.@%+~-]+(?:[/\\][\w.@%+~-]*)+/g, '<path>'],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  {
+    pattern: /(?:[A-Za-z]:\\|(?<![\w<])\/)[\w.@%+~-]+(?:[/\\][\w.@%+~-]*)+/g,
+    replacement: '<path>',
+    needs: (text) => text.includes('/') || text.includes('\\'),
+  },
+  { pattern: /\b0x[0-9a-f]+\b/gi, replacement: '<hex>', needs: hasDigit },
   // Hex runs of 8+ with at least one digit (trace ids, shas); plain words such as "deadbeef" stay unless they mix in digits.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],
-  [/\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?)\b/g, '<duration>'],
+  { pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, replacement: '<hex>', needs: hasDigit },
+  {
+    pattern: /\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?)\b/g,
+    replacement: '<duration>',
+    needs: hasDigit,
+  },
   // A sign counts only after a separator: blk_-42 and blk_42 agree, HikariPool-1 keeps its dash.
-  [/(?:(?<=^|[\s_=:([,])[-+])?\b\d+(?:[.,]\d+)*\b/g, '<n>'],
+  { pattern: /(?:(?<=^|[\s_=:([,])[-+])?\b\d+(?:[.,]\d+)*\b/g, replacement: '<n>', needs: hasDigit },
   // Digits glued to letters (node R02-M1, user_42 after the pass above leaves letters): ids all the same.
-  [/\d+/g, '<n>'],
+  { pattern: /\d+/g, replacement: '<n>', needs: hasDigit },
 ];
 
 /** A URL's host when it is a name, `<ip>` when it is an address; a port or credentials never stay. */
@@ -65,8 +81,9 @@ export function errorSignature(message: string): string {
     kept.push(value);
     return `${KEEP_OPEN}${String.fromCharCode(97 + kept.length - 1)}${KEEP_CLOSE}`;
   };
-  text = text.replace(HOST_PORT, (_, host: string) => `${keep(host.toLowerCase())}:<n>`);
-  for (const [pattern, replacement] of MASKS) {
+  if (text.includes(':')) text = text.replace(HOST_PORT, (_, host: string) => `${keep(host.toLowerCase())}:<n>`);
+  for (const { pattern, replacement, needs } of MASKS) {
+    if (!needs(text)) continue;
     text = replacement === URL_MASK ? text.replace(pattern, (_, host: string) => urlHost(host, keep)) : text.replace(pattern, replacement);
   }
   if (kept.length > 0) text = text.replace(KEPT, (_, letter: string) => kept[letter.charCodeAt(0) - 97] ?? '');

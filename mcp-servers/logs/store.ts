@@ -39,6 +39,11 @@ export interface ScanOptions {
   prefilter?: Prefilter | undefined;
   /** The caller's cancellation (the MCP request's signal): a scan stops within one block of it firing. */
   signal?: AbortSignal | undefined;
+  /**
+   * False when the visitor never reads `entry.line`: a large file's prefiltering scan then skips counting newlines
+   * (a quarter of a literal search's time) and entries carry line 0.
+   */
+  lineNumbers?: boolean | undefined;
 }
 
 /** Lines read between cancellation checks on the line-by-line paths. */
@@ -129,7 +134,13 @@ export class LogStore {
       if (options.prefilter && (file.gz ? file.size * GZIP_RATIO_GUESS : file.size) >= this.fastMinBytes) {
         const note = await this.fast.scan(
           file,
-          { prefilter: options.prefilter, since: options.since, until: options.until, signal: options.signal },
+          {
+            prefilter: options.prefilter,
+            since: options.since,
+            until: options.until,
+            signal: options.signal,
+            lineNumbers: options.lineNumbers,
+          },
           (entry, sortTime) => visit(entry, sortTime, index),
         );
         if (note) result.notes.push(note);
@@ -203,7 +214,8 @@ export class LogStore {
         if (visit(standalone(item.text, file.label, file.service, -(item.k + 1)), sortTime, index)) matched += 1;
       }
     };
-    for await (const { text, offset } of readLinesBackward(file.abs, file.size, file.label)) {
+    const end = await this.windowEnd(file, options.until);
+    for await (const { text, offset } of readLinesBackward(file.abs, end, file.label)) {
       minOffset = offset;
       if (k % ABORT_CHECK_LINES === 0) options.signal?.throwIfAborted();
       const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
@@ -245,6 +257,16 @@ export class LogStore {
     }
     emitStandalone(pending, Number.NEGATIVE_INFINITY);
     return { exact: true, visited: k, minOffset };
+  }
+
+  /**
+   * Where a backward read for a window ending at `until` can start: past it every entry is newer than the window,
+   * found by bisection on the file's time index; the file's end when there is no `until` or the file is unordered.
+   */
+  private async windowEnd(file: LogFile, until: number | undefined): Promise<number> {
+    if (until === undefined) return file.size;
+    const index = await this.fast.index.get(file);
+    return index.ordered ? this.fast.index.seekEnd(file, index, until + ORDER_SLACK_MS) : file.size;
   }
 
   /** Gives entries read backwards their real 1-based line numbers (counting newlines before the oldest line read). */

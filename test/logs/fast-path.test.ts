@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { requiredLiterals } from '../../mcp-servers/logs/reader/literals.js';
+import { candidateLines, levelPrefilter, type Prefilter, regexPrefilter } from '../../mcp-servers/logs/reader/prefilter.js';
 import { call, connect, tempDir } from './helpers.js';
 
 const DIFFERENTIAL = fileURLToPath(new URL('../../dist/scripts/logs-differential.js', import.meta.url));
@@ -27,6 +28,36 @@ describe('required literals of RE2 patterns', () => {
 
   it.each(['a*', '\\d+', '[a-z]+', 'x|\\d', '(a|b)?c*', ''])('%s has none', (pattern) => {
     expect(requiredLiterals(pattern)).toBeNull();
+  });
+});
+
+function candidates(lines: string[], prefilter: Prefilter): string[] {
+  const data = Buffer.from(`${lines.join('\n')}\n`);
+  const starts = candidateLines(data, data.length, prefilter);
+  return starts.map((start) => data.toString('utf8', start, data.indexOf(10, start)));
+}
+
+describe('byte prefilter: several needles searched without their first letter', () => {
+  it('finds every needle in any case and only lines holding one', () => {
+    const lines = ['ts eRRor x', 'ts info', 'ts WaRnInG', 'ts Level=50', 'ts rr and arn alone', 'ts {"lev\\u0065l":50}', 'ts crit'];
+    expect(candidates(lines, levelPrefilter())).toEqual(['ts eRRor x', 'ts WaRnInG', 'ts Level=50', 'ts {"lev\\u0065l":50}', 'ts crit']);
+  });
+
+  it("a needle whose rest is a prefix of another needle's rest is found whichever letter leads", () => {
+    // Rests "ev" (x) and "ever" (s): at "xever" the longer rest matches with the other lead letter.
+    expect(candidates(['a xever b', 'a sever', 'a zever', 'a xev'], regexPrefilter('xev|sever'))).toEqual([
+      'a xever b',
+      'a sever',
+      'a xev',
+    ]);
+  });
+
+  it('a hit whose lead letter is wrong does not hide a true hit later on the same line', () => {
+    expect(candidates(['qarn then warn', 'qarn only'], levelPrefilter())).toEqual(['qarn then warn']);
+  });
+
+  it('a needle at the very start of the data is found (its lead letter is the first byte)', () => {
+    expect(candidates(['warn first'], levelPrefilter())).toEqual(['warn first']);
   });
 });
 

@@ -1,10 +1,10 @@
-import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ListServicesOutput, ReadLogsOutput } from '../../mcp-servers/logs/schemas.js';
 import { createServer } from '../../mcp-servers/logs/server.js';
-import { BACKWARD_MIN_BYTES } from '../../mcp-servers/logs/store.js';
+import { BACKWARD_MIN_BYTES, LogStore } from '../../mcp-servers/logs/store.js';
 import { cutLine } from '../../mcp-servers/shared/tool-result.js';
 import { call, connect, readEntries, tempDir } from './helpers.js';
 
@@ -157,6 +157,37 @@ describe('large plain files are read backwards for recent entries', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('read_logs for a window in the middle seeks to its end: same entries and line numbers, few lines read', async () => {
+    const forward = await readEntries(file, 'big.log', 'big');
+    const until = start + Math.floor((t - start) / 2);
+    const since = until - 600_000;
+    const inWindow = forward.filter((e) => e.time !== null && e.time >= since && e.time <= until);
+    const c = await connect({ logsPath: dir });
+    try {
+      const r = await call(c.client, 'read_logs', {
+        since: new Date(since).toISOString(),
+        until: new Date(until).toISOString(),
+        limit: 20,
+      });
+      const out = ReadLogsOutput.parse(r.structured);
+      expect(out.entries.map((e) => ({ time: e.time, line: e.line, message: e.message }))).toEqual(
+        inWindow
+          .slice(-20)
+          .map((e) => ({ time: new Date(e.time as number).toISOString(), line: e.line, message: cutLine(e.message, 4_000) })),
+      );
+    } finally {
+      await c.close();
+    }
+    // Read backwards from the window's end, not the file's: the half of the file after it is never parsed.
+    const st = statSync(file);
+    const store = new LogStore();
+    const logFile = { abs: file, label: 'big.log', gz: false, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, service: 'big' };
+    const result = await store.scan([logFile], { since, until, newestPerFile: 20 }, (entry) => entry.time !== null && entry.time <= until);
+    const after = forward.filter((e) => e.time !== null && e.time > until).length;
+    expect(after).toBeGreaterThan(50_000);
+    expect(result.backward.get('big.log')?.visited).toBeLessThan(2_000);
   });
 
   it('a since-bounded window stops early yet counts exactly, and sees appended lines', async () => {

@@ -131,8 +131,16 @@ describe('levels, names, sanitising', () => {
     expect(serviceFromFileName('syslog.2.gz')).toBe('syslog');
   });
 
-  it('strips control characters but keeps tabs', () => {
-    expect(sanitizeLine('a\u0000b\u001b[31mc\td\r')).toBe('ab[31mc\td');
+  it('replaces control characters with U+FFFD, never joining the bytes around them, and keeps tabs', () => {
+    expect(sanitizeLine('time\u0000out\td\r')).toBe('time\ufffdout\td');
+    expect(sanitizeLine('a\u007fb\u0085c\rd')).toBe('a\ufffdb\ufffdc\ufffdd');
+  });
+
+  it('drops ANSI colour sequences whole, so a coloured level reads as the word', () => {
+    expect(sanitizeLine('\u001b[31mERROR\u001b[0m payment failed')).toBe('ERROR payment failed');
+    expect(sanitizeLine('\u001b[1;33;40mWARN\u001b[m x')).toBe('WARN x');
+    // A lone ESC is not a sequence: it is replaced like any other control.
+    expect(sanitizeLine('a\u001bb')).toBe('a\ufffdb');
   });
 });
 

@@ -72,14 +72,25 @@ function isCriStream(line: string): boolean {
 /** RFC 3339 with nanoseconds and a zone is at most 35 characters. */
 const CRI_TIME_MAX = 40;
 
-/** C0 controls except tab, DEL, and C1 controls: binary noise that would garble a model's context. */
+/**
+ * ANSI colour and cursor sequences (ESC [ parameters final-byte): terminal styling in container logs. Dropped whole,
+ * so `ESC[31mERROR ESC[0m` reads `ERROR`; a byte prefilter treats any line holding ESC as a candidate for that reason.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is this regex's job.
+const ANSI_CSI = /\u001B\[[0-?]*[ -/]*[@-~]/g;
+/**
+ * Other C0 controls (tab kept), DEL and C1 controls: binary noise that would garble a model's context. Each becomes
+ * U+FFFD rather than vanishing, so bytes on either side are never fused into words the file does not hold
+ * (`time\0out` is not `timeout`); the byte prefilters rely on that to skip lines without scanning for controls.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 export function sanitizeLine(line: string): string {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   CONTROL.lastIndex = 0;
-  return CONTROL.test(text) ? text.replace(CONTROL, '') : text;
+  if (!CONTROL.test(text)) return text;
+  return text.replace(ANSI_CSI, '').replace(CONTROL, '\uFFFD');
 }
 
 /** Whether any line of a decoded chunk needs sanitizeLine beyond dropping a trailing CR; lets clean chunks skip the per-line test. */

@@ -12,7 +12,7 @@ export class LogReadError extends Error {}
 
 /**
  * Streams a file's lines in order with constant memory: gzip is inflated on the fly, invalid UTF-8 becomes
- * U+FFFD (the decoder's default), control characters are removed, and over-long lines are cut.
+ * U+FFFD (the decoder's default), ANSI sequences are dropped, other control characters become U+FFFD, and over-long lines are cut.
  */
 export async function* readLines(file: string, gz: boolean, label: string): AsyncGenerator<string> {
   const source = createReadStream(file, { highWaterMark: CHUNK_BYTES });

@@ -8,6 +8,8 @@ import { readError } from './lines.js';
 const PROBE_BYTES = 16 * 1024;
 /** A stretch this long without a timed head (a huge stack trace, binary data) ends a probe empty-handed. */
 const PROBE_MAX_BYTES = 1024 * 1024;
+/** Probes read at once while indexing: each waits on a read, so overlapping them hides the waits (bounded: memory). */
+const PROBES_IN_FLIGHT = 16;
 /** Samples per file: enough that a window's edges are found within size/SAMPLES bytes before bisection. */
 const SAMPLES = 512;
 /** Samples are at least this far apart, so small files cost few probes. */
@@ -49,9 +51,14 @@ export class TimeIndexCache {
     if (hit?.key === key) return hit;
     const index = await withFile(file, async (probe) => {
       const step = Math.max(MIN_SAMPLE_STEP, Math.ceil(file.size / SAMPLES));
+      const offsets: number[] = [];
+      for (let offset = 0; offset < file.size; offset += step) offsets.push(offset);
+      const heads: (TimedHead | null)[] = [];
+      for (let i = 0; i < offsets.length; i += PROBES_IN_FLIGHT) {
+        heads.push(...(await Promise.all(offsets.slice(i, i + PROBES_IN_FLIGHT).map((offset) => probe.first(offset)))));
+      }
       const samples: TimedHead[] = [];
-      for (let offset = 0; offset < file.size; offset += step) {
-        const head = await probe.first(offset);
+      for (const head of heads) {
         if (head && (samples.length === 0 || head.pos > (samples[samples.length - 1] as TimedHead).pos)) samples.push(head);
       }
       const last = await probe.last();

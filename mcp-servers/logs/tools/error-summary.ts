@@ -60,6 +60,8 @@ export function registerErrorSummaryTool(server: McpServer, ctx: LogsToolContext
           until: window.until?.getTime(),
           prefilter: levelPrefilter(),
           signal: extra.signal,
+          // Signatures cite times and an example line, never line numbers.
+          lineNumbers: false,
         };
         const scan = await ctx.logs.scan(files, scanOptions, (entry) => {
           if (!entryMatches(entry, filter)) return false;

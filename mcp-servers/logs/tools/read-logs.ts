@@ -39,7 +39,7 @@ export function registerReadLogsTool(server: McpServer, ctx: LogsToolContext): v
         let total = 0;
         const scan = await ctx.logs.scan(
           files,
-          { since: window.since?.getTime(), newestPerFile: limit, signal: extra.signal },
+          { since: window.since?.getTime(), until: window.until?.getTime(), newestPerFile: limit, signal: extra.signal },
           (entry, sortTime, file) => {
             if (!entryMatches(entry, filter)) return false;
             total += 1;
