@@ -51,11 +51,13 @@ const BEFORE_WINDOW_MS = 60 * 60_000;
 function slowExhaustion(anomalies: Analysis['anomalies'], primary: readonly string[], windowStart: Date) {
   return anomalies.find(
     ({ value }) =>
-      ((Date.parse(value.onset) - windowStart.getTime() <= BEFORE_WINDOW_MS && value.shape === 'gradual') ||
-        value.exhaustion !== undefined) &&
-      value.direction === 'up' &&
+      // A series of what is left (free disk) falls as it fills: its exhaustion block says so, whatever the direction.
+      (value.exhaustion !== undefined ||
+        (Date.parse(value.onset) - windowStart.getTime() <= BEFORE_WINDOW_MS &&
+          value.shape === 'gradual' &&
+          value.direction === 'up' &&
+          EXHAUSTION.test(value.metric))) &&
       !value.recovered &&
-      EXHAUSTION.test(value.metric) &&
       value.service !== null &&
       primary.includes(value.service),
   );
