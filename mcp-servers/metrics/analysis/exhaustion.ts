@@ -23,7 +23,7 @@ const UNBOUNDED_FIT = 0.9;
 /** Without a limit, the level must have grown this many times over the span seen. */
 const UNBOUNDED_GROWTH = 3;
 /** The climb over the span must be at least this share of the limit, so a flat series near its limit is not "climbing". */
-const MIN_CLIMB_SHARE = 0.1;
+const MIN_CLIMB_SHARE = 0.04;
 const MIN_POINTS = 20;
 
 export function detectExhaustion(series: readonly Series[], since: Date): Anomaly[] {
