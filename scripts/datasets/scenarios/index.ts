@@ -32,6 +32,7 @@ import { canaryVersion } from './33-canary-version.js';
 import { slowLeak } from './34-slow-leak.js';
 import { retrySustained } from './35-retry-sustained.js';
 import { spoolDisk } from './36-spool-disk.js';
+import { callerRetryAmplify } from './37-caller-retry-amplify.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -74,4 +75,5 @@ export const SCENARIOS: Scenario[] = [
   slowLeak,
   retrySustained,
   spoolDisk,
+  callerRetryAmplify,
 ];

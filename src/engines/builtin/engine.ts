@@ -16,7 +16,7 @@ import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
 import { SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
-import { findSustain } from './sustain.js';
+import { applySustain, findSustain } from './sustain.js';
 import { scoreSymptoms, symptomText } from './symptoms.js';
 import { otherServicesNamed, scopeLine } from './text.js';
 
@@ -210,6 +210,13 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
   if (climbing) weighSlowExhaustion(climbing, scored, classes);
   classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
+  // A blip that ended while the failure goes on: what sustains it, and the change that set that policy.
+  const named = symptoms.flatMap((symptom) => otherServicesNamed(symptomText(symptom), symptom.services, knownServices));
+  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset, {
+    affected: [...new Set([...affected, ...named])],
+    cascade,
+  });
+  applySustain(sustain, scored, classes);
   // A change is named only when something ties it to the symptoms, never by elimination.
   const hypotheses = breakTiesWithPast(
     rankHypotheses(
@@ -218,7 +225,6 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ),
     request.pastIncidents,
   );
-  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset);
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
