@@ -58,8 +58,8 @@ export function callerRetryAmplify(): ScenarioOutput {
   outbound('search-api', 215).scale(stuck, 3.2, { ramp: 2 });
   outbound('booking-api', 38);
   w.series({
-    metric: 'network_packet_loss_percent',
-    tags: { switch: 'tor-b12', rack: 'b12', site: 'fra2' },
+    metric: 'instance:switch_packet_loss:percent',
+    tags: { job: 'snmp', instance: 'tor-b12.fra2', rack: 'b12' },
     unit: '%',
     base: 0.02,
     jitter: 0.3,
