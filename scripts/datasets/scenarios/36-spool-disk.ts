@@ -30,7 +30,7 @@ export function spoolDisk(): ScenarioOutput {
 
   const collector = w.service(
     app('beacon-collector', 'go', 'journald', {
-      version: 'v4.8.1',
+      version: 'v4.7.6',
       rps: 420,
       p95: 35,
       golden: false,

@@ -38,7 +38,7 @@ export function callerRetryAmplify(): ScenarioOutput {
       tags: { namespace: 'fares' },
     }),
   );
-  const search = w.service(app('search-api', 'node', 'pino', { version: 'v12.4.0', rps: 240, p95: 320, tags: { namespace: 'search' } }));
+  const search = w.service(app('search-api', 'node', 'pino', { version: 'v12.3.4', rps: 240, p95: 320, tags: { namespace: 'search' } }));
   const booking = w.service(app('booking-api', 'go', 'logfmt', { version: 'v3.9.2', rps: 40, p95: 210 }));
   const events = w.logSource('k8s-events', 'kube-events');
   bystander(w, 'loyalty-points', 'python', 'json', 'v2.0.7');

@@ -33,6 +33,7 @@ import { slowLeak } from './34-slow-leak.js';
 import { retrySustained } from './35-retry-sustained.js';
 import { spoolDisk } from './36-spool-disk.js';
 import { callerRetryAmplify } from './37-caller-retry-amplify.js';
+import { poolLeak } from './38-pool-leak.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -76,4 +77,5 @@ export const SCENARIOS: Scenario[] = [
   retrySustained,
   spoolDisk,
   callerRetryAmplify,
+  poolLeak,
 ];

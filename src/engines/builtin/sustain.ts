@@ -116,5 +116,5 @@ export function sustainSentence(sustain: Sustain | undefined): string {
   const ended = trigger.value.peakAt.slice(11, 16);
   const policy = policyChange ? `, under the policy set by ${policyChange.change.id}` : '';
   const load = caller ? `; ${caller} keeps multiplying its calls into the failing service` : '';
-  return ` Trigger vs sustaining cause: ${trigger.value.metric}${trigger.value.service ? ` of ${trigger.value.service}` : ''} moved first (from ${trigger.value.onset.slice(11, 16)} UTC, peak ${ended}) and is back in band, yet the failure continues; what sustains it is "${mechanism.signature.slice(0, 100)}" (${mechanism.after} since the onset)${load}${policy}.`;
+  return ` Trigger vs sustaining cause: ${trigger.value.metric}${isExporter(trigger.value.service) ? '' : ` of ${trigger.value.service}`} moved first (from ${trigger.value.onset.slice(11, 16)} UTC, peak ${ended}) and is back in band, yet the failure continues; what sustains it is "${mechanism.signature.slice(0, 100)}" (${mechanism.after} since the onset)${load}${policy}.`;
 }
