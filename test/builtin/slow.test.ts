@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { AnomalyOut } from '../../mcp-servers/metrics/schemas.js';
 import type { ScoredChange } from '../../src/engines/builtin/changes.js';
 import type { ClassMatch } from '../../src/engines/builtin/classes.js';
-import { exhaustionSentence, resetByRestart, slowExhaustion, weighSlowExhaustion } from '../../src/engines/builtin/slow.js';
+import {
+  exhaustionSentence,
+  leadWithExhausted,
+  resetByRestart,
+  slowExhaustion,
+  weighSlowExhaustion,
+} from '../../src/engines/builtin/slow.js';
 
 const climb = (metric: string, tags: Record<string, string>, extra: Partial<AnomalyOut> = {}) => ({
   value: {
@@ -67,6 +73,13 @@ describe('slow exhaustion in the correlator', () => {
     );
     expect(found?.value.metric).toBe('node_filesystem_avail_bytes');
     expect(slowExhaustion([climb('node_filesystem_avail_bytes', {})], ['other'], new Date('2026-01-01T06:00:00Z'))).toBeUndefined();
+  });
+
+  it('puts the exhausted service first among the affected, keeping the bound', () => {
+    const found = climb('node_filesystem_avail_bytes', {});
+    expect(leadWithExhausted(['edge', 'web', 'ingest'], found, 3)).toEqual(['ingest', 'edge', 'web']);
+    expect(leadWithExhausted(['edge', 'web', 'db'], found, 3)).toEqual(['ingest', 'edge', 'web']);
+    expect(leadWithExhausted(['edge'], { ...found, value: { ...found.value, service: null } }, 3)).toEqual(['edge']);
   });
 
   it('a restart gives memory back, not a disk, a queue or a transaction horizon', () => {

@@ -14,7 +14,7 @@ import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
-import { SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
+import { leadWithExhausted, SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
 import { applySustain, findSustain } from './sustain.js';
 import { scoreSymptoms, symptomText } from './symptoms.js';
@@ -157,9 +157,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // before the symptoms, so the change that started it is looked for days back, on a time scale of days.
   const climbing = slowExhaustion(anomalies, primary, windowStart);
   if (climbing) {
-    // The service whose resource runs out is where the failure sits; its callers' errors follow from it.
-    const owner = climbing.value.service ?? '';
-    primary = [owner, ...primary.filter((service) => service !== owner)].slice(0, MAX_PRIMARY);
+    primary = leadWithExhausted(primary, climbing, MAX_PRIMARY);
     notes.push(
       `${climbing.value.metric} of ${climbing.value.service} climbs gradually toward a limit; looked ${SLOW_LOOKBACK_DAYS} days back for changes`,
     );

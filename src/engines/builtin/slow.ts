@@ -43,6 +43,13 @@ export function slowExhaustion(anomalies: Anomalies, primary: readonly string[],
   );
 }
 
+/** The service whose resource runs out is where the failure sits; its callers' errors follow from it. */
+export function leadWithExhausted(primary: readonly string[], climbing: Anomalies[number], max: number): string[] {
+  const owner = climbing.value.service;
+  if (!owner) return [...primary];
+  return [owner, ...primary.filter((service) => service !== owner)].slice(0, max);
+}
+
 /** Whether a restart of the process gives the resource back; unknown resources are assumed to be the process's own. */
 export function resetByRestart(metric: string, tags: Record<string, string>): boolean {
   const family = familyOf(metric, tags);
