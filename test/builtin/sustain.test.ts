@@ -82,6 +82,12 @@ describe('trigger choice', () => {
     expect(found?.trigger.value.metric).toBe('network_packet_loss_percent');
   });
 
+  it('takes a network exporter series (SNMP, blackbox) as infrastructure, even though no service is affected by that name', () => {
+    const found = findSustain([anomaly('ifInDiscards_rate', 'snmp')], rates, [retrying], [], onset, { affected: ['fares'] });
+    expect(found?.trigger.value.service).toBe('snmp');
+    expect(sustainSentence(found)).not.toMatch(/of snmp/);
+  });
+
   it('finds no trigger in a blip of a service that is not affected', () => {
     expect(findSustain([anomaly('latency_p95_ms', 'loyalty')], rates, [retrying], [], onset, { affected: ['fares'] })).toBeUndefined();
   });
