@@ -62,10 +62,14 @@ export const AnomalySchema = z.object({
   baselineFrom: z.enum(['preceding', 'early-window']).optional().describe('where the baseline came from'),
   exhaustion: z
     .object({
-      limit: z.number(),
-      usedShare: z.number().describe('last value / limit'),
-      perHour: z.number().describe('climb per hour, in the series unit'),
-      hoursLeft: z.number().nullable().describe('hours until the limit at that pace'),
+      limit: z.number().nullable().describe('the bound it fills toward; null for an age, lag or backlog that has none'),
+      limitFrom: z
+        .enum(['unit', 'series', 'none'])
+        .optional()
+        .describe('where the limit came from: the unit (percent, ratio), a paired limit/max/size series, or none (growth alone)'),
+      usedShare: z.number().nullable().describe('last used amount / limit; null without a limit'),
+      perHour: z.number().describe('change per hour, in the series unit (negative for a series of what is left)'),
+      hoursLeft: z.number().nullable().describe('hours until the limit at that pace; null without a limit'),
     })
     .optional()
     .describe('set when the series climbs steadily toward its limit (slow exhaustion), with or without a sharp onset'),

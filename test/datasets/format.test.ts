@@ -54,8 +54,8 @@ describe.each(dirs)('%s', (dir) => {
   it('keeps every log file in time order with one format per file', () => {
     for (const [file, text] of ds.logs) {
       const own = parseFile(file, text, new Date(ds.meta.now).getUTCFullYear());
-      // An ingress container's output mixes nginx's access and error logs: one program, one family.
-      expect(new Set(own.map((e) => e.format.replace(/^nginx-.*/, 'nginx'))).size, file).toBe(1);
+      // An ingress container's output mixes nginx's (or Envoy's) access and error logs: one program, one family.
+      expect(new Set(own.map((e) => e.format.replace(/^nginx-.*/, 'nginx').replace(/^envoy-app$/, 'envoy'))).size, file).toBe(1);
       const disorder = own.findIndex((e, i) => i > 0 && e.time < own[i - 1]!.time);
       expect(disorder, `${file} entry ${disorder}`).toBe(-1);
     }

@@ -114,15 +114,17 @@ describe('trigger vs sustaining cause', () => {
 
   it('names the trigger that ended and the symptom that sustains the failure', async () => {
     const { findSustain, sustainSentence } = await import('../../src/engines/builtin/sustain.js');
-    const found = findSustain([{ value: trigger, callId: 'T1' }], rates, [symptom], [], onset);
+    const found = findSustain([{ value: trigger, callId: 'T1' }], rates, [symptom], [], onset, { affected: ['db'] });
     expect(found?.trigger.value.metric).toBe('replication_lag_seconds');
     expect(sustainSentence(found)).toMatch(/moved first .* what sustains it is "retrying ledger call/);
   });
 
   it('says nothing when the first anomaly is still going, or the failure stopped', async () => {
     const { findSustain } = await import('../../src/engines/builtin/sustain.js');
-    expect(findSustain([{ value: { ...trigger, recovered: false }, callId: 'T1' }], rates, [symptom], [], onset)).toBeUndefined();
+    expect(
+      findSustain([{ value: { ...trigger, recovered: false }, callId: 'T1' }], rates, [symptom], [], onset, { affected: ['db'] }),
+    ).toBeUndefined();
     const healed = [{ ...rates[0]!, value: { ...rates[0]!.value, status: 'ok' as const } }];
-    expect(findSustain([{ value: trigger, callId: 'T1' }], healed, [symptom], [], onset)).toBeUndefined();
+    expect(findSustain([{ value: trigger, callId: 'T1' }], healed, [symptom], [], onset, { affected: ['db'] })).toBeUndefined();
   });
 });

@@ -1,87 +1,91 @@
-import type { Series } from '../types.js';
+import type { Point, Series } from '../types.js';
 import type { Anomaly } from './anomalies.js';
+import { isUnbounded, resolveLimit } from './limits.js';
 import { serviceOf } from './semantics.js';
 import { round } from './stats.js';
 
 /**
  * Slow exhaustion: a resource climbing steadily toward its limit (memory toward the container limit, a disk, a
- * connection count) has no sharp onset and may move less than the band needs within a window. A series is flagged
- * when it rises on a straight line over the whole span it covers and stands near its limit: 100 for a percentage, or
- * the value of a `…limit…` series sharing one of its identifying tags.
+ * connection count toward max_connections) has no sharp onset and may move less than the band needs within a window.
+ * A series is flagged when it rises on a straight line over the whole span it covers and stands near its limit; the
+ * limit comes from the unit or a paired bound series (limits.ts). A series of what is left (free disk) is read as
+ * used = capacity − left. Fallback without any limit: an age, lag or backlog (the oldest transaction, replication
+ * lag, a queue) that grew several-fold on a straight line is exhausting something (vacuum, a slot, consumers) by
+ * growth alone; a capacity series without a known limit is left to the ordinary detector, which has no time-to-limit.
  */
 
-const RESOURCE =
-  /memory|heap|rss|working_set|disk|filesystem|fs_|inode|connections|conns|file_?descriptors|fds|open_files|xact|transaction_age|oldest|backlog|queue_depth|wal/i;
-const LIMIT = /limit|max|capacity|size_bytes|total/i;
 /** Share of the limit at which a climbing series is close to exhaustion. */
 export const NEAR_LIMIT = 0.85;
 /** How straight the climb must be (R² of a line through the points). */
 const MIN_FIT = 0.8;
+/** Without a limit, only a straighter climb counts: growth alone is weaker evidence. */
+const UNBOUNDED_FIT = 0.9;
+/** Without a limit, the level must have grown this many times over the span seen. */
+const UNBOUNDED_GROWTH = 3;
 /** The climb over the span must be at least this share of the limit, so a flat series near its limit is not "climbing". */
-const MIN_CLIMB_SHARE = 0.1;
+const MIN_CLIMB_SHARE = 0.04;
 const MIN_POINTS = 20;
-/** Tags that tie a limit series to the series it limits. */
-const LINK_TAGS = ['container', 'pod', 'instance', 'device', 'mountpoint', 'service', 'app', 'job', 'database', 'datname'];
 
 export function detectExhaustion(series: readonly Series[], since: Date): Anomaly[] {
-  const limits = series.filter((s) => LIMIT.test(s.metric));
   const out: Anomaly[] = [];
   for (const s of series) {
-    if (LIMIT.test(s.metric) || !RESOURCE.test(s.metric) || s.points.length < MIN_POINTS) continue;
-    const limit = limitOf(s, limits);
-    if (!limit) continue;
-    const fit = lineFit(s.points);
-    const first = s.points[0]![1];
-    const last = s.points[s.points.length - 1]![1];
-    if (fit.slope <= 0 || fit.r2 < MIN_FIT || last < NEAR_LIMIT * limit || last - first < MIN_CLIMB_SHARE * limit) continue;
-    const inWindow = s.points.find(([t]) => t >= since.getTime()) ?? s.points[0]!;
-    const peak = s.points.reduce((best, p) => (p[1] > best[1] ? p : best));
-    const perHour = fit.slope * 3_600_000;
-    const hoursLeft = perHour > 0 ? Math.max(0, (limit - last) / perHour) : Number.POSITIVE_INFINITY;
-    out.push({
-      metric: s.metric,
-      tags: s.tags,
-      service: s.service ?? serviceOf(s.metric, s.tags),
-      unit: s.unit,
-      kind: 'level_shift',
-      direction: 'up',
-      onset: new Date(inWindow[0]).toISOString(),
-      peakAt: new Date(peak[0]).toISOString(),
-      baseline: round(first, 6),
-      peak: round(peak[1], 6),
-      ratio: round(first === 0 ? 1e6 : peak[1] / first, 4),
-      zScore: 0,
-      severity: last >= 0.95 * limit ? 'critical' : 'high',
-      score: 250 + Math.min(50, (100 * last) / limit - 50),
-      shape: 'gradual',
-      recovered: false,
-      baselineFrom: 'preceding',
-      exhaustion: {
-        limit: round(limit, 6),
-        usedShare: round(last / limit, 4),
-        perHour: round(perHour, 6),
-        hoursLeft: Number.isFinite(hoursLeft) ? round(hoursLeft, 2) : null,
-      },
-    });
+    if (s.points.length < MIN_POINTS) continue;
+    const resolved = resolveLimit(s, series);
+    if (!resolved) continue;
+    const { used, limit } = resolved;
+    const fit = lineFit(used);
+    const first = used[0]![1];
+    const last = used[used.length - 1]![1];
+    if (fit.slope <= 0) continue;
+    if (limit !== null) {
+      if (fit.r2 < MIN_FIT || last < NEAR_LIMIT * limit || last - first < MIN_CLIMB_SHARE * limit) continue;
+    } else if (!isUnbounded(s.metric, s.tags) || fit.r2 < UNBOUNDED_FIT || first <= 0 || last < UNBOUNDED_GROWTH * first) continue;
+    out.push(describe(s, resolved, fit.slope, since));
   }
   return out;
 }
 
-function limitOf(s: Series, limits: readonly Series[]): number | undefined {
-  const unit = s.unit?.trim().toLowerCase();
-  if (unit === '%' || unit === 'percent' || /_percent$|_pct$/.test(s.metric)) return 100;
-  if (unit === 'ratio' || /_ratio$/.test(s.metric)) return 1;
-  for (const key of LINK_TAGS) {
-    const value = s.tags[key];
-    if (!value) continue;
-    const match = limits.find((l) => l.tags[key] === value && l.points.length > 0);
-    if (match) return match.points[match.points.length - 1]![1];
-  }
-  return undefined;
+function describe(s: Series, resolved: NonNullable<ReturnType<typeof resolveLimit>>, slope: number, since: Date): Anomaly {
+  const { used, limit, limitFrom, remaining } = resolved;
+  const first = used[0]![1];
+  const last = used[used.length - 1]![1];
+  const inWindow = used.find(([t]) => t >= since.getTime()) ?? used[0]!;
+  const peakAt = used.reduce((best, p) => (p[1] > best[1] ? p : best));
+  // The series' own values are reported: for what is left, its low point is the "peak" of the exhaustion.
+  const raw = (p: Point) => (remaining && limit !== null ? limit - p[1] : p[1]);
+  const perHour = slope * 3_600_000;
+  const hoursLeft = limit !== null ? Math.max(0, (limit - last) / perHour) : null;
+  const share = limit !== null ? last / limit : null;
+  return {
+    metric: s.metric,
+    tags: s.tags,
+    service: s.service ?? serviceOf(s.metric, s.tags),
+    unit: s.unit,
+    kind: 'level_shift',
+    direction: remaining ? 'down' : 'up',
+    onset: new Date(inWindow[0]).toISOString(),
+    peakAt: new Date(peakAt[0]).toISOString(),
+    baseline: round(raw(used[0]!), 6),
+    peak: round(raw(peakAt), 6),
+    ratio: round(first === 0 ? 1e6 : peakAt[1] / first, 4),
+    zScore: 0,
+    severity: share === null ? 'high' : share >= 0.95 ? 'critical' : 'high',
+    score: share === null ? 230 : 250 + Math.min(50, 100 * share - 50),
+    shape: 'gradual',
+    recovered: false,
+    baselineFrom: 'preceding',
+    exhaustion: {
+      limit: limit === null ? null : round(limit, 6),
+      limitFrom,
+      usedShare: share === null ? null : round(share, 4),
+      perHour: round(remaining ? -perHour : perHour, 6),
+      hoursLeft: hoursLeft === null ? null : round(hoursLeft, 2),
+    },
+  };
 }
 
 /** Least-squares line through the points: slope per millisecond and R². */
-function lineFit(points: readonly [number, number][]): { slope: number; r2: number } {
+function lineFit(points: readonly Point[]): { slope: number; r2: number } {
   const n = points.length;
   const t0 = points[0]![0];
   let sx = 0;

@@ -31,6 +31,9 @@ import { regionFailover } from './32-region-failover.js';
 import { canaryVersion } from './33-canary-version.js';
 import { slowLeak } from './34-slow-leak.js';
 import { retrySustained } from './35-retry-sustained.js';
+import { spoolDisk } from './36-spool-disk.js';
+import { callerRetryAmplify } from './37-caller-retry-amplify.js';
+import { poolLeak } from './38-pool-leak.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -72,4 +75,7 @@ export const SCENARIOS: Scenario[] = [
   canaryVersion,
   slowLeak,
   retrySustained,
+  spoolDisk,
+  callerRetryAmplify,
+  poolLeak,
 ];

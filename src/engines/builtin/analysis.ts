@@ -33,6 +33,8 @@ export interface Analysis {
   recentChange?: Change | undefined;
   /** Symptoms confined to some values of a dimension (region, zone, cluster, version). */
   concentration?: Concentration;
+  /** A resource of an affected service filling up slowly toward its limit. */
+  exhaustion?: Cited<AnomalyOut>;
   /** A first anomaly that ended while the failure goes on, and what sustains it. */
   sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */

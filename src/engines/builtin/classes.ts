@@ -95,7 +95,8 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     title: 'traffic surge beyond capacity',
     symptoms: /too many requests|\b429\b|rate[- ]limit|throttl|queue (is )?full|rejected|overload|shed/i,
     metrics: /request|rps|qps|traffic|throughput|sessions|concurrent/i,
-    notMetrics: /error|fail|latency|duration|time|5xx|4xx/i,
+    // A timer's percentile (`http_server_requests_seconds_p99`) measures time, not traffic; its `_count` is traffic.
+    notMetrics: /error|fail|latency|duration|time|5xx|4xx|seconds(?!_count)|_p\d\d|percentile/i,
     direction: 'up',
     external: true,
     ingressOnly: true,

@@ -14,8 +14,9 @@ import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
 import { correctSkew, estimateSkews } from './skew.js';
+import { leadWithExhausted, SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
-import { findSustain } from './sustain.js';
+import { applySustain, findSustain } from './sustain.js';
 import { scoreSymptoms, symptomText } from './symptoms.js';
 import { otherServicesNamed, scopeLine } from './text.js';
 
@@ -32,35 +33,6 @@ const ONSET_SYMPTOMS = 2;
 const STRONG_SYMPTOM_SHARE = 0.3;
 /** Causes can precede symptoms by hours (leaks, filling disks), so changes are searched further back than the window. */
 const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
-/** How far back changes are fetched for a slow exhaustion: a leak or a filling disk rarely takes longer to bite. */
-const SLOW_LOOKBACK_DAYS = 7;
-const DAY_MS = 24 * 3_600_000;
-/** For a slow exhaustion a change days before the symptoms is as plausible as one hours before. */
-const SLOW_TIME_SCALE_MS = 3 * DAY_MS;
-/** What is left of an internal resource class's score when a deploy of the exhausted service is a candidate. */
-const SLOW_MECHANISM_FACTOR = 0.4;
-/** An older deploy of an exhausted service, superseded by a later one whose restart reset the resource. */
-const SUPERSEDED_FACTOR = 0.4;
-/** Resources that fill up toward a limit. */
-const EXHAUSTION =
-  /memory|heap|rss|working_set|disk|filesystem|fs_|inode|connections|conns|file_?descriptors|fds|open_files|xact|transaction_age|oldest|backlog|queue_depth|wal|bloat/i;
-
-/** A climb whose first point out of band is this close to the window's start began before what the window shows. */
-const BEFORE_WINDOW_MS = 60 * 60_000;
-
-function slowExhaustion(anomalies: Analysis['anomalies'], primary: readonly string[], windowStart: Date) {
-  return anomalies.find(
-    ({ value }) =>
-      ((Date.parse(value.onset) - windowStart.getTime() <= BEFORE_WINDOW_MS && value.shape === 'gradual') ||
-        value.exhaustion !== undefined) &&
-      value.direction === 'up' &&
-      !value.recovered &&
-      EXHAUSTION.test(value.metric) &&
-      value.service !== null &&
-      primary.includes(value.service),
-  );
-}
-
 /** Without metrics, an onset falls back to this long before now. */
 const FALLBACK_ONSET_MS = 30 * 60_000;
 /** A caller's load jump this long before the onset still marks when it changed behaviour; earlier is drift. */
@@ -185,10 +157,11 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // before the symptoms, so the change that started it is looked for days back, on a time scale of days.
   const climbing = slowExhaustion(anomalies, primary, windowStart);
   if (climbing) {
+    primary = leadWithExhausted(primary, climbing, MAX_PRIMARY);
     notes.push(
       `${climbing.value.metric} of ${climbing.value.service} climbs gradually toward a limit; looked ${SLOW_LOOKBACK_DAYS} days back for changes`,
     );
-    history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - SLOW_LOOKBACK_DAYS * DAY_MS)), iso(now));
+    history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - SLOW_LOOKBACK_DAYS * 86_400_000)), iso(now));
   }
   const logChanges = changesFromLogs(
     await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
@@ -233,24 +206,15 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   if (neighbour) classes.push(neighbour);
   // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
-  // A climb restarts with the process: of the exhausted service's deploys, the newest before the onset started the
-  // climb now on the charts; older ones were superseded by it.
-  if (climbing) {
-    const own = scored
-      .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset && entry.touches.includes(climbing.value.service ?? ''))
-      .sort((a, b) => Date.parse(b.change.at) - Date.parse(a.change.at));
-    for (const older of own.slice(1)) older.score *= SUPERSEDED_FACTOR;
-    scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
-  }
-  // In a slow exhaustion the filling resource is the mechanism; a deploy of that service before the climb is the cause.
-  if (
-    climbing &&
-    scored.some(
-      (entry) => entry.change.kind === 'deployment' && entry.touches.includes(climbing.value.service ?? '') && entry.links.length > 0,
-    )
-  )
-    for (const match of classes) if (!match.cls.external) match.score *= SLOW_MECHANISM_FACTOR;
+  if (climbing) weighSlowExhaustion(climbing, scored, classes);
   classes.sort((a, b) => b.score - a.score || a.cls.key.localeCompare(b.cls.key));
+  // A blip that ended while the failure goes on: what sustains it, and the change that set that policy.
+  const named = symptoms.flatMap((symptom) => otherServicesNamed(symptomText(symptom), symptom.services, knownServices));
+  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset, {
+    affected: [...new Set([...affected, ...named])],
+    cascade,
+  });
+  applySustain(sustain, scored, classes);
   // A change is named only when something ties it to the symptoms, never by elimination.
   const hypotheses = breakTiesWithPast(
     rankHypotheses(
@@ -259,7 +223,6 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ),
     request.pastIncidents,
   );
-  const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset);
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
@@ -276,6 +239,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ...(cascade ? { cascade } : {}),
     ...(concentration ? { concentration } : {}),
     ...(sustain ? { sustain } : {}),
+    ...(climbing ? { exhaustion: climbing } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
   return finish(analysis, session, notes, started, emit);

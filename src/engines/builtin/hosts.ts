@@ -11,7 +11,8 @@ import type { Cited } from './facts.js';
 
 const HOST_KEYS = ['host', 'hostname', 'instance', 'node', 'nodename', 'node_name', 'kubernetes_node', 'machine'];
 /** Names exporters and agents give themselves as `job` or service. */
-const EXPORTER = /^(node|node[-_]?exporter|host|hosts|kubelet|cadvisor|system|infra|windows[-_]exporter|telegraf|collectd)$/i;
+const EXPORTER =
+  /^(node|node[-_]?exporter|host|hosts|kubelet|cadvisor|system|infra|windows[-_]exporter|telegraf|collectd|snmp|snmp[-_]exporter|blackbox|blackbox[-_]exporter)$/i;
 const RESOURCE = /cpu|load|memory|mem_|steal|iowait|io_|disk|pressure|psi/i;
 const SUFFERING = /latency|duration|error|fail|5xx|timeout/i;
 /** A neighbour's own usage must peak no earlier than this before the host's saturation began. */

@@ -7,6 +7,7 @@ import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
+import { exhaustionSentence } from './slow.js';
 import { sustainSentence } from './sustain.js';
 
 /** Runner-up hypotheses reported as alternatives. */
@@ -48,7 +49,10 @@ function sharedWords(change: ScoredChange): string[] {
 
 /** The internal mechanism (pool, heap …) behind the errors, when one clearly shows. */
 function mechanism(analysis: Analysis): ClassMatch | undefined {
-  return analysis.classes.find((cls) => !cls.cls.external && cls.symptomShare >= MECHANISM_SHARE);
+  // In a slow exhaustion the resource running out is the mechanism, even when its class is infrastructure (a disk).
+  const metric = analysis.exhaustion?.value.metric;
+  const filling = metric ? analysis.classes.find((cls) => cls.cls.metrics.test(metric)) : undefined;
+  return filling ?? analysis.classes.find((cls) => !cls.cls.external && cls.symptomShare >= MECHANISM_SHARE);
 }
 
 export function summaryOf(analysis: Analysis): string {
@@ -103,7 +107,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
