@@ -6,6 +6,7 @@ import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
+import { infraSentence } from './infra.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 import { sustainSentence } from './sustain.js';
 
@@ -103,7 +104,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
@@ -111,7 +112,7 @@ export function rootCauseOf(analysis: Analysis): string {
       ? `No change explains the symptoms: the strongest candidate, ${describeChange(closest)}, ${reasonsAgainst(closest, analysis).join(' and ')}.`
       : 'No deployment or commit was recorded before the onset.';
     const where = best.cls.service ? ` in ${best.cls.service}` : '';
-    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}`;
+    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}`;
   }
   return `Neither a change nor a known failure class explains the symptoms. ${symptomSentence(analysis)}`;
 }
