@@ -31,6 +31,7 @@ import { regionFailover } from './32-region-failover.js';
 import { canaryVersion } from './33-canary-version.js';
 import { slowLeak } from './34-slow-leak.js';
 import { retrySustained } from './35-retry-sustained.js';
+import { teamLogFormat } from './43-team-log-format.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -72,4 +73,5 @@ export const SCENARIOS: Scenario[] = [
   canaryVersion,
   slowLeak,
   retrySustained,
+  teamLogFormat,
 ];
