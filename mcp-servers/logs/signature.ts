@@ -26,6 +26,8 @@ const MASKS: [RegExp, string][] = [
   [/(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, '<ip>'],
   // Unix and Windows paths with at least two segments; `/api` alone is kept because it names an endpoint family.
   [/(?:[A-Za-z]:\\|(?<![\w<])\/)[\w.@%+~-]+(?:[/\\][\w.@%+~-]*)+/g, '<path>'],
+  // Prefixed object ids (`tr_1Nf3xQ2eZvKYlo2C`, `cus_9s6XKzkNRiz8i3`): one id per line would make one signature per line.
+  [/\b[a-z]{1,6}_(?=[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{8,}\b/gi, '<id>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   // Hex runs of 8+ with at least one digit (trace ids, shas); plain words such as "deadbeef" stay unless they mix in digits.
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],

@@ -31,6 +31,9 @@ import { regionFailover } from './32-region-failover.js';
 import { canaryVersion } from './33-canary-version.js';
 import { slowLeak } from './34-slow-leak.js';
 import { retrySustained } from './35-retry-sustained.js';
+import { rejectedNotSurge } from './40-rejected-not-surge.js';
+import { grpcDependency } from './41-grpc-dependency.js';
+import { zoneVolume } from './42-zone-volume.js';
 import { teamLogFormat } from './43-team-log-format.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
@@ -73,5 +76,8 @@ export const SCENARIOS: Scenario[] = [
   canaryVersion,
   slowLeak,
   retrySustained,
+  rejectedNotSurge,
+  grpcDependency,
+  zoneVolume,
   teamLogFormat,
 ];
