@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnomalyOut } from '../../mcp-servers/metrics/schemas.js';
 import type { Change } from '../../src/engines/builtin/changes.js';
 import { clearedByDimension, findConcentration } from '../../src/engines/builtin/dimensions.js';
-import { infraClass, infraSentence, linkInfrastructure } from '../../src/engines/builtin/infra.js';
+import { infraClass, infraSentence, linkInfrastructure, withLinkedInfra } from '../../src/engines/builtin/infra.js';
 
 const anomaly = (
   metric: string,
@@ -85,6 +85,22 @@ describe('untagged infrastructure linked through shared dimensions', () => {
     for (const infra of [otherZone, late, mild, owned]) expect(linkInfrastructure([failing, infra], series, ['api'])).toEqual([]);
     expect(infraClass(undefined)).toBeUndefined();
     expect(infraSentence(undefined)).toBe('');
+  });
+
+  it('a medium wobble of the same series elsewhere still counts as normal there; a high one does not', () => {
+    const disk = anomaly('node_disk_io_time_seconds', { zone: 'z-b' });
+    const wobble = anomaly('node_disk_io_time_seconds', { zone: 'z-a' }, { severity: 'medium' });
+    const alsoHigh = anomaly('node_disk_io_time_seconds', { zone: 'z-c' }, { severity: 'high', onset: '2026-01-01T13:00:00Z' });
+    expect(linkInfrastructure([failing, disk, wobble], series, ['api'])[0]?.quietElsewhere).toEqual(['z-a', 'z-c']);
+    expect(linkInfrastructure([failing, disk, wobble, alsoHigh], series, ['api'])[0]?.quietElsewhere).toEqual(['z-a']);
+  });
+
+  it('gives linked exporter series to the service they are linked to, and leaves the rest alone', () => {
+    const steal = anomaly('node_cpu_steal_seconds', { zone: 'z-b', job: 'node-exporter' }, { service: 'node-exporter' });
+    const unlinked = anomaly('node_cpu_steal_seconds', { zone: 'z-a', job: 'node-exporter' }, { service: 'node-exporter' });
+    const all = [failing, steal, unlinked];
+    const out = withLinkedInfra(all, linkInfrastructure(all, series, ['api']));
+    expect(out.map(({ value }) => value.service)).toEqual(['api', 'api', 'node-exporter']);
   });
 
   it('links through a node shared with the failing pods', () => {

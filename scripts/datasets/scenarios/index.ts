@@ -35,6 +35,7 @@ import { rejectedNotSurge } from './40-rejected-not-surge.js';
 import { grpcDependency } from './41-grpc-dependency.js';
 import { zoneVolume } from './42-zone-volume.js';
 import { teamLogFormat } from './43-team-log-format.js';
+import { clusterConntrack } from './44-cluster-conntrack.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -80,4 +81,5 @@ export const SCENARIOS: Scenario[] = [
   grpcDependency,
   zoneVolume,
   teamLogFormat,
+  clusterConntrack,
 ];

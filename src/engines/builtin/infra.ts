@@ -93,7 +93,9 @@ export function linkInfrastructure(
       const places = (list: readonly { metric: string; tags: Record<string, string> }[]) =>
         list.filter((s) => s.metric === anomaly.value.metric).map((s) => placeOf(s.tags, dimension));
       const elsewhere = new Set(places(series).filter((place): place is string => place !== undefined && place !== value));
-      for (const place of places(anomalies.map(({ value: a }) => a))) if (place) elsewhere.delete(place);
+      // Only a move as strong as a link's counts as "moved there too"; a medium wobble is a normal day.
+      const moved = anomalies.map(({ value: a }) => a).filter((a) => LINKED_SEVERITIES.has(a.severity) && a.direction === 'up');
+      for (const place of places(moved)) if (place) elsewhere.delete(place);
       links.push({
         anomaly: { ...anomaly, value: { ...anomaly.value, service: found.service } },
         service: found.service,
@@ -153,4 +155,14 @@ export function infraSentence(link: InfraLink | undefined): string {
   if (!link) return '';
   const quiet = link.quietElsewhere.length > 0 ? `; in ${link.quietElsewhere.join(', ')} the same series stayed normal` : '';
   return ` ${link.anomaly.value.metric}, a series of no service, left its baseline in ${link.dimension} ${link.value} at ${link.anomaly.value.onset.slice(11, 16)} UTC, where the failing ${link.service} series run${quiet}.`;
+}
+
+/** The anomalies with every linked infrastructure series attributed to the service it is linked to. */
+export function withLinkedInfra(anomalies: readonly Cited<AnomalyOut>[], links: readonly InfraLink[]): Cited<AnomalyOut>[] {
+  const linked = new Map(links.map((link) => [link.anomaly.value.metric + JSON.stringify(link.anomaly.value.tags), link.service]));
+  return anomalies.map((anomaly) => {
+    if (!isExporter(anomaly.value.service)) return anomaly;
+    const service = linked.get(anomaly.value.metric + JSON.stringify(anomaly.value.tags));
+    return service ? { ...anomaly, value: { ...anomaly.value, service } } : anomaly;
+  });
 }

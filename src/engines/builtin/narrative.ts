@@ -61,7 +61,7 @@ export function summaryOf(analysis: Analysis): string {
   }
   if (best?.cls) {
     const subject = best.cls.anomalies[0] ? subjectOf(best.cls.anomalies[0].value) : undefined;
-    return `${where(analysis)}: ${best.cls.cls.title}${subject ? ` (${subject})` : ''} since ${onset} UTC — ${whatBroke(analysis)}; no recent change explains it`;
+    return `${where(analysis)}: ${best.cls.cls.title}${subject && !best.cls.cls.title.includes(subject) ? ` (${subject})` : ''} since ${onset} UTC — ${whatBroke(analysis)}; no recent change explains it`;
   }
   return `${where(analysis)}: ${whatBroke(analysis)} since ${onset} UTC; the cause could not be determined from the available data`;
 }
