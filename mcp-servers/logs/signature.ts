@@ -38,6 +38,8 @@ const MASKS: { pattern: RegExp; replacement: string; needs: (text: string) => bo
     replacement: '<path>',
     needs: (text) => text.includes('/') || text.includes('\\'),
   },
+  // Prefixed object ids (`tr_1Nf3xQ2eZvKYlo2C`, `cus_9s6XKzkNRiz8i3`): one id per line would make one signature per line.
+  { pattern: /\b[a-z]{1,6}_(?=[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{8,}\b/gi, replacement: '<id>', needs: has('_') },
   { pattern: /\b0x[0-9a-f]+\b/gi, replacement: '<hex>', needs: hasDigit },
   // Hex runs of 8+ with at least one digit (trace ids, shas); plain words such as "deadbeef" stay unless they mix in digits.
   { pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, replacement: '<hex>', needs: hasDigit },

@@ -6,6 +6,8 @@ export interface EvalCase {
   incident: string;
   dataset: string;
   since?: string;
+  /** The team's own log formats the case is read with (LOG_FORMATS), for a service whose format no built-in reads. */
+  logFormats?: { name: string; pattern: string; timeLayout?: string }[];
   expect: {
     suspect?: { kind: string | string[]; id?: string[]; service?: string[] };
     rootCauseKeywords: string[];

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type CustomFormatSpec, compileFormats, parseFormatsJson } from '../../mcp-servers/logs/parser/custom.js';
 import { isDirectory } from '../../mcp-servers/shared/dataset.js';
 import { ConfidenceSchema, SuspectKindSchema } from '../report/schema.js';
 
@@ -46,6 +47,16 @@ export const CaseFileSchema = z
     since: z.coerce.string().optional(),
     context: z.string().optional(),
     scope: z.record(z.string(), z.string()).optional(),
+    /**
+     * The team's own log formats the logs server reads this case with, as LOG_FORMATS would give them: a list of
+     * {name, pattern, timeLayout} objects, or a JSON file relative to the case folder.
+     */
+    logFormats: z
+      .union([
+        z.string().min(1),
+        z.array(z.object({ name: z.string().min(1), pattern: z.string().min(1), timeLayout: z.string().optional() }).strict()),
+      ])
+      .optional(),
     /** Set while the expected answer is still to be written: the case fails until a person removes it. */
     todo: z.string().optional(),
     expect: ExpectSchema,
@@ -66,6 +77,8 @@ export interface EvalCase {
   replayFile?: string;
   scope?: Record<string, string>;
   todo?: string;
+  /** Custom log formats (LOG_FORMATS) the case's logs need, already validated. */
+  logFormats?: CustomFormatSpec[];
   expect: Expectation;
 }
 
@@ -113,6 +126,7 @@ export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCas
     ...(data.context !== undefined ? { context: data.context } : {}),
     ...(data.scope !== undefined ? { scope: data.scope } : {}),
     ...(data.todo !== undefined ? { todo: data.todo } : {}),
+    ...(data.logFormats !== undefined ? { logFormats: caseFormats(data.logFormats, dir, file) } : {}),
   };
   if (data.replay !== undefined) {
     const replayFile = path.resolve(dir, data.replay);
@@ -125,4 +139,15 @@ export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCas
   const dataDir = isDirectory(local) ? local : fromRoot;
   if (!isDirectory(dataDir)) throw new CaseError(`${file}: dataset ${dataset} is neither ${local} nor ${fromRoot}`);
   return { ...common, dataDir };
+}
+
+/** A case's log formats, inline or from a JSON file beside it; compiled once here so a bad pattern fails the load. */
+function caseFormats(value: string | CustomFormatSpec[], dir: string, file: string): CustomFormatSpec[] {
+  try {
+    const specs = typeof value === 'string' ? parseFormatsJson(readFileSync(path.resolve(dir, value), 'utf8')) : value;
+    compileFormats(specs);
+    return specs;
+  } catch (error) {
+    throw new CaseError(`${file}: logFormats: ${(error as Error).message}`);
+  }
 }

@@ -1,3 +1,4 @@
+import { type CustomFormatSpec, setCustomFormats } from '../../mcp-servers/logs/parser/custom.js';
 import type { Engine, Report } from '../agent/types.js';
 import type { EvalCase } from './cases.js';
 import { type CheckFailure, scoreReport } from './score.js';
@@ -31,6 +32,7 @@ export async function runCase(evalCase: EvalCase, provide: EngineProvider): Prom
   const started = performance.now();
   const base = { name: evalCase.name, title: evalCase.title };
   let bound: BoundEngine | undefined;
+  const restoreFormats = useLogFormats(evalCase.logFormats ?? []);
   try {
     bound = await provide(evalCase.dataDir, evalCase.replayFile);
     const report = await bound.engine.analyze({
@@ -63,6 +65,7 @@ export async function runCase(evalCase: EvalCase, provide: EngineProvider): Prom
     };
   } finally {
     await bound?.close().catch(() => undefined);
+    restoreFormats();
   }
 }
 
@@ -79,4 +82,21 @@ export async function runCases(
     results.push(result);
   }
   return results;
+}
+
+/**
+ * A case's log formats for the length of the case: registered for the in-process logs server, and set as LOG_FORMATS
+ * for logs servers a runtime starts as child processes. Cases run one after another, so this never leaks into the
+ * next case; what was there before is put back.
+ */
+function useLogFormats(specs: readonly CustomFormatSpec[]): () => void {
+  if (specs.length === 0) return () => {};
+  const before = process.env.LOG_FORMATS;
+  setCustomFormats(specs);
+  process.env.LOG_FORMATS = JSON.stringify(specs);
+  return () => {
+    if (before === undefined) delete process.env.LOG_FORMATS;
+    else process.env.LOG_FORMATS = before;
+    setCustomFormats([]);
+  };
 }

@@ -16,6 +16,9 @@ const CaseSchema = z.strictObject({
     .string()
     .regex(/^\d+[mhd]$/)
     .optional(),
+  logFormats: z
+    .array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1), timeLayout: z.string().optional() }))
+    .optional(),
   expect: z.strictObject({
     suspect: z
       .strictObject({

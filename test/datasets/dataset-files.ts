@@ -47,17 +47,18 @@ export const DeploymentSchema = z.strictObject({
 export const SeriesSchema = z.strictObject({
   // Prometheus metric names: recording rules use colons (`level:metric:operations`).
   metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
-  // Identity labels as docs/metrics.md lists them; exporter series (job="node") name their machine instead of a service.
-  tags: z
-    .record(z.string(), z.string())
-    .refine(
-      (t) =>
-        ['service', 'service_name', 'app', 'application', 'app_kubernetes_io_name', 'container', 'pod'].some(
-          (key) => typeof t[key] === 'string',
-        ) ||
-        (typeof t.job === 'string' && typeof t.instance === 'string'),
-      'a service identity label (service, service_name, app, application, app_kubernetes_io_name, container, pod) or job + instance is required',
-    ),
+  // Identity labels as docs/metrics.md lists them; exporter series (job="node") name their machine instead of a service;
+  // a job-level recording rule keeps `job` alone; untagged infrastructure (a cloud volume, a NAT gateway) names its place.
+  tags: z.record(z.string(), z.string()).refine(
+    (t) =>
+      ['service', 'service_name', 'app', 'application', 'app_kubernetes_io_name', 'container', 'pod'].some(
+        (key) => typeof t[key] === 'string',
+      ) ||
+      // A job-level series (a recording rule aggregated `by (job)`) or an exporter's job + instance.
+      typeof t.job === 'string' ||
+      ['availability_zone', 'zone', 'region', 'node', 'instance'].some((key) => typeof t[key] === 'string'),
+    'a service identity label (service, service_name, app, application, app_kubernetes_io_name, container, pod), job, or an infrastructure place (zone, region, node, instance) is required',
+  ),
   unit: z.string().min(1),
   points: z.array(z.tuple([isoTime, z.number().finite()])).min(200),
 });

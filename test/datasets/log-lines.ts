@@ -20,7 +20,8 @@ export type Format =
   | 'kube-event'
   | 'envoy'
   | 'envoy-app'
-  | 'postgres';
+  | 'postgres'
+  | 'team';
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface Entry {
@@ -53,6 +54,8 @@ const ENVOY =
   /^\[(\S+Z)\] "[A-Z]+ \S+ HTTP\/1\.1" (\d{3}) (?:-|[A-Z]+) \d+ \d+ \d+ (?:\d+|-) "-" "[^"]*" "[0-9a-f-]{36}" "[\w.-]+:\d+" "(?:[\d.]+:\d+|-)"$/;
 const ENVOY_APP = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\]\[\d+\]\[(trace|debug|info|warning|error|fatal)\]\[[\w./-]+\] (.+)$/;
 const POSTGRES = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) UTC \[\d+\] (DEBUG1|LOG|WARNING|ERROR|FATAL|DETAIL|STATEMENT): {2}(.+)$/;
+/** A team's own layout, read by the logs server only through LOG_FORMATS (case 43 ships the pattern). */
+const TEAM = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}:\d{2}:\d{2}\.\d{3}) <(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)> [\w.-]+\/worker-\d: (.+)$/;
 const PG_LEVEL: Record<string, Level> = { DEBUG1: 'debug', LOG: 'info', WARNING: 'warn', ERROR: 'error', FATAL: 'fatal' };
 const OTEL_LEVEL: Record<number, Level> = { 1: 'trace', 5: 'debug', 9: 'info', 13: 'warn', 17: 'error', 21: 'fatal' };
 
@@ -65,7 +68,9 @@ function syslogLevel(text: string): Level {
 
 /** Formats whose time has no year take it from the dataset's now. */
 function systemLine(line: string, year: number): Omit<Entry, 'file' | 'line'> | undefined {
-  let m = NGINX_ACCESS.exec(line);
+  let m = TEAM.exec(line);
+  if (m) return { format: 'team', time: Date.parse(`${m[3]}-${m[2]}-${m[1]}T${m[4]}Z`), level: m[5]!.toLowerCase() as Level, text: m[6]! };
+  m = NGINX_ACCESS.exec(line);
   if (m) {
     const status = Number(m[5]);
     const time = Date.parse(`${m[3]}-${String(MONTHS.indexOf(m[2]!) + 1).padStart(2, '0')}-${m[1]}T${m[4]}Z`);
@@ -166,7 +171,7 @@ export function parseFile(file: string, text: string, year?: number): Entry[] {
       return;
     }
     const last = entries.at(-1);
-    const multiLine = last && (last.format === 'plain' || last.format === 'log4j' || last.format === 'klog');
+    const multiLine = last && (last.format === 'plain' || last.format === 'log4j' || last.format === 'klog' || last.format === 'team');
     // PostgreSQL's DETAIL and STATEMENT lines belong to the ERROR before them.
     const pgDetail = last?.format === 'postgres' && / UTC \[\d+\] (DETAIL|STATEMENT): {2}/.test(raw);
     if (pgDetail && last) {

@@ -180,6 +180,14 @@ describe('error signatures', () => {
     expect(errorSignature('connection refused')).not.toBe(errorSignature('connection reset'));
     expect(errorSignature('first line 42\n\tat frame 1')).toBe('first line <n>');
   });
+
+  it('masks prefixed object ids (Stripe-style) so one id per line still groups; plain snake_case words stay', () => {
+    expect(errorSignature('transfer tr_9f3a0c1b2d4e failed: deadline exceeded calling ledger-grpc.finance.svc:9090')).toBe(
+      'transfer <id> failed: deadline exceeded calling ledger-grpc.finance.svc:<n>',
+    );
+    expect(errorSignature('charge ch_3MmlLrLkdIwHu7ix0snN0B15 declined')).toBe(errorSignature('charge ch_1Pq2Wx9aBcDeFgHiJkLm declined'));
+    expect(errorSignature('cache_invalidation failed for user_profile')).toBe('cache_invalidation failed for user_profile');
+  });
 });
 
 describe('log4j name heuristics', () => {

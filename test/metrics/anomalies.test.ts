@@ -172,3 +172,26 @@ describe('grade', () => {
     expect(grade('down', true, 0.9, 20)).toBe('critical');
   });
 });
+
+describe('error rates that stay negligible', () => {
+  it('a 0.06% → 0.25% error-rate step stays medium; the same ratio past 1% of requests is critical', () => {
+    const noise = gaussian(prng(11));
+    const make = (base: number, unit: string) => ({
+      ...series(
+        values(360, (i) => Math.max(0, (i >= 290 ? base * 4 : base) * (1 + 0.05 * noise()))),
+        'error_rate',
+      ),
+      unit,
+    });
+    const [tiny] = detectAnomalies([make(0.06, '%')], window(0, 359));
+    expect(tiny?.ratio).toBeGreaterThan(3);
+    expect(tiny?.severity).toBe('medium');
+    const [ratio] = detectAnomalies([make(0.0006, 'ratio')], window(0, 359));
+    expect(ratio?.severity).toBe('medium');
+    const [real] = detectAnomalies([make(0.5, '%')], window(0, 359));
+    expect(real?.severity).toBe('critical');
+    // Without a unit the share is unknown: the detector's grade stands.
+    const [bare] = detectAnomalies([{ ...make(0.06, '%'), unit: null }], window(0, 359));
+    expect(bare?.severity).toBe('critical');
+  });
+});

@@ -1,7 +1,7 @@
 import type { AnomalyOut } from '../schemas.js';
 import type { Point, Series } from '../types.js';
 import { detectExhaustion } from './exhaustion.js';
-import { serviceOf } from './naming.js';
+import { ERROR_RATE_NAME, serviceOf } from './naming.js';
 import { MAD_TO_SIGMA, mad, median, round } from './stats.js';
 
 /**
@@ -126,6 +126,17 @@ function findRuns(scan: readonly Point[], level: number, sigma: number): Run[] {
   return raw;
 }
 
+/** Below this share of requests an error rate is not an incident by itself (get_error_rates' `elevated` floor). */
+const NEGLIGIBLE_ERROR_SHARE = 0.01;
+
+/** A share-of-requests error series (`error_rate`, unit % or ratio) whose peak stays under 1% of requests. */
+function negligibleErrorRate(series: Series, peak: number): boolean {
+  if (!ERROR_RATE_NAME.test(series.metric)) return false;
+  const unit = series.unit?.trim().toLowerCase();
+  const scale = unit === '%' || unit === 'percent' ? 100 : unit === 'ratio' || unit === 'fraction' ? 1 : undefined;
+  return scale !== undefined && peak / scale < NEGLIGIBLE_ERROR_SHARE;
+}
+
 function describeRun(
   series: Series,
   scan: readonly Point[],
@@ -156,6 +167,8 @@ function describeRun(
   let severity = grade(direction, sharp, relChange, Math.abs(z));
   // A brief blip, or a slow swing that came back by itself (typically a daily pattern), is worth a look, not an alarm.
   if ((short || (!sharp && recovered)) && SEVERITY_RANK[severity] > SEVERITY_RANK.medium) severity = 'medium';
+  // An error rate that never reached 1% of requests is a wobble, however many times its tiny baseline it is.
+  if (direction === 'up' && negligibleErrorRate(series, peak) && SEVERITY_RANK[severity] > SEVERITY_RANK.medium) severity = 'medium';
 
   const kind: Anomaly['kind'] = direction === 'down' && relChange >= 0.5 ? 'drop' : recovered ? 'spike' : 'level_shift';
   const ratio = level === 0 ? (peak === 0 ? 1 : RATIO_CAP) : Math.min(RATIO_CAP, Math.abs(peak / level));

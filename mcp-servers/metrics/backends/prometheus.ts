@@ -1,9 +1,11 @@
 import { readDatasetMeta } from '../../shared/dataset.js';
 import { ToolInputError } from '../../shared/tool-result.js';
 import { closestNames, formatTags } from '../analysis/naming.js';
+import { workloadOfPod } from '../analysis/semantics.js';
 import type { PrometheusConfig } from '../config.js';
 import type { AnomalyRequest, MetricInfo, MetricsBackend, RateSeries, Series, SeriesRequest, TimeRange } from '../types.js';
 import { PrometheusClient, type PromSeries } from './prometheus-client.js';
+import { errorRates, fetchCounts, identityLabels, requestRates } from './prometheus-outcomes.js';
 import {
   anomalyQueries,
   type Conventions,
@@ -139,7 +141,29 @@ export class PrometheusBackend implements MetricsBackend {
     const range = { since: request.baselineFrom, until: request.range.until };
     const step = stepFor(range, ANOMALY_STEPS);
     const out: Series[] = [];
+    // Without overrides, error and request rates come from the outcome labels of every count metric (one fetch).
+    let counts: Series[] | undefined;
+    const fromCounts = async (name: string): Promise<Series[] | undefined> => {
+      if (this.config.anomalyQueries) return undefined;
+      if (name === 'error_rate' && this.config.errorRateQuery) return undefined;
+      if (name !== 'error_rate' && name !== 'request_rate') return undefined;
+      counts ??= await fetchCounts(this.client, await this.metricNames(), this.config.serviceLabel, range, step);
+      return name === 'request_rate'
+        ? requestRates(counts)
+        : errorRates(counts).map((r) => ({
+            metric: name,
+            tags: { service: r.service },
+            unit: 'ratio',
+            service: r.service,
+            points: r.points,
+          }));
+    };
     for (const q of queries) {
+      const derived = await fromCounts(q.name);
+      if (derived) {
+        out.push(...derived.filter((s) => !request.service || s.service?.toLowerCase() === request.service.toLowerCase()));
+        continue;
+      }
       const result = await this.client.rangeQuery(q.query, range.since, range.until, step);
       for (const r of result) {
         const s = toSeries(r, q.name, q.unit ?? null);
@@ -152,23 +176,33 @@ export class PrometheusBackend implements MetricsBackend {
   }
 
   async errorRateSeries(range: TimeRange, service: string | undefined): Promise<RateSeries[]> {
+    const step = stepFor(range, ERROR_RATE_STEPS);
+    const keep = (r: RateSeries) => !service || r.service.toLowerCase() === service.toLowerCase();
+    if (!this.config.errorRateQuery) {
+      // The documented outcome rules, as for a dataset: server-error slices ÷ all slices, else errors ÷ requests.
+      return errorRates(await fetchCounts(this.client, await this.metricNames(), this.config.serviceLabel, range, step)).filter(keep);
+    }
     const conventions = await this.conventions();
-    const query = errorRateQuery(this.config, conventions);
-    const result = await this.client.rangeQuery(query, range.since, range.until, stepFor(range, ERROR_RATE_STEPS));
+    const result = await this.client.rangeQuery(errorRateQuery(this.config, conventions), range.since, range.until, step);
     return result
       .map((r) => ({
         service: this.serviceFromLabels(r.labels, conventions) ?? (formatTags(r.labels) || '(all)'),
-        metric: this.config.errorRateQuery ? 'PROMQL_ERROR_RATE' : `${REQUESTS_METRIC} 5xx share`,
+        metric: 'PROMQL_ERROR_RATE',
         tags: r.labels,
         unit: 'ratio' as const,
         points: r.points,
       }))
-      .filter((r) => !service || r.service.toLowerCase() === service.toLowerCase());
+      .filter(keep);
   }
 
+  /** Values of every identity label (pods as their workloads), for the unknown-service hint. */
   async knownServices(): Promise<string[]> {
-    const conventions = await this.conventions();
-    return (await this.client.labelValues(conventions.serviceLabel)).sort();
+    const known = new Set<string>();
+    for (const label of identityLabels(this.config.serviceLabel)) {
+      const values = await this.client.labelValues(label);
+      for (const value of values) known.add(label === 'pod' || label === 'pod_name' ? workloadOfPod(value) : value);
+    }
+    return [...known].sort();
   }
 
   private serviceFromLabels(labels: Record<string, string>, conventions: Conventions): string | undefined {

@@ -23,7 +23,8 @@ export type LogFormat =
   | 'otel'
   | 'kube-events'
   | 'envoy'
-  | 'postgres';
+  | 'postgres'
+  | 'team';
 export type FieldValue = string | number | boolean | { [key: string]: FieldValue };
 export type Fields = Record<string, FieldValue>;
 
@@ -111,6 +112,25 @@ function logfmt(origin: Origin, e: LogEvent): string {
   return `time=${isoSeconds(e.t)} level=${e.level} service=${origin.service} msg=${kvValue(e.msg)}${kv(e.fields)}${error}`;
 }
 
+/**
+ * A team's own layout that no built-in parser reads: `09.03.2026 07:14:22.481 <ERROR> route-planner/worker-3: …`,
+ * day first, the level in angle brackets, the worker after the service. Only LOG_FORMATS makes it readable; its
+ * pattern is TEAM_FORMAT below.
+ */
+function team(origin: Origin, e: LogEvent): string {
+  const [date, time] = iso(e.t).replace('Z', '').split('T') as [string, string];
+  const [y, m, d] = date.split('-');
+  const worker = `worker-${(origin.pid % 7) + 1}`;
+  return withStack(`${d}.${m}.${y} ${time} <${e.level.toUpperCase()}> ${origin.service}/${worker}: ${e.msg}${kv(e.fields)}`, e.stack);
+}
+
+/** The LOG_FORMATS entry that reads `team` lines. */
+export const TEAM_FORMAT = {
+  name: 'dispatch-team',
+  pattern: String.raw`^(?P<time>\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}\.\d{3}) <(?P<level>[A-Z]+)> (?P<service>[\w.-]+)/[\w-]+: (?P<message>.*)$`,
+  timeLayout: 'DD.MM.YYYY HH:mm:ss.SSS',
+};
+
 const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = {
   plain,
   log4j,
@@ -127,6 +147,7 @@ const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = {
   'kube-events': kubeEvent,
   envoy,
   postgres,
+  team,
 };
 
 export function renderEvent(format: LogFormat, origin: Origin, event: LogEvent): string {

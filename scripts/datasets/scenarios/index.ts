@@ -34,6 +34,11 @@ import { retrySustained } from './35-retry-sustained.js';
 import { spoolDisk } from './36-spool-disk.js';
 import { callerRetryAmplify } from './37-caller-retry-amplify.js';
 import { poolLeak } from './38-pool-leak.js';
+import { rejectedNotSurge } from './40-rejected-not-surge.js';
+import { grpcDependency } from './41-grpc-dependency.js';
+import { zoneVolume } from './42-zone-volume.js';
+import { teamLogFormat } from './43-team-log-format.js';
+import { clusterConntrack } from './44-cluster-conntrack.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -78,4 +83,9 @@ export const SCENARIOS: Scenario[] = [
   spoolDisk,
   callerRetryAmplify,
   poolLeak,
+  rejectedNotSurge,
+  grpcDependency,
+  zoneVolume,
+  teamLogFormat,
+  clusterConntrack,
 ];

@@ -6,6 +6,7 @@ import type { ClassMatch } from './classes.js';
 import type { Concentration } from './dimensions.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
+import type { InfraLink } from './infra.js';
 import type { QuietCheck } from './quiet.js';
 import type { Sustain } from './sustain.js';
 import type { Symptom } from './symptoms.js';
@@ -35,6 +36,8 @@ export interface Analysis {
   concentration?: Concentration;
   /** A resource of an affected service filling up slowly toward its limit. */
   exhaustion?: Cited<AnomalyOut>;
+  /** Untagged infrastructure linked to the failing service through a shared zone, node or instance. */
+  infra?: InfraLink;
   /** A first anomaly that ended while the failure goes on, and what sustains it. */
   sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */

@@ -88,27 +88,35 @@ export function changeReach(change: Change, values: readonly string[]): string[]
 }
 
 /**
- * A deployment of the affected service whose same version also went to a healthy value is cleared: the healthy side
- * runs it too. Returns the ids of the cleared changes.
+ * A change to the concentrated service that also reached a healthy value is cleared: the healthy side runs it too.
+ * That holds for every kind of change: a deployment (all deployments of its version count together), a config or
+ * flag commit, a change seen in the logs. One that names no dimension value went everywhere, unless the dimension is
+ * the version itself (a canary is a version of its own). `touches` gives the services a change touches beyond its
+ * own. Returns the ids of the cleared changes.
  */
-export function clearedByDimension(changes: readonly Change[], concentration: Concentration | undefined): Set<string> {
+export function clearedByDimension(
+  changes: readonly Change[],
+  concentration: Concentration | undefined,
+  touches: ReadonlyMap<string, readonly string[]> = new Map(),
+): Set<string> {
   const cleared = new Set<string>();
   if (!concentration) return cleared;
   const all = [...concentration.unhealthy, ...concentration.healthy];
-  const byVersion = new Map<string, string[]>();
+  const ours = (change: Change) =>
+    change.service === concentration.service ||
+    (change.alsoTouches ?? []).includes(concentration.service) ||
+    (touches.get(change.id) ?? []).includes(concentration.service);
+  const groupOf = (change: Change) => (change.kind === 'deployment' ? `v:${change.version ?? change.id}` : `c:${change.id}`);
+  const byGroup = new Map<string, string[]>();
   for (const change of changes) {
-    if (change.kind !== 'deployment' || change.service !== concentration.service) continue;
-    const key = change.version ?? change.id;
-    byVersion.set(key, [...(byVersion.get(key) ?? []), ...changeReach(change, all)]);
+    if (!ours(change)) continue;
+    byGroup.set(groupOf(change), [...(byGroup.get(groupOf(change)) ?? []), ...changeReach(change, all)]);
   }
   for (const change of changes) {
-    if (change.kind !== 'deployment' || change.service !== concentration.service) continue;
-    const reach = byVersion.get(change.version ?? change.id) ?? [];
+    if (!ours(change)) continue;
+    const reach = byGroup.get(groupOf(change)) ?? [];
     const hitsHealthy = reach.some((value) => concentration.healthy.includes(value));
-    const hitsUnhealthy = reach.some((value) => concentration.unhealthy.includes(value));
-    // Rolled out everywhere (no dimension named) also counts as both sides.
-    if ((hitsHealthy && hitsUnhealthy) || (reach.length === 0 && concentration.dimension !== 'version') || hitsHealthy)
-      cleared.add(change.id);
+    if (hitsHealthy || (reach.length === 0 && concentration.dimension !== 'version')) cleared.add(change.id);
   }
   return cleared;
 }

@@ -8,6 +8,7 @@ import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dime
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
+import { infraClass, linkInfrastructure, withLinkedInfra } from './infra.js';
 import { CHANGE_EVENT_LIMIT, CHANGE_EVENT_PATTERN, changesFromLogs } from './log-changes.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
 import { breakTiesWithPast } from './past.js';
@@ -195,15 +196,22 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const cleared = clearedByDimension(
     scored.map((entry) => entry.change),
     concentration,
+    new Map(scored.map((entry) => [entry.change.id, entry.touches])),
   );
   if (cleared.size > 0) {
     for (const entry of scored) if (cleared.has(entry.change.id)) entry.score *= BOTH_SIDES_FACTOR;
     scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
   }
   const affected = [...new Set([...primary, ...symptomServices])];
-  const classes = matchClasses(symptoms, anomalies, { knownServices, affected, onset });
+  // Infrastructure series that name no service are linked to the failing service through the place they share; the
+  // failure classes then see them as that service's, not an exporter's.
+  const links = linkInfrastructure(anomalies, discovered.series, affected);
+  const classes = matchClasses(symptoms, withLinkedInfra(anomalies, links), { knownServices, affected, onset });
   const neighbour = noisyNeighbour(hosts, anomalies, affected);
   if (neighbour) classes.push(neighbour);
+  const infra = links[0];
+  const infraMatch = infraClass(infra);
+  if (infraMatch) classes.push(infraMatch);
   // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
   if (climbing) weighSlowExhaustion(climbing, scored, classes);
@@ -238,6 +246,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     confidence,
     ...(cascade ? { cascade } : {}),
     ...(concentration ? { concentration } : {}),
+    ...(infra ? { infra } : {}),
     ...(sustain ? { sustain } : {}),
     ...(climbing ? { exhaustion: climbing } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),

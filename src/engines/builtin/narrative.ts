@@ -6,6 +6,7 @@ import { subjectOf } from './classes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
+import { infraSentence } from './infra.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 import { exhaustionSentence } from './slow.js';
 import { sustainSentence } from './sustain.js';
@@ -64,7 +65,7 @@ export function summaryOf(analysis: Analysis): string {
   }
   if (best?.cls) {
     const subject = best.cls.anomalies[0] ? subjectOf(best.cls.anomalies[0].value) : undefined;
-    return `${where(analysis)}: ${best.cls.cls.title}${subject ? ` (${subject})` : ''} since ${onset} UTC — ${whatBroke(analysis)}; no recent change explains it`;
+    return `${where(analysis)}: ${best.cls.cls.title}${subject && !best.cls.cls.title.includes(subject) ? ` (${subject})` : ''} since ${onset} UTC — ${whatBroke(analysis)}; no recent change explains it`;
   }
   return `${where(analysis)}: ${whatBroke(analysis)} since ${onset} UTC; the cause could not be determined from the available data`;
 }
@@ -107,7 +108,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
@@ -115,7 +116,7 @@ export function rootCauseOf(analysis: Analysis): string {
       ? `No change explains the symptoms: the strongest candidate, ${describeChange(closest)}, ${reasonsAgainst(closest, analysis).join(' and ')}.`
       : 'No deployment or commit was recorded before the onset.';
     const where = best.cls.service ? ` in ${best.cls.service}` : '';
-    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${sustainSentence(analysis.sustain)}`;
+    return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}`;
   }
   return `Neither a change nor a known failure class explains the symptoms. ${symptomSentence(analysis)}`;
 }
