@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { sanitizeLine } from '../parser/index.js';
+import { plainChunks } from './blocks.js';
 import { CUT_MARKER, MAX_READ_LINE_CHARS, readError } from './lines.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -85,24 +86,11 @@ export class LineCounter {
     let count = state.checkpoints[index] ?? 0;
     let pos = index * CHECKPOINT_BYTES;
     if (pos >= upTo) return count;
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(abs, 'r');
-    } catch (error) {
-      throw readError(error, label, false);
-    }
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-      while (pos < upTo) {
-        const len = Math.min(CHUNK_BYTES, upTo - pos);
-        const { bytesRead } = await handle.read(buf, 0, len, pos);
-        if (bytesRead === 0) break;
-        for (let i = buf.indexOf(10, 0); i !== -1 && i < bytesRead; i = buf.indexOf(10, i + 1)) count += 1;
-        pos += bytesRead;
-        if (pos % CHECKPOINT_BYTES === 0 && pos / CHECKPOINT_BYTES === state.checkpoints.length) state.checkpoints.push(count);
-      }
-    } finally {
-      await handle.close();
+    // Double-buffered reads: the next block is read while this one is counted.
+    for await (const block of plainChunks(abs, label, pos, upTo)) {
+      for (let i = block.indexOf(10, 0); i !== -1; i = block.indexOf(10, i + 1)) count += 1;
+      pos += block.length;
+      if (pos % CHECKPOINT_BYTES === 0 && pos / CHECKPOINT_BYTES === state.checkpoints.length) state.checkpoints.push(count);
     }
     return count;
   }
