@@ -8,7 +8,7 @@ export interface LogEntry {
   service: string;
   /** Message, continuation lines after newlines. */
   message: string;
-  /** The head line exactly as read (control characters removed). */
+  /** The head line as read (ANSI sequences dropped, other control characters as U+FFFD). */
   raw: string;
   /** Continuation lines joined by newlines, '' when none. */
   rest: string;
