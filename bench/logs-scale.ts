@@ -101,7 +101,7 @@ async function child(dir: string, sizeBytes: number): Promise<void> {
   const client = new Client({ name: 'logs-scale', version: '0.0.0' });
   await Promise.all([server.connect(b), client.connect(a)]);
   const figures: CallFigure[] = [];
-  /** Median of `runs` calls (whole-file calls run three times: one run on a shared machine is noise). */
+  /** Median of `runs` calls (whole-file and window calls run three times: one run on a shared machine is noise). */
   const run = async (label: string, name: string, args: Record<string, unknown>, runs = 1) => {
     const times: number[] = [];
     let s: Record<string, unknown> | undefined;
@@ -127,9 +127,9 @@ async function child(dir: string, sizeBytes: number): Promise<void> {
   for (const hours of WINDOW_HOURS) {
     const since = iso(mid - (hours * 3_600_000) / 2);
     const until = iso(mid + (hours * 3_600_000) / 2);
-    await run(`literal, ${hours} h window`, 'search_logs', { pattern: LITERAL, since, until, limit: 50 });
+    await run(`literal, ${hours} h window`, 'search_logs', { pattern: LITERAL, since, until, limit: 50 }, REPEATS);
   }
-  await run('error_summary, 2 h window', 'error_summary', { since: iso(mid - 3_600_000), until: iso(mid + 3_600_000) });
+  await run('error_summary, 2 h window', 'error_summary', { since: iso(mid - 3_600_000), until: iso(mid + 3_600_000) }, REPEATS);
   await run('read_logs, 2 h window', 'read_logs', { since: iso(mid - 3_600_000), until: iso(mid + 3_600_000), limit: 50 });
   await run('literal, 2 h window, repeat', 'search_logs', { pattern: LITERAL, since: iso(mid - 3_600_000), until: iso(mid + 3_600_000) });
   await client.close();

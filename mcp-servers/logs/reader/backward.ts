@@ -66,8 +66,11 @@ function decode(data: Buffer, start: number, end: number, cut: boolean): string 
   return sanitizeLine(text);
 }
 
-/** Newline counts are remembered at these byte offsets, so a repeat count reads only what is new. */
-const CHECKPOINT_BYTES = 16 * CHUNK_BYTES;
+/**
+ * Newline counts are remembered at these byte offsets, so a repeat count reads only what is new, and a window's
+ * start, wherever it falls, is at most this far past a remembered count.
+ */
+const CHECKPOINT_BYTES = CHUNK_BYTES;
 
 /**
  * Line numbers for entries found by reading backwards: counts newlines before an offset, reusing
@@ -87,7 +90,8 @@ export class LineCounter {
     let pos = index * CHECKPOINT_BYTES;
     if (pos >= upTo) return count;
     // Double-buffered reads: the next block is read while this one is counted.
-    for await (const block of plainChunks(abs, label, pos, upTo)) {
+    // Reads of exactly one checkpoint's bytes, so every checkpoint passed is remembered.
+    for await (const block of plainChunks(abs, label, pos, upTo, CHECKPOINT_BYTES)) {
       for (let i = block.indexOf(10, 0); i !== -1; i = block.indexOf(10, i + 1)) count += 1;
       pos += block.length;
       if (pos % CHECKPOINT_BYTES === 0 && pos / CHECKPOINT_BYTES === state.checkpoints.length) state.checkpoints.push(count);
