@@ -9,6 +9,7 @@ import {
   slowExhaustion,
   weighSlowExhaustion,
 } from '../../src/engines/builtin/slow.js';
+import { scoredDeployment } from './support/correlator-fixtures.js';
 
 const climb = (metric: string, tags: Record<string, string>, extra: Partial<AnomalyOut> = {}) => ({
   value: {
@@ -33,30 +34,7 @@ const climb = (metric: string, tags: Record<string, string>, extra: Partial<Anom
   },
   callId: 'T1',
 });
-const deploy = (id: string, at: string, score: number): ScoredChange => ({
-  change: {
-    kind: 'deployment',
-    id,
-    service: 'ingest',
-    at,
-    text: '',
-    files: [],
-    commits: [],
-    declaredCommits: [],
-    callId: 'T2',
-    needles: [],
-  },
-  score,
-  timeFactor: 1,
-  serviceFactor: 1,
-  overlap: 0,
-  overlapNorm: 0,
-  shared: [],
-  afterOnset: false,
-  touches: ['ingest'],
-  coverage: 1,
-  links: ['service'],
-});
+const deploy = (id: string, at: string, score: number): ScoredChange => scoredDeployment(id, 'ingest', at, '', score);
 const cls = (key: string, external: boolean, metrics: RegExp, score: number) =>
   ({
     cls: { key, kind: 'infrastructure', title: key, symptoms: /(?!)/, metrics, external, advice: [] },

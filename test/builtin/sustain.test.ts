@@ -5,6 +5,7 @@ import type { ScoredChange } from '../../src/engines/builtin/changes.js';
 import type { ClassMatch } from '../../src/engines/builtin/classes.js';
 import { applySustain, findSustain, sustainSentence } from '../../src/engines/builtin/sustain.js';
 import type { Symptom } from '../../src/engines/builtin/symptoms.js';
+import { novelSymptom, scoredDeployment } from './support/correlator-fixtures.js';
 
 const onset = new Date('2026-01-01T12:01:00Z');
 const anomaly = (metric: string, service: string | null, extra: Partial<AnomalyOut> = {}) => ({
@@ -28,34 +29,12 @@ const anomaly = (metric: string, service: string | null, extra: Partial<AnomalyO
   },
   callId: 'T1',
 });
-const symptom = (signature: string, services: string[]): Symptom => ({
-  signature,
-  example: signature,
-  services,
-  before: 0,
-  after: 900,
-  growth: 100,
-  novel: true,
-  score: 5,
-  firstSeen: null,
-  callId: 'T3',
-});
+const symptom = (signature: string, services: string[]): Symptom => novelSymptom(signature, services);
 const rates = [
   { value: { service: 'fares', metric: 'error_rate', status: 'critical' as const, ratio: 50, baseline: 0.1, current: 12 }, callId: 'T4' },
 ];
-const change = (id: string, service: string, at: string, text: string, score = 0.3): ScoredChange => ({
-  change: { kind: 'deployment', id, service, at, text, files: [], commits: [], declaredCommits: [], callId: 'T2', needles: [] },
-  score,
-  timeFactor: 1,
-  serviceFactor: 1,
-  overlap: 0,
-  overlapNorm: 0,
-  shared: [],
-  afterOnset: false,
-  touches: [service],
-  coverage: 1,
-  links: ['service'],
-});
+const change = (id: string, service: string, at: string, text: string, score = 0.3): ScoredChange =>
+  scoredDeployment(id, service, at, text, score);
 const cascade = (recovered: boolean): Cascade => ({
   caller: 'search',
   dependency: 'fares',

@@ -3,6 +3,7 @@ import { detectExhaustion } from '../../mcp-servers/metrics/analysis/exhaustion.
 import type { AnomalyOut } from '../../mcp-servers/metrics/schemas.js';
 import type { Change } from '../../src/engines/builtin/changes.js';
 import { clearedByDimension, findConcentration } from '../../src/engines/builtin/dimensions.js';
+import { novelSymptom } from '../builtin/support/correlator-fixtures.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const anomaly = (tags: Record<string, string>, severity: AnomalyOut['severity'] = 'critical'): { value: AnomalyOut; callId: string } => ({
@@ -92,18 +93,11 @@ describe('slow exhaustion', () => {
 
 describe('trigger vs sustaining cause', () => {
   const trigger = { ...anomaly({ service: 'db' }).value, metric: 'replication_lag_seconds', recovered: true, kind: 'spike' as const };
-  const symptom = {
-    signature: 'retrying ledger call (attempt <n>/<n>) without backoff',
-    example: 'retrying ledger call (attempt 3/6) without backoff',
-    services: ['wallet'],
-    before: 0,
-    after: 900,
-    growth: 100,
-    novel: true,
-    score: 5,
-    firstSeen: null,
-    callId: 'T3',
-  };
+  const symptom = novelSymptom(
+    'retrying ledger call (attempt <n>/<n>) without backoff',
+    ['wallet'],
+    'retrying ledger call (attempt 3/6) without backoff',
+  );
   const rates = [
     {
       value: { service: 'wallet', metric: 'error_rate', status: 'critical' as const, ratio: 50, baseline: 0.1, current: 12 },
