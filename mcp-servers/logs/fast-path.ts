@@ -64,7 +64,8 @@ export class FastPath {
     }
     request.signal?.throwIfAborted();
     const numbered = request.lineNumbers !== false;
-    const linesBefore = start > 0 && numbered ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label) : 0;
+    const linesBefore =
+      start > 0 && numbered ? await this.lines.newlinesBefore(file.abs, file.ino, file.size, start, file.label, request.signal) : 0;
     const range = { start, end, linesBefore, lastTime: Number.NEGATIVE_INFINITY, numbered };
     await fastScanFile(file, request.prefilter, range, visit, request.signal);
     return note;

@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { LineCounter } from '../../mcp-servers/logs/reader/backward.js';
 import { ListServicesOutput, ReadLogsOutput } from '../../mcp-servers/logs/schemas.js';
 import { createServer } from '../../mcp-servers/logs/server.js';
 import { BACKWARD_MIN_BYTES, LogStore } from '../../mcp-servers/logs/store.js';
@@ -188,6 +189,17 @@ describe('large plain files are read backwards for recent entries', () => {
     const after = forward.filter((e) => e.time !== null && e.time > until).length;
     expect(after).toBeGreaterThan(50_000);
     expect(result.backward.get('big.log')?.visited).toBeLessThan(2_000);
+  });
+
+  it('counting newlines before an offset honours cancellation, and counts right otherwise', async () => {
+    const st = statSync(file);
+    const counter = new LineCounter();
+    const upTo = Math.floor(st.size / 2);
+    await expect(counter.newlinesBefore(file, st.ino, st.size, upTo, 'big.log', AbortSignal.abort())).rejects.toThrow(/abort/i);
+    const text = readFileSync(file, 'latin1').slice(0, upTo);
+    expect(await counter.newlinesBefore(file, st.ino, st.size, upTo, 'big.log', new AbortController().signal)).toBe(
+      text.split('\n').length - 1,
+    );
   });
 
   it('a since-bounded window stops early yet counts exactly, and sees appended lines', async () => {

@@ -79,7 +79,8 @@ const CHECKPOINT_BYTES = CHUNK_BYTES;
 export class LineCounter {
   private readonly files = new Map<string, { ino: number; checkpoints: number[] }>();
 
-  async newlinesBefore(abs: string, ino: number, size: number, upTo: number, label: string): Promise<number> {
+  /** `signal`: the caller's cancellation, checked per megabyte (a first count can cover gigabytes). */
+  async newlinesBefore(abs: string, ino: number, size: number, upTo: number, label: string, signal?: AbortSignal): Promise<number> {
     let state = this.files.get(abs);
     if (!state || state.ino !== ino || (state.checkpoints.length - 1) * CHECKPOINT_BYTES > size) {
       state = { ino, checkpoints: [0] };
@@ -92,6 +93,7 @@ export class LineCounter {
     // Double-buffered reads: the next block is read while this one is counted.
     // Reads of exactly one checkpoint's bytes, so every checkpoint passed is remembered.
     for await (const block of plainChunks(abs, label, pos, upTo, CHECKPOINT_BYTES)) {
+      signal?.throwIfAborted();
       for (let i = block.indexOf(10, 0); i !== -1; i = block.indexOf(10, i + 1)) count += 1;
       pos += block.length;
       if (pos % CHECKPOINT_BYTES === 0 && pos / CHECKPOINT_BYTES === state.checkpoints.length) state.checkpoints.push(count);
