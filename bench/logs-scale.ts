@@ -119,6 +119,8 @@ async function child(dir: string, sizeBytes: number): Promise<void> {
   };
   const mid = START + SPAN_MS / 2;
   const iso = (ms: number) => new Date(ms).toISOString();
+  // An analysis' first call: big files are sampled, not parsed whole.
+  await run('list_services, first call', 'list_services', {});
   await run('literal, whole file', 'search_logs', { pattern: LITERAL, limit: 50 }, REPEATS);
   await run('regex, whole file', 'search_logs', { pattern: REGEX, regex: true, limit: 50 }, REPEATS);
   await run('error_summary, whole file', 'error_summary', {}, REPEATS);
@@ -189,6 +191,7 @@ async function main(): Promise<void> {
     const es2 = by('error_summary, 2 h window');
     const rep = by('literal, 2 h window, repeat');
     console.log(`  error_summary 2 h window ${fmt(es2.ms)} (${((100 * es2.ms) / es.ms).toFixed(1)}%); 2 h literal repeat ${fmt(rep.ms)}`);
+    console.log(`  list_services, first call (services sampled) ${fmt(by('list_services, first call').ms)}`);
     console.log(`  read_logs newest 50 of a 2 h window mid-file ${fmt(by('read_logs, 2 h window').ms)}`);
     console.log(`  peak RSS of the server process ${r.maxRssMb.toFixed(0)} MB`);
     const noted = r.figures.filter((f) => f.notes);

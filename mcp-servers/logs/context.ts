@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import { type DatasetMeta, isDirectory, readDatasetMeta, resolveNow } from '../shared/dataset.js';
 import { parseWindow, type TimeWindow } from '../shared/time.js';
 import { ToolInputError } from '../shared/tool-result.js';
+import { literalPrefilter } from './reader/prefilter.js';
 import { resolveSources, SourceError } from './reader/sources.js';
 import { LogReadError, LogStore, type ScanOptions, type ScanResult, type Visitor } from './store.js';
 import type { LogFile } from './types.js';
@@ -16,6 +17,8 @@ export interface LogsServerOptions {
   now?: Date | undefined;
   /** Files at least this big take the prefiltering scan (default 8 MiB); tests lower it to exercise that path. */
   fastMinBytes?: number | undefined;
+  /** Plain files at least this big are sampled for list_services (default 64 MiB); tests lower it. */
+  sampleStatsMinBytes?: number | undefined;
 }
 
 /** A relative time argument ("2h", "now") needs the dataset's now; ISO ones do not, which spares a read. */
@@ -38,7 +41,7 @@ export class LogsContext {
   private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
 
   constructor(readonly options: LogsServerOptions) {
-    this.store = new LogStore(options.fastMinBytes);
+    this.store = new LogStore(options.fastMinBytes, options.sampleStatsMinBytes);
   }
 
   /** Runs one tool call's work in turn with the others; a call cancelled while it waits never starts. */
@@ -105,19 +108,33 @@ export class LogsContext {
   /** Called when a service filter matched nothing: an unknown name is an error listing the known ones. */
   async checkService(service: string | undefined, files: LogFile[]): Promise<void> {
     if (service === undefined) return;
-    let stats: Awaited<ReturnType<LogStore['serviceStats']>>;
+    let known: string[];
     try {
-      stats = await this.store.serviceStats(files);
+      const { stats, sampled } = await this.store.serviceStatsSampled(files);
+      known = [...stats.keys()].sort();
+      if (known.some((name) => name.toLowerCase() === service.toLowerCase())) return;
+      // Samples can miss a quiet service: a sampled file is searched for the name's bytes before it counts as unknown.
+      if (await this.writesService(sampled, service)) return;
     } catch (error) {
       throw asToolError(error);
     }
-    const known = [...stats.keys()].sort();
-    if (known.some((name) => name.toLowerCase() === service.toLowerCase())) return;
     const shown = known.slice(0, 40).join(', ');
     throw new ToolInputError(
       `unknown service "${service}"; known: ${shown || '(none: no log entries)'}${known.length > 40 ? ` … and ${known.length - 40} more` : ''}`,
       'call list_services, or leave service out to read every service',
     );
+  }
+
+  /** Whether any entry of these files names the service (a literal prefilter finds the only lines that can). */
+  private async writesService(files: LogFile[], service: string): Promise<boolean> {
+    if (files.length === 0) return false;
+    const wanted = service.toLowerCase();
+    let found = false;
+    await this.store.scan(files, { prefilter: literalPrefilter(service), lineNumbers: false }, (entry) => {
+      if (entry.service.toLowerCase() === wanted) found = true;
+      return false;
+    });
+    return found;
   }
 }
 

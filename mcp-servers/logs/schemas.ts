@@ -67,6 +67,10 @@ export const ListServicesOutput = z.object({
       warnings: z.number().int(),
       firstSeen: z.string().nullable(),
       lastSeen: z.string().nullable(),
+      estimated: z
+        .boolean()
+        .optional()
+        .describe('true: counts and first/last seen are estimated from samples of a big file, not counted (error_summary counts exactly)'),
     }),
   ),
   now: z.string().describe('the time relative windows count back from'),

@@ -4,12 +4,17 @@ import { EntryAssembler, MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } f
 import { LineCounter, readLinesBackward } from './reader/backward.js';
 import { LogReadError, readLines } from './reader/lines.js';
 import type { Prefilter } from './reader/prefilter.js';
+import { sampleServiceStats } from './reader/sampled-stats.js';
 import type { LogEntry, LogFile } from './types.js';
 
 /** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
 export const CACHE_BUDGET_CHARS = 64 * 1024 * 1024;
 /** A plain file at least this big is read backwards when a call needs only its newest part. */
 export const BACKWARD_MIN_BYTES = 8 * 1024 * 1024;
+/** Plain files this big have their services sampled for list_services rather than parsed whole (about 0.3 s a gigabyte at best). */
+export const SAMPLE_STATS_MIN_BYTES = 64 * 1024 * 1024;
+/** Sampled files remembered; a glob reads at most MAX_LOG_FILES files per call. */
+const MAX_SAMPLED_FILES = 2_000;
 /** Lines read backwards while looking for a file's newest timestamp; a file with none that late has none useful. */
 const MAX_PROBE_LINES = 100_000;
 /** Entries up to this much older than `since` are still read: lines from threads of one process interleave slightly out of order. */
@@ -95,8 +100,16 @@ export class LogStore {
   private readonly lines = new LineCounter();
   private readonly fast = new FastPath(this.lines, ORDER_SLACK_MS);
 
-  /** `fastMinBytes`: files this big (inflated estimate for .gz) take the prefiltering path when a call has a prefilter. */
-  constructor(private readonly fastMinBytes = BACKWARD_MIN_BYTES) {}
+  private readonly sampled = new Map<string, { key: string; stats: Map<string, ServiceStats> }>();
+
+  /**
+   * `fastMinBytes`: files this big (inflated estimate for .gz) take the prefiltering path when a call has a prefilter.
+   * `sampleMinBytes`: plain files this big, not read in full yet, have their services estimated from samples.
+   */
+  constructor(
+    private readonly fastMinBytes = BACKWARD_MIN_BYTES,
+    private readonly sampleMinBytes = SAMPLE_STATS_MIN_BYTES,
+  ) {}
 
   /** Drops memos of files that are gone, so a rotated-away file frees its memory. */
   prune(files: LogFile[]): void {
@@ -285,18 +298,31 @@ export class LogStore {
     }
   }
 
-  /** Per-service counts of every file, reading in full only files not read since they last changed. */
-  async serviceStats(files: LogFile[]): Promise<Map<string, ServiceStats>> {
+  /**
+   * Per-service counts where big plain files not read in full yet are sampled instead (list_services is the first
+   * call of most analyses; a full parse of gigabytes would time it out). `sampled` names the files estimated.
+   */
+  async serviceStatsSampled(files: LogFile[]): Promise<{ stats: Map<string, ServiceStats>; sampled: LogFile[]; estimated: Set<string> }> {
     const total = new Map<string, ServiceStats>();
+    const sampled: LogFile[] = [];
+    const estimated = new Set<string>();
     for (const [index, file] of files.entries()) {
-      let memo = this.current(file);
-      if (!memo?.stats) {
-        await this.scanForward(file, index, () => false);
-        memo = this.current(file);
+      let stats = this.current(file)?.stats;
+      if (!stats && !file.gz && file.size >= this.sampleMinBytes) {
+        const hit = this.sampled.get(file.abs);
+        stats = hit?.key === fileKey(file) ? hit.stats : await sampleServiceStats(file);
+        if (this.sampled.size >= MAX_SAMPLED_FILES) this.sampled.clear();
+        this.sampled.set(file.abs, { key: fileKey(file), stats });
+        sampled.push(file);
+        for (const service of stats.keys()) estimated.add(service);
       }
-      for (const [service, s] of memo?.stats ?? []) mergeStats(total, service, s);
+      if (!stats) {
+        await this.scanForward(file, index, () => false);
+        stats = this.current(file)?.stats;
+      }
+      for (const [service, s] of stats ?? []) mergeStats(total, service, s);
     }
-    return total;
+    return { stats: total, sampled, estimated };
   }
 
   /** The newest timestamp in the data: known counts when present, else the tail of a big plain file, else a full read. */

@@ -18,11 +18,17 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
     guarded(async (_args, extra: ToolExtra) =>
       ctx.logs.limited(extra.signal, async () => {
         const { files, notes } = ctx.logs.snapshot();
-        let stats: Awaited<ReturnType<typeof ctx.logs.store.serviceStats>>;
+        let result: Awaited<ReturnType<typeof ctx.logs.store.serviceStatsSampled>>;
         try {
-          stats = await ctx.logs.store.serviceStats(files);
+          result = await ctx.logs.store.serviceStatsSampled(files);
         } catch (error) {
           throw asToolError(error);
+        }
+        const { stats, sampled, estimated } = result;
+        for (const file of sampled) {
+          notes.push(
+            `${file.label} (${(file.size / 2 ** 20).toFixed(0)} MiB) was sampled, not read whole: its services' entry, error and warning counts and first/last seen are estimates (~), and a service writing rarely may be missing; error_summary and search_logs count exactly`,
+          );
         }
         const now = (await ctx.logs.now(files)).toISOString();
         const services = [...stats.entries()]
@@ -33,6 +39,7 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
             warnings: s.warnings,
             firstSeen: isoOrNull(s.firstSeen),
             lastSeen: isoOrNull(s.lastSeen),
+            ...(estimated.has(service) ? { estimated: true } : {}),
           }))
           .sort((a, b) => b.entries - a.entries || a.service.localeCompare(b.service));
         const mode = ctx.logs.live ? 'live' : 'dataset';
@@ -41,7 +48,7 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
           .join('\n');
         const lines = services.map(
           (s) =>
-            `${s.service}: ${s.entries} entries, ${s.errors} errors, ${s.warnings} warnings; ${s.firstSeen ?? '?'} → ${s.lastSeen ?? '?'}`,
+            `${s.service}: ${s.estimated ? '~' : ''}${s.entries} entries, ${s.estimated ? '~' : ''}${s.errors} errors, ${s.estimated ? '~' : ''}${s.warnings} warnings; ${s.firstSeen ?? '?'} → ${s.lastSeen ?? '?'}`,
         );
         return toolOk(renderBounded(header, lines, services.length), {
           services,
