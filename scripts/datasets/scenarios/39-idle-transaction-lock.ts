@@ -168,6 +168,7 @@ export function idleTransactionLock(): ScenarioOutput {
   }));
   bystander(w, 'benefits-portal', 'java', 'log4j', 'v8.0.2');
   bystander(w, 'payslip-renderer', 'go', 'cri', 'v1.12.0');
+  bystander(w, 'leave-calendar', 'python', 'syslog5424', 'v2.3.1');
   const identity = bystander(w, 'sso-bridge', 'node', 'pino', 'v3.4.4');
   identity.every(w.start, w.now, 0.1, () => ({ level: 'warn', msg: 'SAML assertion clock skew of 2s accepted' }));
 
