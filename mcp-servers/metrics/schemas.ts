@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIMB_LOOKBACK_DAYS } from './analysis/climb-start.js';
 
 /** The structuredContent contract of the metrics server's tools (see logs/schemas.ts for the rule on changes). */
 
@@ -70,6 +71,13 @@ export const AnomalySchema = z.object({
       usedShare: z.number().nullable().describe('last used amount / limit; null without a limit'),
       perHour: z.number().describe('change per hour, in the series unit (negative for a series of what is left)'),
       hoursLeft: z.number().nullable().describe('hours until the limit at that pace; null without a limit'),
+      climbStart: z
+        .string()
+        .nullable()
+        .optional()
+        .describe(
+          `ISO time the straight climb began, from up to ${CLIMB_LOOKBACK_DAYS} days of history; null when it already climbed at the start of that history`,
+        ),
     })
     .optional()
     .describe('set when the series climbs steadily toward its limit (slow exhaustion), with or without a sharp onset'),

@@ -26,6 +26,8 @@ export interface SeriesSpec {
   decimals?: number;
   min?: number;
   max?: number;
+  /** Points before the window, every `everyMinutes` from `from`: what a TSDB keeps of the days before (slow climbs). */
+  history?: { from: number; everyMinutes: number };
 }
 
 interface RampOpts {
@@ -96,6 +98,27 @@ export class SeriesBuilder {
     return this.add((t, v) => v + at.filter((s) => s <= t).length);
   }
 
+  /** The history before the window, from its own random stream so the window's points do not move. */
+  private computeHistory(): [number, number][] {
+    const history = this.spec.history;
+    if (!history) return [];
+    const rng = this.rng.fork('history');
+    const out: [number, number][] = [];
+    const jitter = this.spec.jitter ?? 0.05;
+    for (let t = history.from; t < this.start; t += history.everyMinutes * MINUTE) {
+      let v = this.spec.base * (this.spec.diurnal ? diurnal(t, this.spec.diurnal, this.spec.peakHour) : 1) * (1 + rng.normal(0, jitter));
+      for (const effect of this.effects) v = effect(t, v, rng);
+      out.push([t, this.round(v)]);
+    }
+    return out;
+  }
+
+  private round(v: number): number {
+    const clamped = Math.min(this.spec.max ?? Number.POSITIVE_INFINITY, Math.max(this.spec.min ?? 0, v));
+    const scale = 10 ** (this.spec.decimals ?? 1);
+    return Math.round(clamped * scale) / scale;
+  }
+
   private compute(): number[] {
     const { spec } = this;
     const jitter = spec.jitter ?? 0.05;
@@ -132,7 +155,10 @@ export class SeriesBuilder {
 
   build(): SeriesOut {
     this.values ??= this.compute();
-    const points: [string, number][] = this.values.map((v, i) => [iso(this.start + i * MINUTE), v]);
+    const points: [string, number][] = [
+      ...this.computeHistory().map(([t, v]): [string, number] => [iso(t), v]),
+      ...this.values.map((v, i): [string, number] => [iso(this.start + i * MINUTE), v]),
+    ];
     return { metric: this.spec.metric, tags: this.spec.tags, unit: this.spec.unit, points };
   }
 }

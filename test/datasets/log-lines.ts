@@ -21,6 +21,7 @@ export type Format =
   | 'envoy'
   | 'envoy-app'
   | 'postgres'
+  | 'postgres-session'
   | 'team';
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -56,6 +57,8 @@ const ENVOY_APP = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\]\[\d+\]\[(tr
 const POSTGRES = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) UTC \[\d+\] (DEBUG1|LOG|WARNING|ERROR|FATAL|DETAIL|STATEMENT): {2}(.+)$/;
 /** A team's own layout, read by the logs server only through LOG_FORMATS (case 43 ships the pattern). */
 const TEAM = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}:\d{2}:\d{2}\.\d{3}) <(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)> [\w.-]+\/worker-\d: (.+)$/;
+const POSTGRES_SESSION =
+  /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC \[\d+\]: user=[^,\s]*,db=[^,\s]*,app=[^,\s]*,client=\S+ (DEBUG1|LOG|WARNING|ERROR|FATAL|DETAIL|STATEMENT): {2}(.+)$/;
 const PG_LEVEL: Record<string, Level> = { DEBUG1: 'debug', LOG: 'info', WARNING: 'warn', ERROR: 'error', FATAL: 'fatal' };
 const OTEL_LEVEL: Record<number, Level> = { 1: 'trace', 5: 'debug', 9: 'info', 13: 'warn', 17: 'error', 21: 'fatal' };
 
@@ -110,6 +113,9 @@ function systemLine(line: string, year: number): Omit<Entry, 'file' | 'line'> | 
   m = POSTGRES.exec(line);
   if (m && PG_LEVEL[m[2]!])
     return { format: 'postgres', time: Date.parse(`${m[1]!.replace(' ', 'T')}Z`), level: PG_LEVEL[m[2]!]!, text: m[3]! };
+  m = POSTGRES_SESSION.exec(line);
+  if (m && PG_LEVEL[m[2]!])
+    return { format: 'postgres-session', time: Date.parse(`${m[1]!.replace(' ', 'T')}Z`), level: PG_LEVEL[m[2]!]!, text: m[3]! };
   m = KLOG.exec(line);
   if (m) {
     const time = Date.parse(`${year}-${m[2]}-${m[3]}T${m[4]}.${m[5]}Z`);
@@ -173,7 +179,9 @@ export function parseFile(file: string, text: string, year?: number): Entry[] {
     const last = entries.at(-1);
     const multiLine = last && (last.format === 'plain' || last.format === 'log4j' || last.format === 'klog' || last.format === 'team');
     // PostgreSQL's DETAIL and STATEMENT lines belong to the ERROR before them.
-    const pgDetail = last?.format === 'postgres' && / UTC \[\d+\] (DETAIL|STATEMENT): {2}/.test(raw);
+    const pgDetail =
+      (last?.format === 'postgres' && / UTC \[\d+\] (DETAIL|STATEMENT): {2}/.test(raw)) ||
+      (last?.format === 'postgres-session' && / UTC \[\d+\]: \S+ (DETAIL|STATEMENT): {2}/.test(raw));
     if (pgDetail && last) {
       last.text += `\n${raw}`;
       return;

@@ -4,6 +4,7 @@ import { DEFAULT_LIMIT, guarded, MAX_LIMIT, renderBounded, toolOk } from '../../
 import { detectAnomalies, SEVERITY_RANK, type Severity } from '../analysis/anomalies.js';
 import { formatTags } from '../analysis/naming.js';
 import { GetAnomaliesOutput } from '../schemas.js';
+import { withClimbStarts } from './climb-history.js';
 import { assertKnownService, formatValue, iso, type MetricsContext, resolveRange, serviceField, sinceField, untilField } from './common.js';
 
 /** The baseline comes from the period just before the window, as long as the window but never more than this. */
@@ -62,12 +63,13 @@ export function registerGetAnomaliesTool(server: McpServer, { backend }: Metrics
       });
       const floor = SEVERITY_RANK[args.minSeverity ?? 'low'];
       const found = detectAnomalies(series, range).filter((a) => SEVERITY_RANK[a.severity] >= floor);
-      const shown = found.slice(0, args.limit ?? DEFAULT_LIMIT);
+      const shown = await withClimbStarts(backend, found.slice(0, args.limit ?? DEFAULT_LIMIT), range.until);
       const lines = shown.map(
         (a, i) =>
           `${i + 1}. [${a.severity}] ${a.metric}${formatTags(a.tags)}${a.service ? ` (service ${a.service})` : ''}: ${a.kind} ${a.direction}, ` +
           `onset ${a.onset}, peak ${formatValue(a.peak, a.unit)} at ${a.peakAt} vs baseline ${formatValue(a.baseline, a.unit)} ` +
-          `(×${formatValue(a.ratio)}, z ${formatValue(a.zScore)}; ${a.shape}${a.recovered ? ', recovered' : ', still out of band at window end'})`,
+          `(×${formatValue(a.ratio)}, z ${formatValue(a.zScore)}; ${a.shape}${a.recovered ? ', recovered' : ', still out of band at window end'})` +
+          (a.exhaustion?.climbStart ? `; climbing since ${a.exhaustion.climbStart}` : ''),
       );
       const header =
         `${found.length} anomalies in ${series.length} series scanned, ${window.start} … ${window.end}; baseline from the ${span / 60_000} min before the window` +

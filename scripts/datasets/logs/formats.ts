@@ -1,6 +1,6 @@
 import { iso, isoSeconds, log4jTime } from '../time.js';
 import { cri, journald, klog, nginx, syslog3164, syslog5424 } from './system-formats.js';
-import { envoy, kubeEvent, otel, postgres } from './telemetry-formats.js';
+import { envoy, kubeEvent, otel, postgres, postgresSession } from './telemetry-formats.js';
 
 /**
  * One writer per log format the logs server understands. A dataset mixes them the way a real fleet does:
@@ -24,6 +24,7 @@ export type LogFormat =
   | 'kube-events'
   | 'envoy'
   | 'postgres'
+  | 'postgres-session'
   | 'team';
 export type FieldValue = string | number | boolean | { [key: string]: FieldValue };
 export type Fields = Record<string, FieldValue>;
@@ -147,6 +148,7 @@ const WRITERS: Record<LogFormat, (origin: Origin, e: LogEvent) => string> = {
   'kube-events': kubeEvent,
   envoy,
   postgres,
+  'postgres-session': postgresSession,
   team,
 };
 

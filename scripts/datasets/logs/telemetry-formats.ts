@@ -91,6 +91,21 @@ export function postgres(origin: Origin, e: LogEvent): string {
   return lines.join('\n');
 }
 
+/**
+ * The same log with `log_line_prefix = '%t [%p]: user=%u,db=%d,app=%a,client=%h '` (second precision, the session's
+ * role, database, application_name and client): `fields.user/db/app/client` fill the prefix, detail and statement
+ * lines repeat it.
+ */
+export function postgresSession(origin: Origin, e: LogEvent): string {
+  const f = e.fields ?? {};
+  const session = `user=${String(f.user ?? '[unknown]')},db=${String(f.db ?? '[unknown]')},app=${String(f.app ?? '[unknown]')},client=${String(f.client ?? '[local]')}`;
+  const stamp = `${iso(e.t).slice(0, 19).replace('T', ' ')} UTC [${origin.pid}]: ${session}`;
+  const lines = [`${stamp} ${PG_SEVERITY[e.level]}:  ${e.msg}`];
+  if (f.detail !== undefined) lines.push(`${stamp} DETAIL:  ${String(f.detail)}`);
+  if (f.statement !== undefined) lines.push(`${stamp} STATEMENT:  ${String(f.statement)}`);
+  return lines.join('\n');
+}
+
 function fieldsText(fields: Fields | undefined): string {
   if (!fields) return '';
   return Object.entries(fields)

@@ -112,6 +112,7 @@ export function accessEvent(format: LogFormat, req: Request, pkg: string | undef
     case 'otel':
     case 'kube-events':
     case 'postgres':
+    case 'postgres-session':
     case 'syslog':
     case 'syslog5424':
     case 'journald':

@@ -62,15 +62,17 @@ export function spoolDisk(): ScenarioOutput {
   latencyAs(w, collector, 'job:http_request_duration_seconds:p99', { job: 'beacon-collector', instance: 'beacon-01:8080' });
 
   const size = 500e9;
-  const usedAt = (t: number) => Math.min(0.995, 0.31 + ((t - shipped) / HOUR) * 0.0096);
+  // Before v4.8.0 the spool held what was not yet uploaded: a flat ~31%. Node-exporter history goes back five days.
+  const usedAt = (t: number) => Math.min(0.995, 0.31 + (Math.max(0, t - shipped) / HOUR) * 0.0096);
+  const history = { from: at('00:00', -5), everyMinutes: 15 };
   const spool = { job: 'node', instance: 'beacon-01:9100', device: '/dev/nvme1n1', fstype: 'xfs', mountpoint: '/var/spool/beacon' };
   const root = { job: 'node', instance: 'beacon-01:9100', device: '/dev/nvme0n1p1', fstype: 'ext4', mountpoint: '/' };
-  w.series({ metric: 'node_filesystem_avail_bytes', tags: spool, unit: 'bytes', base: 1, jitter: 0, decimals: 0 }).shape(
-    w.start,
+  w.series({ metric: 'node_filesystem_avail_bytes', tags: spool, unit: 'bytes', base: 1, jitter: 0, decimals: 0, history }).shape(
+    history.from,
     w.now + MINUTE,
-    (minutes, _v, r) => size * (1 - usedAt(w.start + minutes * MINUTE)) * (1 + r.normal(0, 0.002)),
+    (minutes, _v, r) => size * (1 - usedAt(history.from + minutes * MINUTE)) * (1 + r.normal(0, 0.002)),
   );
-  w.series({ metric: 'node_filesystem_size_bytes', tags: spool, unit: 'bytes', base: size, jitter: 0, decimals: 0 });
+  w.series({ metric: 'node_filesystem_size_bytes', tags: spool, unit: 'bytes', base: size, jitter: 0, decimals: 0, history });
   w.series({ metric: 'node_filesystem_avail_bytes', tags: root, unit: 'bytes', base: 51e9, jitter: 0.002, decimals: 0 });
   w.series({ metric: 'node_filesystem_size_bytes', tags: root, unit: 'bytes', base: 80e9, jitter: 0, decimals: 0 });
 

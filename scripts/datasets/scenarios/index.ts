@@ -34,6 +34,7 @@ import { retrySustained } from './35-retry-sustained.js';
 import { spoolDisk } from './36-spool-disk.js';
 import { callerRetryAmplify } from './37-caller-retry-amplify.js';
 import { poolLeak } from './38-pool-leak.js';
+import { idleTransactionLock } from './39-idle-transaction-lock.js';
 import { rejectedNotSurge } from './40-rejected-not-surge.js';
 import { grpcDependency } from './41-grpc-dependency.js';
 import { zoneVolume } from './42-zone-volume.js';
@@ -83,6 +84,7 @@ export const SCENARIOS: Scenario[] = [
   spoolDisk,
   callerRetryAmplify,
   poolLeak,
+  idleTransactionLock,
   rejectedNotSurge,
   grpcDependency,
   zoneVolume,

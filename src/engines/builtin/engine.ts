@@ -6,6 +6,7 @@ import { buildChanges, type Change, type ChangeContext, scoreChanges } from './c
 import { matchClasses } from './classes.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
+import { findLockHolder, isLockWait } from './holder.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
 import { infraClass, linkInfrastructure, withLinkedInfra } from './infra.js';
@@ -154,6 +155,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     const jumpAt = Date.parse(cascade.outbound.value.onset);
     if (jumpAt >= onset.getTime() - CASCADE_LEAD_MS) changeOnset = new Date(Math.min(onset.getTime(), jumpAt));
   }
+  // Follow the lock to its holder: requests waiting on a lock fail because of whoever keeps it, not of their own.
+  const holder = findLockHolder(anomalies, symptoms, knownServices);
+  if (holder) primary = [holder.service, ...primary.filter((service) => service !== holder.service)].slice(0, MAX_PRIMARY);
   // Slow exhaustion: a resource of an affected service climbing toward its limit without a sharp onset started long
   // before the symptoms, so the change that started it is looked for days back, on a time scale of days.
   const climbing = slowExhaustion(anomalies, primary, windowStart);
@@ -171,13 +175,18 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const ctx: ChangeContext = {
     onset: changeOnset,
     primary,
-    symptomServices: [...new Set([...symptomServices, ...(cascade ? [cascade.caller] : [])])],
+    symptomServices: [...new Set([...symptomServices, ...(cascade ? [cascade.caller] : []), ...(holder ? [holder.service] : [])])],
     allServices: knownServices,
     symptomTokens: symptomVocabulary(symptoms, anomalies, request.incident),
     deploymentsRecorded: history.recorded && history.deployments.length > 0,
     ...(climbing ? { timeScaleMs: SLOW_TIME_SCALE_MS } : {}),
+    // A lock wait belongs to the lock's holder as much as to the services that waited.
     symptomOwners: symptoms.map((symptom) => ({
-      owners: [...symptom.services, ...otherServicesNamed(symptomText(symptom), symptom.services, knownServices)],
+      owners: [
+        ...symptom.services,
+        ...otherServicesNamed(symptomText(symptom), symptom.services, knownServices),
+        ...(holder && isLockWait(symptomText(symptom)) ? [holder.service] : []),
+      ],
       weight: symptom.score,
     })),
   };
@@ -221,6 +230,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const sustain = findSustain(anomalies, metrics.errorRates, symptoms, scored, onset, {
     affected: [...new Set([...affected, ...named])],
     cascade,
+    holder: holder?.service,
   });
   applySustain(sustain, scored, classes);
   // A change is named only when something ties it to the symptoms, never by elimination.

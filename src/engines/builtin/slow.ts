@@ -1,3 +1,4 @@
+import { CLIMB_LOOKBACK_DAYS } from '../../../mcp-servers/metrics/analysis/climb-start.js';
 import { familyOf } from '../../../mcp-servers/metrics/analysis/limits.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
@@ -9,8 +10,8 @@ import type { ClassMatch } from './classes.js';
  * have started the climb now on the charts is preferred.
  */
 
-/** How far back changes are fetched for a slow exhaustion: a leak or a filling disk rarely takes longer to bite. */
-export const SLOW_LOOKBACK_DAYS = 7;
+/** How far back changes are fetched for a slow exhaustion: as far as the metrics server looks for the climb's start. */
+export const SLOW_LOOKBACK_DAYS = CLIMB_LOOKBACK_DAYS;
 const DAY_MS = 24 * 3_600_000;
 /** For a slow exhaustion a change days before the symptoms is as plausible as one hours before. */
 export const SLOW_TIME_SCALE_MS = 3 * DAY_MS;
@@ -23,6 +24,12 @@ const EXHAUSTION =
   /memory|heap|rss|working_set|disk|filesystem|fs_|inode|connections|conns|file_?descriptors|fds|open_files|xact|transaction_age|oldest|backlog|queue_depth|wal|bloat/i;
 /** Resources a restart gives back: what a process holds. A disk, a queue or a transaction horizon outlives it. */
 const RESET_BY_RESTART = new Set(['memory', 'fds', 'connections']);
+/** The climb's start is estimated from bucketed history: a change this soon after it may still have started it. */
+export const CLIMB_START_TOLERANCE_MS = 60 * 60_000;
+/** A change of the exhausted service made after its resource began climbing did not start the climb. */
+const AFTER_CLIMB_FACTOR = 0.35;
+/** The newest change of that service at or before the climb's start: the one that can have started it. */
+const CLIMB_STARTER_FACTOR = 1.5;
 /** A climb whose first point out of band is this close to the window's start began before what the window shows. */
 const BEFORE_WINDOW_MS = 60 * 60_000;
 
@@ -69,11 +76,32 @@ export function weighSlowExhaustion(climbing: Anomalies[number], scored: ScoredC
     .filter((entry) => entry.change.kind === 'deployment' && !entry.afterOnset && entry.touches.includes(service))
     .sort((a, b) => Date.parse(b.change.at) - Date.parse(a.change.at));
   if (resetByRestart(climbing.value.metric, climbing.value.tags)) for (const older of own.slice(1)) older.score *= SUPERSEDED_FACTOR;
+  else weighByClimbStart(climbing, scored);
   scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
   // The class that names the filling resource itself (a full disk for a filling disk) is the mechanism too.
   if (own.some((entry) => entry.links.length > 0))
     for (const match of classes)
       if (!match.cls.external || match.cls.metrics.test(climbing.value.metric)) match.score *= SLOW_MECHANISM_FACTOR;
+}
+
+/**
+ * A disk or a backlog keeps filling across restarts, so the start of its climb is when the cause arrived: of the
+ * changes touching the exhausted service, the newest one at or before the climb's start is favoured, and one made
+ * after the climb began is discounted (it cannot have started it). Without a known start nothing moves.
+ */
+export function weighByClimbStart(climbing: Anomalies[number], scored: ScoredChange[]): void {
+  const start = climbing.value.exhaustion?.climbStart;
+  const service = climbing.value.service;
+  if (!start || !service) return;
+  const latest = Date.parse(start) + CLIMB_START_TOLERANCE_MS;
+  const touching = scored.filter((entry) => !entry.afterOnset && entry.touches.includes(service));
+  const before = touching.filter((entry) => Date.parse(entry.change.at) <= latest);
+  const after = touching.filter((entry) => Date.parse(entry.change.at) > latest);
+  if (before.length === 0) return;
+  const newest = Math.max(...before.map((entry) => Date.parse(entry.change.at)));
+  for (const entry of before)
+    if (Date.parse(entry.change.at) === newest) entry.score = Math.max(entry.score, Math.min(1, entry.score * CLIMB_STARTER_FACTOR));
+  for (const entry of after) entry.score *= AFTER_CLIMB_FACTOR;
 }
 
 /** What the charts show of the climb: how full, how fast, how long is left, and where the limit came from. */

@@ -4,6 +4,7 @@ import type { Cascade } from './cascade.js';
 import type { ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import type { Cited, ErrorRate } from './facts.js';
+import { isLockWait } from './holder.js';
 import { isExporter } from './hosts.js';
 import { type Symptom, symptomText } from './symptoms.js';
 
@@ -27,6 +28,8 @@ const TRIGGER_CHANGE_MS = 2 * 3_600_000;
 const SUSTAIN_BOOST = 2;
 /** What is left of a class that only describes the trigger, once the trigger is over. */
 const TRIGGER_CLASS_FACTOR = 0.5;
+/** What is left of a change of a service that only waited on another service's lock: it did not make it hold. */
+const WAITER_FACTOR = 0.5;
 
 export interface Sustain {
   trigger: Cited<AnomalyOut>;
@@ -36,12 +39,18 @@ export interface Sustain {
   caller?: string;
   /** A change of the trigger's own service shortly before it: then the trigger itself was a change. */
   triggerIsChange: boolean;
+  /** The service whose open transaction holds the locks others wait on. */
+  holder?: string;
+  /** The services whose requests waited on that lock. */
+  waiters: string[];
 }
 
 export interface SustainContext {
   /** Services showing the incident: a trigger elsewhere is a bystander's blip. */
   affected: readonly string[];
   cascade?: Cascade | undefined;
+  /** The service holding the locks the failing requests wait on (holder.ts). */
+  holder?: string | undefined;
 }
 
 function pickTrigger(anomalies: readonly Cited<AnomalyOut>[], onset: Date, affected: readonly string[]) {
@@ -75,14 +84,14 @@ export function findSustain(
   const load = context.cascade;
   const caller = load && load.outbound.value.recovered !== true ? load.caller : undefined;
   // The policy lives where the sustaining behaviour runs: the service retrying or holding the lock, or the caller.
-  const sustainers = new Set([...mechanism.services, ...(caller ? [caller] : [])]);
-  const policyChange = changes.find(
-    (entry) =>
-      !entry.afterOnset &&
-      entry.links.length > 0 &&
-      entry.touches.some((service) => sustainers.has(service)) &&
-      POLICY.test(entry.change.text),
-  );
+  // A lock's holder runs the policy that keeps it (how long its transaction stays open); its changes come first.
+  const holder = context.holder;
+  const sustainers = new Set([...mechanism.services, ...(caller ? [caller] : []), ...(holder ? [holder] : [])]);
+  const setsPolicy = (entry: ScoredChange, among: ReadonlySet<string>) =>
+    !entry.afterOnset && entry.links.length > 0 && entry.touches.some((service) => among.has(service)) && POLICY.test(entry.change.text);
+  const policyChange =
+    (holder ? changes.find((entry) => setsPolicy(entry, new Set([holder]))) : undefined) ??
+    changes.find((entry) => setsPolicy(entry, sustainers));
   const triggerAt = Date.parse(trigger.value.onset);
   const triggerService = trigger.value.service;
   const triggerIsChange = changes.some(
@@ -94,16 +103,34 @@ export function findSustain(
       triggerAt - Date.parse(entry.change.at) >= 0 &&
       triggerAt - Date.parse(entry.change.at) <= TRIGGER_CHANGE_MS,
   );
-  return { trigger, mechanism, ...(policyChange ? { policyChange } : {}), ...(caller ? { caller } : {}), triggerIsChange };
+  return {
+    trigger,
+    mechanism,
+    ...(policyChange ? { policyChange } : {}),
+    ...(caller ? { caller } : {}),
+    ...(holder ? { holder } : {}),
+    waiters: holder
+      ? [...new Set(symptoms.filter((symptom) => isLockWait(symptomText(symptom))).flatMap((symptom) => symptom.services))].filter(
+          (service) => service !== holder,
+        )
+      : [],
+    triggerIsChange,
+  };
 }
 
 /**
  * Re-ranks for a sustained failure whose trigger was no change: the change that set the sustaining policy gains, and
- * the class that only describes the trigger (a node, a network, a failover) loses, since that fault is over.
+ * the class that only describes the trigger (a node, a network, a failover) loses, since that fault is over. When
+ * another service holds the lock, the changes of the services that only waited on it lose too.
  */
 export function applySustain(sustain: Sustain | undefined, scored: ScoredChange[], classes: ClassMatch[]): void {
   if (!sustain?.policyChange || sustain.triggerIsChange) return;
   sustain.policyChange.score *= SUSTAIN_BOOST;
+  const { holder } = sustain;
+  if (holder)
+    for (const entry of scored)
+      if (!entry.touches.includes(holder) && entry.touches.some((service) => sustain.waiters.includes(service)))
+        entry.score *= WAITER_FACTOR;
   const metric = sustain.trigger.value.metric;
   for (const match of classes) if (match.cls.metrics.test(metric)) match.score *= TRIGGER_CLASS_FACTOR;
   scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
@@ -112,9 +139,10 @@ export function applySustain(sustain: Sustain | undefined, scored: ScoredChange[
 
 export function sustainSentence(sustain: Sustain | undefined): string {
   if (!sustain) return '';
-  const { trigger, mechanism, policyChange, caller } = sustain;
+  const { trigger, mechanism, policyChange, caller, holder } = sustain;
   const ended = trigger.value.peakAt.slice(11, 16);
   const policy = policyChange ? `, under the policy set by ${policyChange.change.id}` : '';
   const load = caller ? `; ${caller} keeps multiplying its calls into the failing service` : '';
-  return ` Trigger vs sustaining cause: ${trigger.value.metric}${isExporter(trigger.value.service) ? '' : ` of ${trigger.value.service}`} moved first (from ${trigger.value.onset.slice(11, 16)} UTC, peak ${ended}) and is back in band, yet the failure continues; what sustains it is "${mechanism.signature.slice(0, 100)}" (${mechanism.after} since the onset)${load}${policy}.`;
+  const held = holder ? `; the lock is held by an open transaction of ${holder}` : '';
+  return ` Trigger vs sustaining cause: ${trigger.value.metric}${isExporter(trigger.value.service) ? '' : ` of ${trigger.value.service}`} moved first (from ${trigger.value.onset.slice(11, 16)} UTC, peak ${ended}) and is back in band, yet the failure continues; what sustains it is "${mechanism.signature.slice(0, 100)}" (${mechanism.after} since the onset)${load}${held}${policy}.`;
 }
