@@ -4,7 +4,7 @@ import { EntryAssembler, MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } f
 import { LineCounter, readLinesBackward } from './reader/backward.js';
 import { LogReadError, readLines } from './reader/lines.js';
 import type { Prefilter } from './reader/prefilter.js';
-import { sampleServiceStats } from './reader/sampled-stats.js';
+import { type ServiceStats, sampleServiceStats, tally } from './reader/sampled-stats.js';
 import type { LogEntry, LogFile } from './types.js';
 
 /** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
@@ -21,14 +21,6 @@ const MAX_PROBE_LINES = 100_000;
 export const ORDER_SLACK_MS = 5 * 60_000;
 /** gzip shrinks text about this much; used to guess whether a .gz file fits the cache before inflating it. */
 const GZIP_RATIO_GUESS = 8;
-
-export interface ServiceStats {
-  entries: number;
-  errors: number;
-  warnings: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-}
 
 /** Receives each entry with the time it sorts by (its own, else the last time above it in the file); returns whether it matched. */
 export type Visitor = (entry: LogEntry, sortTime: number, fileIndex: number) => boolean;
@@ -75,18 +67,7 @@ function fileKey(file: LogFile): string {
 }
 
 export function addToStats(stats: Map<string, ServiceStats>, entry: LogEntry): void {
-  let s = stats.get(entry.service);
-  if (!s) {
-    s = { entries: 0, errors: 0, warnings: 0, firstSeen: null, lastSeen: null };
-    stats.set(entry.service, s);
-  }
-  s.entries += 1;
-  if (entry.level === 'error' || entry.level === 'fatal') s.errors += 1;
-  else if (entry.level === 'warn') s.warnings += 1;
-  if (entry.time !== null) {
-    if (s.firstSeen === null || entry.time < s.firstSeen) s.firstSeen = entry.time;
-    if (s.lastSeen === null || entry.time > s.lastSeen) s.lastSeen = entry.time;
-  }
+  tally(stats, entry.service, entry.level, entry.time);
 }
 
 /**

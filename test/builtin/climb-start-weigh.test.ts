@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AnomalyOut } from '../../mcp-servers/metrics/schemas.js';
 import type { ScoredChange } from '../../src/engines/builtin/changes.js';
 import { CLIMB_START_TOLERANCE_MS, weighByClimbStart, weighSlowExhaustion } from '../../src/engines/builtin/slow.js';
-import { scoredDeployment } from './support/correlator-fixtures.js';
+import { exhaustedSeries, scoredDeployment } from './support/correlator-fixtures.js';
 
-const climbing = (metric: string, climbStart: string | null | undefined, service = 'ingest') => ({
-  value: {
-    metric,
-    tags: {},
-    service,
-    unit: 'bytes',
-    kind: 'level_shift' as const,
-    direction: 'down' as const,
-    onset: '2026-01-05T06:00:00Z',
-    peakAt: '2026-01-05T12:00:00Z',
-    baseline: 40,
-    peak: 10,
-    ratio: 0.25,
-    zScore: 0,
-    severity: 'critical' as const,
-    score: 290,
-    shape: 'gradual' as const,
-    recovered: false,
-    exhaustion: {
-      limit: 500,
-      limitFrom: 'series' as const,
-      usedShare: 0.98,
-      perHour: -5,
-      hoursLeft: 2,
-      ...(climbStart === undefined ? {} : { climbStart }),
-    },
-  } satisfies AnomalyOut,
-  callId: 'T1',
-});
+const climbing = (metric: string, climbStart: string | null | undefined, service = 'ingest') =>
+  exhaustedSeries(metric, { service, day: '2026-01-05', climbStart });
 const deploy = (id: string, at: string, service = 'ingest'): ScoredChange => scoredDeployment(id, service, at, '', 0.4);
 const scores = (list: ScoredChange[]) => Object.fromEntries(list.map((entry) => [entry.change.id, entry.score]));
 

@@ -9,31 +9,9 @@ import {
   slowExhaustion,
   weighSlowExhaustion,
 } from '../../src/engines/builtin/slow.js';
-import { scoredDeployment } from './support/correlator-fixtures.js';
+import { exhaustedSeries, scoredDeployment } from './support/correlator-fixtures.js';
 
-const climb = (metric: string, tags: Record<string, string>, extra: Partial<AnomalyOut> = {}) => ({
-  value: {
-    metric,
-    tags,
-    service: 'ingest',
-    unit: 'bytes',
-    kind: 'level_shift' as const,
-    direction: 'down' as const,
-    onset: '2026-01-01T06:00:00Z',
-    peakAt: '2026-01-01T12:00:00Z',
-    baseline: 40,
-    peak: 10,
-    ratio: 0.25,
-    zScore: 0,
-    severity: 'critical' as const,
-    score: 290,
-    shape: 'gradual' as const,
-    recovered: false,
-    exhaustion: { limit: 500, limitFrom: 'series' as const, usedShare: 0.98, perHour: -5, hoursLeft: 2 },
-    ...extra,
-  },
-  callId: 'T1',
-});
+const climb = (metric: string, tags: Record<string, string>, extra: Partial<AnomalyOut> = {}) => exhaustedSeries(metric, { tags, extra });
 const deploy = (id: string, at: string, score: number): ScoredChange => scoredDeployment(id, 'ingest', at, '', score);
 const cls = (key: string, external: boolean, metrics: RegExp, score: number) =>
   ({

@@ -5,12 +5,28 @@ import { decodeLine } from './fast-scan.js';
 import { readError } from './lines.js';
 
 /** Per-service figures of one file, exact from a full read or estimated from samples. */
-export interface SampledServiceStats {
+export interface ServiceStats {
   entries: number;
   errors: number;
   warnings: number;
   firstSeen: number | null;
   lastSeen: number | null;
+}
+
+/** Counts one entry (or head line) of a service. */
+export function tally(stats: Map<string, ServiceStats>, service: string, level: string | null, time: number | null): void {
+  let s = stats.get(service);
+  if (!s) {
+    s = { entries: 0, errors: 0, warnings: 0, firstSeen: null, lastSeen: null };
+    stats.set(service, s);
+  }
+  s.entries += 1;
+  if (level === 'error' || level === 'fatal') s.errors += 1;
+  else if (level === 'warn') s.warnings += 1;
+  if (time !== null) {
+    if (s.firstSeen === null || time < s.firstSeen) s.firstSeen = time;
+    if (s.lastSeen === null || time > s.lastSeen) s.lastSeen = time;
+  }
 }
 
 /** Places read in a sampled file: evenly spread, the first at its start and the last at its end. */
@@ -26,7 +42,7 @@ const READS_IN_FLIGHT = 16;
  * samples, so the file's own first and last lines are always among them. A service writing only between samples
  * is missed; callers say the figures are estimates.
  */
-export async function sampleServiceStats(file: LogFile): Promise<Map<string, SampledServiceStats>> {
+export async function sampleServiceStats(file: LogFile): Promise<Map<string, ServiceStats>> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file.abs, 'r');
@@ -34,7 +50,7 @@ export async function sampleServiceStats(file: LogFile): Promise<Map<string, Sam
     throw readError(error, file.label, false);
   }
   const referenceMs = file.referenceMs ?? file.mtimeMs;
-  const counts = new Map<string, SampledServiceStats>();
+  const counts = new Map<string, ServiceStats>();
   let sampledBytes = 0;
   try {
     const span = Math.max(0, file.size - SAMPLE_BYTES);
@@ -63,7 +79,7 @@ export async function sampleServiceStats(file: LogFile): Promise<Map<string, Sam
 }
 
 /** Counts the whole lines of one sample (a line cut at either edge is skipped); returns the bytes they span. */
-function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: number, counts: Map<string, SampledServiceStats>): number {
+function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: number, counts: Map<string, ServiceStats>): number {
   let start = offset === 0 ? 0 : data.indexOf(10) + 1;
   if (offset > 0 && start === 0) return 0;
   const from = start;
@@ -74,21 +90,7 @@ function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: nu
     if (nl === -1 && !(atFileEnd && start < data.length)) break;
     const stop = nl === -1 ? data.length : nl;
     const head = parseHead(decodeLine(data, start, stop), referenceMs);
-    if (head) {
-      const service = head.service ?? file.service;
-      let stats = counts.get(service);
-      if (!stats) {
-        stats = { entries: 0, errors: 0, warnings: 0, firstSeen: null, lastSeen: null };
-        counts.set(service, stats);
-      }
-      stats.entries += 1;
-      if (head.level === 'error' || head.level === 'fatal') stats.errors += 1;
-      else if (head.level === 'warn') stats.warnings += 1;
-      if (head.time !== null) {
-        if (stats.firstSeen === null || head.time < stats.firstSeen) stats.firstSeen = head.time;
-        if (stats.lastSeen === null || head.time > stats.lastSeen) stats.lastSeen = head.time;
-      }
-    }
+    if (head) tally(counts, head.service ?? file.service, head.level, head.time);
     end = stop + 1;
     if (nl === -1) break;
     start = nl + 1;
