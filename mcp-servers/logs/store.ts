@@ -1,7 +1,8 @@
 import { FastPath } from './fast-path.js';
 import { parseHead } from './parser/index.js';
-import { EntryAssembler, MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './reader/assembler.js';
+import { EntryAssembler } from './reader/assembler.js';
 import { LineCounter, readLinesBackward } from './reader/backward.js';
+import { readBackward } from './reader/backward-scan.js';
 import { LogReadError, readLines } from './reader/lines.js';
 import type { Prefilter } from './reader/prefilter.js';
 import { type ServiceStats, sampleServiceStats, tally } from './reader/sampled-stats.js';
@@ -185,11 +186,7 @@ export class LogStore {
     if (keep) this.cachedChars += chars;
   }
 
-  /**
-   * Reads a plain file newest-first and rebuilds the same entries the forward reader makes: lines without a
-   * head are held until the head above them appears. Entries get provisional negative line numbers
-   * (-1 = last line) that resolveLines turns into real ones.
-   */
+  /** Reads a plain file newest-first from the window's end (see readBackward). */
   private async scanBackward(
     file: LogFile,
     index: number,
@@ -197,60 +194,8 @@ export class LogStore {
     visit: Visitor,
   ): Promise<{ exact: boolean; visited: number; minOffset: number }> {
     const stopBefore = options.since === undefined ? undefined : options.since - ORDER_SLACK_MS;
-    let pending: { text: string; k: number }[] = [];
-    let matched = 0;
-    let k = 0;
-    let minOffset = file.size;
-    let newer = Number.POSITIVE_INFINITY;
-    const emitStandalone = (items: { text: string; k: number }[], sortTime: number) => {
-      for (const item of items) {
-        if (item.text.trim() === '') continue;
-        if (visit(standalone(item.text, file.label, file.service, -(item.k + 1)), sortTime, index)) matched += 1;
-      }
-    };
     const end = await this.windowEnd(file, options.until);
-    for await (const { text, offset } of readLinesBackward(file.abs, end, file.label)) {
-      minOffset = offset;
-      if (k % ABORT_CHECK_LINES === 0) options.signal?.throwIfAborted();
-      const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
-      if (!head) {
-        pending.push({ text, k });
-        k += 1;
-        // Past this many lines below any head, the oldest-read (newest) line can only be standalone.
-        if (pending.length > MAX_CONTINUATION_LINES) emitStandalone(pending.splice(0, 1), newer);
-        continue;
-      }
-      const below = pending.reverse();
-      let attach = 0;
-      let chars = 0;
-      while (attach < below.length && attach < MAX_CONTINUATION_LINES && chars + (below[attach]?.text.length ?? 0) < MAX_ENTRY_CHARS) {
-        chars += (below[attach]?.text.length ?? 0) + 1;
-        attach += 1;
-      }
-      const sortTime = head.time ?? newer;
-      emitStandalone(below.slice(attach).reverse(), sortTime);
-      const extra = below.slice(0, attach).map((item) => item.text);
-      while (extra.length > 0 && extra[extra.length - 1]?.trim() === '') extra.pop();
-      const rest = extra.join('\n');
-      const entry: LogEntry = {
-        time: head.time,
-        level: head.level,
-        service: head.service ?? file.service,
-        message: rest ? `${head.message}\n${rest}` : head.message,
-        raw: text,
-        rest,
-        file: file.label,
-        line: -(k + 1),
-      };
-      pending = [];
-      k += 1;
-      if (visit(entry, sortTime, index)) matched += 1;
-      if (head.time !== null) newer = head.time;
-      if (stopBefore !== undefined && head.time !== null && head.time < stopBefore) return { exact: true, visited: k, minOffset };
-      if (options.newestPerFile !== undefined && matched >= options.newestPerFile) return { exact: false, visited: k, minOffset };
-    }
-    emitStandalone(pending, Number.NEGATIVE_INFINITY);
-    return { exact: true, visited: k, minOffset };
+    return readBackward(file, index, end, { stopBefore, newestPerFile: options.newestPerFile, signal: options.signal }, visit);
   }
 
   /**
