@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { resolveDataDir } from '../shared/dataset.js';
-import { runStdio } from '../shared/stdio.js';
+import { serveStdio } from '../shared/stdio.js';
 import type { LogsServerOptions } from './context.js';
 import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
@@ -36,28 +36,16 @@ export function formatsFromEnv(env: NodeJS.ProcessEnv = process.env): CustomForm
   return [];
 }
 
-async function main(): Promise<void> {
-  let server: ReturnType<typeof createServer>;
-  try {
+serveStdio(
+  SERVER_NAME,
+  () => {
     setCustomFormats(formatsFromEnv());
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`${SERVER_NAME}: invalid configuration: ${message.startsWith('LOG_FORMATS') ? message : `LOG_FORMATS: ${message}`}`);
-    process.exit(2);
-  }
-  try {
-    server = createServer(configFromEnv());
-  } catch (error) {
-    if (error instanceof SourceError) {
-      console.error(`${SERVER_NAME}: invalid configuration: ${error.message} (${error.hint})`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  await runStdio(server, SERVER_NAME);
-}
-
-main().catch((error: unknown) => {
-  console.error(`${SERVER_NAME}: fatal:`, error);
-  process.exit(1);
-});
+    return createServer(configFromEnv());
+  },
+  (error) => {
+    if (error instanceof FormatConfigError)
+      return error.message.startsWith('LOG_FORMATS') ? error.message : `LOG_FORMATS: ${error.message}`;
+    if (error instanceof SourceError) return `${error.message} (${error.hint})`;
+    return undefined;
+  },
+);

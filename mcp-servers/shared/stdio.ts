@@ -18,3 +18,32 @@ export async function runStdio(server: McpServer, name: string): Promise<void> {
   await server.connect(transport);
   console.error(`${name} MCP server ready on stdio`);
 }
+
+/**
+ * A server's stdio entry point: `build` reads its configuration and makes the server; an error `configMessage`
+ * recognises is one "invalid configuration" stderr line and exit code 2 (the host names the server), anything
+ * else is fatal with exit code 1. `fatalText` picks what a fatal error prints (default: the error itself).
+ */
+export function serveStdio(
+  name: string,
+  build: () => McpServer | Promise<McpServer>,
+  configMessage: (error: unknown) => string | undefined,
+  fatalText: (error: unknown) => unknown = (error) => error,
+): void {
+  const main = async () => {
+    let server: McpServer;
+    try {
+      server = await build();
+    } catch (error) {
+      const message = configMessage(error);
+      if (message === undefined) throw error;
+      console.error(`${name}: invalid configuration: ${message}`);
+      process.exit(2);
+    }
+    await runStdio(server, name);
+  };
+  main().catch((error: unknown) => {
+    console.error(`${name}: fatal:`, fatalText(error));
+    process.exit(1);
+  });
+}
