@@ -236,9 +236,12 @@ export class LogStore {
       let stats = this.current(file)?.stats;
       if (!stats && !file.gz && file.size >= this.sampleMinBytes) {
         const hit = this.sampled.get(file.abs);
-        stats = hit?.key === fileKey(file) ? hit.stats : await sampleServiceStats(file);
-        if (this.sampled.size >= MAX_SAMPLED_FILES) this.sampled.clear();
-        this.sampled.set(file.abs, { key: fileKey(file), stats });
+        if (hit?.key === fileKey(file)) stats = hit.stats;
+        else {
+          stats = await sampleServiceStats(file);
+          if (this.sampled.size >= MAX_SAMPLED_FILES) this.sampled.clear();
+          this.sampled.set(file.abs, { key: fileKey(file), stats });
+        }
         sampled.push(file);
         for (const service of stats.keys()) estimated.add(service);
       }

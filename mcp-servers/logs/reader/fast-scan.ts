@@ -307,13 +307,10 @@ function splitPoint(data: Buffer): number {
   return last === -1 ? 0 : last;
 }
 
-export interface FastScanRange {
+export interface FastScanRange extends FastScanState {
   /** Byte range of a plain file to read; a head line starts at `start` (or it is 0). Ignored for .gz. */
   start: number;
   end: number;
-  linesBefore: number;
-  lastTime: number;
-  numbered?: boolean;
 }
 
 /** Reads a file (a byte range of a plain file, or all of a .gz) and passes the entries around candidates to `sink`. */

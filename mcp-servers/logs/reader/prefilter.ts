@@ -93,7 +93,7 @@ function leadless(needles: string[]): { search: RegExp; leads: Map<string, strin
   return { search: new RegExp(trie([...rests.keys()]), 'gi'), leads };
 }
 
-/** The strings as one alternation factored by shared prefixes, longer branches first (so the longest match wins). */
+/** The strings as one alternation factored by shared prefixes; where a word ends inside another, the longer is tried first (greedy `?`), so the longest match wins. */
 function trie(words: string[]): string {
   const groups = new Map<string, string[]>();
   let ends = false;

@@ -84,9 +84,9 @@ function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: nu
   if (offset > 0 && start === 0) return 0;
   const from = start;
   let end = from;
+  const atFileEnd = offset + data.length >= file.size;
   for (;;) {
     const nl = data.indexOf(10, start);
-    const atFileEnd = offset + data.length >= file.size;
     if (nl === -1 && !(atFileEnd && start < data.length)) break;
     const stop = nl === -1 ? data.length : nl;
     const head = parseHead(decodeLine(data, start, stop), referenceMs);
