@@ -8,12 +8,13 @@ import { BoundedMap } from './bounded-map.js';
 import { type CancelOutcome, cancelAnalysis } from './cancel.js';
 import { AnalysisJob, type AnalyzeFn, type Trigger } from './job.js';
 import { Lifecycle } from './lifecycle.js';
+import type { Logger } from './logger.js';
 import { ChannelPacer } from './pacer.js';
-import { type Logger, publishOutcome, type RunContext, runEngine, within } from './run.js';
+import { publishOutcome, type RunContext, runEngine, within } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 import { StatusBoard } from './status-board.js';
 
-export type { Logger } from './run.js';
+export type { Logger } from './logger.js';
 
 export interface ServiceOptions {
   analyze: AnalyzeFn;
