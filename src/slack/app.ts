@@ -39,7 +39,9 @@ export type BotConfig = Pick<
   | 'SLACK_LOG_LEVEL'
 > &
   // Access policy (policy/env.ts); unset keys take the defaults.
-  Partial<PolicyConfig>;
+  Partial<PolicyConfig> &
+  // auto unless set.
+  Partial<Pick<SlackConfig, 'SLACK_STREAMING'>>;
 
 export interface BotOptions {
   config: BotConfig;
@@ -135,6 +137,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     logger,
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
+    ...(config.SLACK_STREAMING === 'off' ? {} : { streamTeam: () => self.teamId }),
   });
   const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.

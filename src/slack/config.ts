@@ -115,6 +115,11 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   SLACK_HTTP_TIMEOUT_MS: wholeNumber(10_000, 500, 120_000),
   /** All retries of one Slack call (5xx, network errors, 429 after Retry-After) stop after this long. */
   SLACK_RETRY_MAX_MS: wholeNumber(60_000, 0, 600_000),
+  /** auto: analyses a person started stream their steps as task cards (docs/slack.md); off: threaded replies only. */
+  SLACK_STREAMING: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(['auto', 'off'], { error: 'expected auto or off' }).default('auto'),
+  ),
   SLACK_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' }).default('info'),

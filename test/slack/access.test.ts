@@ -267,7 +267,7 @@ describe('access policy: buttons', () => {
     await fake.slashCommand('cart empty');
     const parent = await fake.waitFor('the parent', () => parentOf(fake, CHANNEL, 'cart empty'));
     const report = await fake.waitFor('the report', () => reportIn(fake, CHANNEL, parent.ts));
-    await fake.click(report, ACTION_IDS.feedbackUp, 'U0GUEST01');
+    await fake.clickFeedback(report, 'positive', 'U0GUEST01');
     await refusalLogged(fake, log, { action: 'feedback', user: 'U0GUEST01', reason: 'guest' });
     expect(bot.deps.feedback.list()).toEqual([]);
   });

@@ -34,14 +34,20 @@ describe('report blocks', () => {
     expect(text).toMatch(/\*E2\*.*tool call `T2` search_logs \(logs\)/);
     expect(text).toMatch(/Engine: scripted · 1\.2 s · 2 tool calls · analysis A1-abcd/);
     const actions = message.blocks.at(-1) as { elements: { action_id: string; value: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual([
-      ACTION_IDS.feedbackUp,
-      ACTION_IDS.feedbackDown,
-      ACTION_IDS.rerun,
-      ACTION_IDS.digDeeper,
-      ACTION_IDS.confirmCause,
-    ]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([ACTION_IDS.rerun, ACTION_IDS.digDeeper, ACTION_IDS.confirmCause]);
     expect(actions.elements.every((e) => e.value === 'A1-abcd')).toBe(true);
+    // 👍/👎 are Slack's native feedback buttons, just above; each value names the vote and the analysis.
+    expect(message.blocks.at(-2)).toMatchObject({
+      type: 'context_actions',
+      elements: [
+        {
+          type: 'feedback_buttons',
+          action_id: ACTION_IDS.feedback,
+          positive_button: { value: 'up:A1-abcd' },
+          negative_button: { value: 'down:A1-abcd' },
+        },
+      ],
+    });
     expect(message.text).toContain('Root cause (high confidence)');
   });
 

@@ -75,7 +75,7 @@ describe('Slack bot in HTTP mode (Bolt HTTPReceiver at /slack/events, signed req
     const report = await fake.waitFor('the report', () => fake.thread(CHANNEL, mention.ts).find((m) => m.blocks?.[0]?.type === 'header'));
     expect(engine.requests).toHaveLength(1);
 
-    const click = formBody({ payload: JSON.stringify(fake.blockActionPayload(report, ACTION_IDS.feedbackUp, 'U0VOTER02')) });
+    const click = formBody({ payload: JSON.stringify(fake.feedbackActionPayload(report, 'positive', 'U0VOTER02')) });
     const response = await postSigned(url, click, { secret: SECRET, contentType: 'application/x-www-form-urlencoded' });
     expect(response.status).toBe(200);
     await fake.waitFor('the vote', () => bot.deps.feedback.list().find((v) => v.user === 'U0VOTER02' && v.vote === 'up'));

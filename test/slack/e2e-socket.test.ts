@@ -25,7 +25,8 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
   it('/rca acks with the queue position, posts a parent, one reply per tool call, then the report', async () => {
     const engine = new ScriptedEngine();
     engine.toolCalls = 3;
-    harness = await startSocketHarness({}, engine);
+    // Threaded replies, as alerts and SLACK_STREAMING=off show progress (streaming.test.ts covers the stream).
+    harness = await startSocketHarness({ SLACK_STREAMING: 'off' }, engine);
     const { fake } = harness;
     // Wait for each tool's reply before the next call, so "one reply per call" does not depend on timing.
     engine.beforeTool = async (i) => {
@@ -245,7 +246,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     const parent = await fake.waitFor('the parent', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));
     const report = await fake.waitFor('the report', () => reportIn(harness!, CHANNEL, parent.ts));
 
-    await fake.click(report, ACTION_IDS.feedbackUp, 'U0VOTER01');
+    await fake.clickFeedback(report, 'positive', 'U0VOTER01');
     const thanks = await fake.waitFor('the ephemeral thanks', () =>
       fake.callsOf('chat.postEphemeral').find((c) => c.args.user === 'U0VOTER01'),
     );
@@ -307,7 +308,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     engine.notes = ['Ollama unreachable at http://127.0.0.1:1 (ECONNREFUSED); used the builtin engine'];
     const original = engine.analyze;
     engine.analyze = async (request) => ({ ...(await original(request)), engine: 'builtin', notes: engine.notes });
-    harness = await startSocketHarness({}, engine);
+    harness = await startSocketHarness({ SLACK_STREAMING: 'off' }, engine);
     const { fake } = harness;
     await fake.slashCommand('checkout 502s');
     const parent = await fake.waitFor('the parent', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));

@@ -119,7 +119,7 @@ describe('incident memory in Slack', () => {
     const actions = report.blocks?.find((b) => b.type === 'actions') as { elements: Array<{ value: string }> } | undefined;
     const analysisId = actions?.elements[0]?.value ?? '';
 
-    await fake.click(report, ACTION_IDS.feedbackDown, 'U0VOTER01');
+    await fake.clickFeedback(report, 'negative', 'U0VOTER01');
     const opened = await fake.waitFor('the modal', () => fake.views[0]);
     expect((opened.view.title as { text: string }).text).toBe('Real cause');
     expect(blockText(opened.view as never)).toContain('What was the real cause?');
@@ -135,8 +135,8 @@ describe('incident memory in Slack', () => {
       expect.objectContaining({ user: 'U0VOTER01', vote: 'down', cause: 'the cache node ran out of memory', culprit: 'infrastructure' }),
     ]);
     // A changed mind replaces the vote: one per user per analysis.
-    await fake.click(report, ACTION_IDS.feedbackUp, 'U0VOTER01');
-    await fake.click(report, ACTION_IDS.feedbackDown, 'U0OTHER01');
+    await fake.clickFeedback(report, 'positive', 'U0VOTER01');
+    await fake.clickFeedback(report, 'negative', 'U0OTHER01');
     await fake.waitFor('the second modal', () => fake.views.length === 2);
     await until('two votes', async () => {
       const votes = (await store.get(analysisId))?.votes;

@@ -16,8 +16,28 @@ export const SLACK_LIMITS = {
   fallbackText: 3000,
 } as const;
 
+/**
+ * Limits of the streamed message (docs.slack.dev chat.startStream/appendStream, chunk objects, feedback buttons):
+ * markdown 12,000 characters, a task's details and output 256, at most 5 elements in a context_actions block.
+ * Titles have no documented limit; a card or plan title is one line, so it is kept to the details' 256.
+ */
+export const STREAM_LIMITS = {
+  markdownText: 12_000,
+  taskId: 64,
+  taskTitle: 256,
+  taskDetails: 256,
+  planTitle: 256,
+  noteText: 1000,
+  /** Shown after the app's name in the thread ("IncidentPilot is reading logs of checkout-api…"). */
+  statusText: 150,
+  contextActionsElements: 5,
+} as const;
+
 /** Every interactive element the bot renders; the actions listener matches on these. */
 export const ACTION_IDS = {
+  /** The report's native 👍/👎 (feedback_buttons); the value says which and of what analysis. */
+  feedback: 'rca_feedback',
+  /** 👍/👎 as plain buttons, on reports posted before the feedback buttons: their clicks still count. */
   feedbackUp: 'rca_feedback_up',
   feedbackDown: 'rca_feedback_down',
   rerun: 'rca_rerun',

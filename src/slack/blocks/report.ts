@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Evidence, Report, ToolCallRecord } from '../../report/schema.js';
 import { AI_MARKER } from '../../report/screen.js';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
+import { feedbackBlock } from './stream.js';
 import { joinBounded, mrkdwn, oneLine, plain, TRUNCATED, truncate } from './text.js';
 
 /** Evidence items shown as their own sections; the rest are counted, keeping the message far below 50 blocks. */
@@ -155,12 +156,11 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
     ),
   );
 
+  blocks.push(feedbackBlock(options.analysisId));
   blocks.push({
     type: 'actions',
     block_id: 'rca_report_actions',
     elements: [
-      button('👍 Helpful', ACTION_IDS.feedbackUp, options.analysisId),
-      button('👎 Not helpful', ACTION_IDS.feedbackDown, options.analysisId),
       button('Re-run', ACTION_IDS.rerun, options.analysisId),
       button('Dig deeper', ACTION_IDS.digDeeper, options.analysisId, 'primary'),
       button('Confirm cause', ACTION_IDS.confirmCause, options.analysisId),

@@ -10,11 +10,21 @@ export interface ProgressLogger {
 /** Rounds of "flush what is pending" before giving up on draining; each round posts at least one reply. */
 const MAX_DRAIN_ROUNDS = 50;
 
+/** How an analysis shows its steps while it runs: threaded replies (ProgressReporter) or a stream (StreamReporter). */
+export interface Progress {
+  readonly toolCalls: number;
+  handle(event: AgentEvent): void;
+  /** Shows whatever is pending and waits for it, so the report lands after the last tool call. */
+  drain(): Promise<void>;
+  /** No more events: `done` after a drained analysis with a report, `stopped` after a cancel or failure. */
+  close(ended?: 'done' | 'stopped'): Promise<void>;
+}
+
 /**
  * Turns one analysis' AgentEvents into threaded replies: one per tool call, coalesced when calls finish faster
  * than the channel's pacing allows, and reports the running tool count so the status message stays current.
  */
-export class ProgressReporter {
+export class ProgressReporter implements Progress {
   private tools: ToolLine[] = [];
   private notes: string[] = [];
   private scheduled: Promise<void> | undefined;

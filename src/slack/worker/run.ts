@@ -8,8 +8,9 @@ import { type AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, Interr
 import type { Logger } from './logger.js';
 import { MAX_SIMILAR, recallFor, rememberAnalysis } from './memory.js';
 import type { ChannelPacer } from './pacer.js';
-import { ProgressReporter } from './progress.js';
-import { isRetryableSlackError, type SlackIO, slackErrorCode } from './slack-io.js';
+import type { Progress } from './progress.js';
+import { progressFor } from './progress-choice.js';
+import { isRetryableSlackError, type SlackIO, type StreamRecipient, slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
 
 export type { Logger } from './logger.js';
@@ -32,11 +33,13 @@ export interface RunContext {
   persist(job: AnalysisJob): void;
   /** Past incidents: recalled for the engine, matched into reports, and where this analysis is remembered. */
   memory?: IncidentMemory;
+  /** Set when SLACK_STREAMING is not `off`: whom an analysis streams to, if anyone (worker/progress-choice.ts). */
+  streamTo?: (job: AnalysisJob) => StreamRecipient | undefined;
 }
 
 export type EngineOutcome =
-  | { ok: true; report: Report; reporter: ProgressReporter; calls: ToolOutputRecord[] }
-  | { ok: false; error: unknown; reporter: ProgressReporter };
+  | { ok: true; report: Report; reporter: Progress; calls: ToolOutputRecord[] }
+  | { ok: false; error: unknown; reporter: Progress };
 
 /** Waits for `promise` at most `ms`; true when it settled in time. The promise itself is never cancelled. */
 export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -88,20 +91,13 @@ export async function runEngine(job: AnalysisJob, ctx: RunContext, threadTs: str
   const deadline = setTimeout(() => job.controller.abort(new DeadlineError(ctx.timeoutMs)), ctx.timeoutMs);
   const statusEveryMs = ctx.pacingMs * 3;
   let lastStatusAt = ctx.now();
-  const reporter = new ProgressReporter(
-    ctx.io,
-    ctx.pacer,
-    job.channel,
-    threadTs,
-    async (count) => {
-      job.toolCalls = count;
-      // chat.update has its own rate limit; the tool count need not change with every reply.
-      if (ctx.now() - lastStatusAt < statusEveryMs) return;
-      lastStatusAt = ctx.now();
-      void ctx.board.update(job);
-    },
-    ctx.logger,
-  );
+  const reporter = progressFor(job, threadTs, ctx, async (count) => {
+    job.toolCalls = count;
+    // chat.update has its own rate limit; the tool count need not change with every reply.
+    if (ctx.now() - lastStatusAt < statusEveryMs) return;
+    lastStatusAt = ctx.now();
+    void ctx.board.update(job);
+  });
   const onEvent = (event: AgentEvent) => {
     try {
       reporter.handle(event);
@@ -168,7 +164,7 @@ export async function publishOutcome(job: AnalysisJob, outcome: EngineOutcome, c
 
   if (!(await within(reporter.drain(), ctx.slackStepMs)))
     ctx.logger.warn(`analysis ${job.id}: progress replies still pending; posting the report`);
-  await within(reporter.close(), ctx.slackStepMs);
+  await within(reporter.close('done'), ctx.slackStepMs);
   job.toolCalls = Math.max(reporter.toolCalls, outcome.report.toolCalls.length);
   job.report = outcome.report;
   if (ctx.memory) {

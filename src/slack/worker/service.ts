@@ -10,6 +10,7 @@ import { AnalysisJob, type AnalyzeFn, type Trigger } from './job.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { ChannelPacer } from './pacer.js';
+import { streamRecipient } from './progress-choice.js';
 import { publishOutcome, type RunContext, runEngine, within } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 import { StatusBoard } from './status-board.js';
@@ -38,6 +39,11 @@ export interface ServiceOptions {
   maxQueuedPerUser?: number;
   /** Set when every server reads a bundled dataset: stamped on every status message. */
   sampleData?: string;
+  /**
+   * SLACK_STREAMING=auto: person-started analyses stream their steps; this gives the bot's workspace (auth.test), which
+   * a stream's recipient needs. Absent (SLACK_STREAMING=off): threaded replies only.
+   */
+  streamTeam?: () => string | undefined;
 }
 
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
@@ -96,6 +102,7 @@ export class AnalysisService {
       finish: (job, state) => this.finish(job, state),
       persist: (job) => this.persist(job),
       memory: options.store.memory,
+      ...(options.streamTeam ? { streamTo: (job: AnalysisJob) => streamRecipient(job, options.streamTeam?.()) } : {}),
     };
     this.lifecycle = new Lifecycle({
       service: this,

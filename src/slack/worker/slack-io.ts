@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import { safePost, safeReply } from '../blocks/hygiene.js';
+import { neutraliseMentions, safePost, safeReply } from '../blocks/hygiene.js';
 import type { SlackMessage } from '../blocks/report.js';
+import { type StreamChunk, sanitiseChunks } from '../blocks/stream.js';
 import { redactSecrets } from '../blocks/text.js';
 
 /** The few Web API calls the worker makes, behind an interface so progress logic can be tested without Slack. */
@@ -10,6 +11,53 @@ export interface SlackIO {
   ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
   /** A link to a message (chat.getPermalink), for "similar past incidents". */
   permalink?(channel: string, ts: string): Promise<string | undefined>;
+  /** Slack's agent surfaces (streamed task cards, the thread status line); absent where only messages are possible. */
+  stream?: SlackStreamIO;
+}
+
+/** Whom a stream in a channel thread is for: Slack requires the person and their workspace. */
+export interface StreamRecipient {
+  user: string;
+  team: string;
+}
+
+/** chat.startStream / appendStream / stopStream and assistant.threads.setStatus. */
+export interface SlackStreamIO {
+  /** Starts a streamed reply in the thread; resolves with its ts. */
+  start(channel: string, threadTs: string, recipient: StreamRecipient, chunks: StreamChunk[]): Promise<string>;
+  append(channel: string, ts: string, chunks: StreamChunk[]): Promise<void>;
+  stop(channel: string, ts: string, chunks: StreamChunk[]): Promise<void>;
+  /** The thread's status line ("<app> is reading logs…"); an empty string clears it. */
+  setStatus(channel: string, threadTs: string, status: string): Promise<void>;
+}
+
+/** Tool cards shown together under one plan title, which the analysis keeps current. */
+const TASK_DISPLAY_MODE = 'plan';
+
+function webClientStreamIO(client: webApi.WebClient): SlackStreamIO {
+  return {
+    async start(channel, threadTs, recipient, chunks) {
+      const result = await client.chat.startStream({
+        channel,
+        thread_ts: threadTs,
+        recipient_user_id: recipient.user,
+        recipient_team_id: recipient.team,
+        task_display_mode: TASK_DISPLAY_MODE,
+        chunks: sanitiseChunks(chunks),
+      });
+      if (!result.ts) throw new Error('chat.startStream returned no ts');
+      return result.ts;
+    },
+    async append(channel, ts, chunks) {
+      await client.chat.appendStream({ channel, ts, chunks: sanitiseChunks(chunks) });
+    },
+    async stop(channel, ts, chunks) {
+      await client.chat.stopStream({ channel, ts, ...(chunks.length > 0 ? { chunks: sanitiseChunks(chunks) } : {}) });
+    },
+    async setStatus(channel, threadTs, status) {
+      await client.assistant.threads.setStatus({ channel_id: channel, thread_ts: threadTs, status: neutraliseMentions(status) });
+    },
+  };
 }
 
 export function webClientIO(client: webApi.WebClient): SlackIO {
@@ -38,6 +86,7 @@ export function webClientIO(client: webApi.WebClient): SlackIO {
       const result = await client.chat.getPermalink({ channel, message_ts: ts });
       return result.permalink;
     },
+    stream: webClientStreamIO(client),
   };
 }
 

@@ -1,3 +1,5 @@
+import { contextActionsErrors } from './agent-blocks.js';
+
 /**
  * Checks a message the way Slack's API does before accepting it: Block Kit limits, a `text` fallback, and
  * mrkdwn that only uses `<…>` for links/mentions and escapes stray `&`, `<`, `>`.
@@ -129,6 +131,9 @@ export function validateBlocks(blocks: unknown): string[] {
           });
         break;
       }
+      case 'context_actions':
+        errors.push(...contextActionsErrors(block, where, actionIds));
+        break;
       case 'divider':
         break;
       default:

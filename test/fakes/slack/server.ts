@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { validateMessage } from './block-kit.js';
 import { directoryReply, type FakeUser } from './directory.js';
 import { hygieneErrors } from './hygiene.js';
+import { FakeStreaming } from './streaming.js';
 
 export type { FakeUser } from './directory.js';
 
@@ -76,6 +77,13 @@ export class FakeSlack {
   readonly groups = new Map<string, string[]>();
   /** HTTP-level faults for the next calls of a method: a status (429 with Retry-After, 500) or no answer at all. */
   readonly httpFaults = new Map<string, HttpFault[]>();
+  /** chat.startStream / appendStream / stopStream and assistant.threads.setStatus, with what each recorded. */
+  readonly streaming = new FakeStreaming({
+    nextTs: () => this.nextTs(),
+    store: (message) => void this.messages.push(message),
+    invalid: (method, errors) => void this.invalid.push({ method, errors }),
+    pings: (method, texts) => void this.hygiene.push(...hygieneErrors(method, { texts: texts.map((text) => ({ text })) })),
+  });
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -260,6 +268,21 @@ export class FakeSlack {
   blockActionPayload(message: StoredMessage, actionId: string, user = 'U0HUMAN01'): Json {
     const action = findButton(message, actionId);
     if (!action) throw new Error(`fake Slack: message ${message.ts} has no button ${actionId}`);
+    return this.actionPayload(message, action, user);
+  }
+
+  /** Presses 👍 (`positive`) or 👎 (`negative`) of a message's feedback_buttons, as Slack's `interactive` envelope. */
+  clickFeedback(message: StoredMessage, which: 'positive' | 'negative', user?: string): Promise<Json> {
+    return this.sendEnvelope('interactive', this.feedbackActionPayload(message, which, user));
+  }
+
+  feedbackActionPayload(message: StoredMessage, which: 'positive' | 'negative', user?: string): Json {
+    const action = findFeedbackButton(message, which);
+    if (!action) throw new Error(`fake Slack: message ${message.ts} has no feedback buttons`);
+    return this.actionPayload(message, action, user);
+  }
+
+  private actionPayload(message: StoredMessage, action: Json, user = 'U0HUMAN01'): Json {
     return {
       type: 'block_actions',
       user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
@@ -410,6 +433,11 @@ export class FakeSlack {
         if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
         return { ok: true, channel, permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
       }
+      case 'chat.startStream':
+      case 'chat.appendStream':
+      case 'chat.stopStream':
+      case 'assistant.threads.setStatus':
+        return this.streaming.reply(method, args) ?? { ok: false, error: 'unknown_method' };
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
@@ -475,6 +503,24 @@ export function findButton(message: StoredMessage, actionId: string): Json | und
     if (block.type !== 'actions') continue;
     const match = (block.elements as Json[]).find((el) => el.action_id === actionId);
     if (match) return { ...match, block_id: block.block_id ?? 'actions' };
+  }
+  return undefined;
+}
+
+/** A feedback_buttons element's action as a click on one of its buttons sends it (value and text of that button). */
+export function findFeedbackButton(message: StoredMessage, which: 'positive' | 'negative'): Json | undefined {
+  for (const block of message.blocks ?? []) {
+    if (block.type !== 'context_actions') continue;
+    const element = (block.elements as Json[]).find((el) => el.type === 'feedback_buttons');
+    const button = element?.[`${which}_button`] as Json | undefined;
+    if (!element || !button) continue;
+    return {
+      type: 'feedback_buttons',
+      action_id: element.action_id,
+      block_id: block.block_id ?? 'context_actions',
+      value: button.value,
+      text: button.text,
+    };
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, FeedbackButtonsAction } from '@slack/bolt';
 import { buildCauseModal, type CauseMode } from '../../blocks/cause-modal.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
+import { parseFeedbackValue, type Vote } from '../../blocks/stream.js';
 import type { SlackDeps } from '../../deps.js';
 import type { PolicyAction } from '../../policy/policy.js';
 import { requesterOf } from '../../worker/admission.js';
@@ -17,10 +18,13 @@ interface Clicked {
   threadTs?: string;
 }
 
-function clicked(body: BlockButtonAction): Clicked {
+type Clickable = BlockAction<ButtonAction | FeedbackButtonsAction>;
+
+/** What a click says; `analysisId` reads the pressed element's value (feedback buttons carry the vote in it too). */
+function clicked(body: Clickable, idOf: (value: string) => string = (value) => value): Clicked {
   const action = body.actions[0];
   return {
-    analysisId: action?.value ?? '',
+    analysisId: idOf(action?.value ?? ''),
     user: body.user.id,
     triggerId: body.trigger_id,
     channel: body.channel?.id ?? body.container?.channel_id,
@@ -33,7 +37,7 @@ function inItsThread(job: AnalysisJob, where: Clicked): boolean {
   return job.channel === where.channel && job.threadTs !== undefined && job.threadTs === where.threadTs;
 }
 
-type Handler = (where: Clicked, client: App['client'], job: AnalysisJob | undefined) => Promise<void>;
+type Handler = (where: Clicked, client: App['client'], job: AnalysisJob | undefined, value: string) => Promise<void>;
 
 /** Buttons on reports (👍 👎, Re-run, Dig deeper) and on status messages (Cancel). Each acks first, then asks the policy. */
 export function register(app: App, deps: SlackDeps): void {
@@ -41,10 +45,10 @@ export function register(app: App, deps: SlackDeps): void {
     if (!where.channel) return;
     await deps.service.replyEphemeral(where.channel, where.user, buildNoticeMessage(text), where.threadTs);
   };
-  const guard = (name: string, action: PolicyAction, handler: Handler) =>
-    app.action<BlockButtonAction>(name, async ({ ack, body, client }) => {
+  const guard = (name: string, action: PolicyAction, handler: Handler, idOf?: (value: string) => string) =>
+    app.action<Clickable>(name, async ({ ack, body, client }) => {
       await ack();
-      const where = clicked(body);
+      const where = clicked(body, idOf);
       try {
         const job = await deps.service.find(where.analysisId);
         const decision = await deps.policy.check({
@@ -57,7 +61,7 @@ export function register(app: App, deps: SlackDeps): void {
           await tell(client, where, decision.text);
           return;
         }
-        await handler(where, client, job);
+        await handler(where, client, job, body.actions[0]?.value ?? '');
       } catch (error) {
         deps.logger.error(`${name} failed: ${slackErrorCode(error)}`);
         await tell(client, where, `:x: That did not work: ${slackErrorCode(error)}`).catch(() => {});
@@ -74,30 +78,34 @@ export function register(app: App, deps: SlackDeps): void {
     await client.views.open({ trigger_id: where.triggerId, view });
   };
 
-  for (const [actionId, vote] of [
-    [ACTION_IDS.feedbackUp, 'up'],
-    [ACTION_IDS.feedbackDown, 'down'],
-  ] as const) {
-    guard(actionId, 'feedback', async (where, client, job) => {
-      // The modal first: its trigger_id expires 3 s after the click. The vote is recorded whether or not it is answered.
-      if (vote === 'down') await openCauseModal(client, where, job, 'feedback');
-      await deps.feedback.record({
-        analysisId: where.analysisId,
-        user: where.user,
-        vote,
-        engine: job?.report?.engine,
-        incident: job?.trigger.incident,
-        at: new Date().toISOString(),
-      });
-      deps.logger.info(`feedback ${vote} on ${where.analysisId} by ${where.user}`);
-      if (vote === 'down') return;
-      await tell(
-        client,
-        where,
-        `${vote === 'up' ? ':+1:' : ':-1:'} Thanks, ${userMention(where.user)} — your feedback on analysis \`${where.analysisId}\` is recorded.`,
-      );
+  const recordVote = async (vote: Vote, where: Clicked, client: App['client'], job: AnalysisJob | undefined) => {
+    // The modal first: its trigger_id expires 3 s after the click. The vote is recorded whether or not it is answered.
+    if (vote === 'down') await openCauseModal(client, where, job, 'feedback');
+    await deps.feedback.record({
+      analysisId: where.analysisId,
+      user: where.user,
+      vote,
+      engine: job?.report?.engine,
+      incident: job?.trigger.incident,
+      at: new Date().toISOString(),
     });
-  }
+    deps.logger.info(`feedback ${vote} on ${where.analysisId} by ${where.user}`);
+    if (vote === 'down') return;
+    await tell(client, where, `:+1: Thanks, ${userMention(where.user)} — your feedback on analysis \`${where.analysisId}\` is recorded.`);
+  };
+  // The report's native feedback buttons; a value that is not one of ours records nothing.
+  guard(
+    ACTION_IDS.feedback,
+    'feedback',
+    async (where, client, job, value) => {
+      const parsed = parseFeedbackValue(value);
+      if (parsed) await recordVote(parsed.vote, where, client, job);
+    },
+    (value) => parseFeedbackValue(value)?.analysisId ?? '',
+  );
+  // Plain 👍/👎 buttons of reports posted before the feedback buttons.
+  guard(ACTION_IDS.feedbackUp, 'feedback', async (where, client, job) => recordVote('up', where, client, job));
+  guard(ACTION_IDS.feedbackDown, 'feedback', async (where, client, job) => recordVote('down', where, client, job));
 
   // Anyone allowed to vote may press it; only a responder gets the modal (the check repeats on submission).
   guard(ACTION_IDS.confirmCause, 'feedback', async (where, client, job) => {
