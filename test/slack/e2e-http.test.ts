@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackBot, type SlackBot } from '../../src/slack/app.js';
-import { ACTION_IDS } from '../../src/slack/blocks/limits.js';
 import { FakeSlack } from '../fakes/slack/server.js';
 import { formBody, postSigned } from '../fakes/slack/signing.js';
 import { botConfig, ScriptedEngine } from './helpers.js';
