@@ -152,6 +152,9 @@ export class StreamReporter implements Progress {
     const fallback = this.makeFallback();
     this.fallback = fallback;
     for (const item of [...failed, ...this.pending.splice(0)]) if (item.replay) fallback.handle(item.replay);
+    // Ends the streamed message where Slack still lets us (a rate limit, not an expired stream); nobody waits on it.
+    const ts = this.ts;
+    if (ts) void this.io.stop(this.target.channel, ts, [planChunk('Continued as threaded replies below')]).catch(() => {});
   }
 
   async drain(): Promise<void> {
