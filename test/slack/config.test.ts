@@ -84,6 +84,14 @@ describe('launch (npm start)', () => {
     expect(lines.join('\n')).toMatch(/PORT/);
   });
 
+  it('SLACK_STREAMING: auto by default (blank too), off, any case; anything else names the variable', () => {
+    expect(loadSlackConfig(base).SLACK_STREAMING).toBe('auto');
+    expect(loadSlackConfig({ ...base, SLACK_STREAMING: ' ' }).SLACK_STREAMING).toBe('auto');
+    expect(loadSlackConfig({ ...base, SLACK_STREAMING: 'OFF' }).SLACK_STREAMING).toBe('off');
+    expect(loadSlackConfig({ ...base, SLACK_STREAMING: 'auto' }).SLACK_STREAMING).toBe('auto');
+    expect(errorOf({ ...base, SLACK_STREAMING: 'on' })).toMatch(/SLACK_STREAMING: expected auto or off/);
+  });
+
   it('state settings: defaults, and a bad value names the variable', () => {
     expect(loadSlackConfig(base)).toMatchObject({
       STATE_PATH: '.state/incidentpilot.db',

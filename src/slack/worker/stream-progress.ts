@@ -89,7 +89,7 @@ export class StreamReporter implements Progress {
   }
 
   private schedule(): void {
-    if (this.running) return;
+    if (this.running || this.closed) return;
     this.running = this.run()
       .catch((error: unknown) => this.logger.warn(`progress stream failed: ${slackErrorCode(error)}`))
       .finally(() => {
@@ -159,7 +159,7 @@ export class StreamReporter implements Progress {
 
   async drain(): Promise<void> {
     for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-      if (this.fallback) break;
+      if (this.fallback || this.closed) break;
       if (!this.running && this.pending.length === 0 && !this.statusDue()) break;
       if (!this.running) this.schedule();
       await this.running;
@@ -178,6 +178,7 @@ export class StreamReporter implements Progress {
     } else {
       await this.stopStream(ended);
     }
+    this.wantedStatus = '';
     if (this.shownStatus !== '' && !this.statusBroken) await this.setStatus('');
   }
 
