@@ -40,6 +40,8 @@ export type AgentEvent =
       summary: string;
     }
   | { type: 'note'; message: string }
+  /** The engine moved to the next stage of its plan ("Reading deployments and commits"); engines without stages never send it. */
+  | { type: 'stage'; title: string }
   | { type: 'final'; report: Report };
 
 export type AgentEventType = AgentEvent['type'];

@@ -51,6 +51,8 @@ export function formatAgentEvent(event: AgentEvent): string | undefined {
       return `  ${event.ok ? '←' : '✗'} ${event.callId} ${event.server}.${event.tool} ${event.ms} ms: ${event.summary}`;
     case 'note':
       return `  note: ${event.message}`;
+    case 'stage':
+      return `▸ ${event.title}`;
     case 'final':
       return undefined;
   }

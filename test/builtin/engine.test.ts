@@ -71,6 +71,14 @@ describe('builtin engine on synthetic incidents', () => {
     expect(events.filter((event) => event.type === 'tool_finished').length).toBe(started);
     expect(events.some((event) => event.type === 'note')).toBe(true);
     expect(events.at(-1)).toEqual({ type: 'final', report });
+    // Its stages, in order, each before the tool calls it makes.
+    expect(events.flatMap((event) => (event.type === 'stage' ? [event.title] : []))).toEqual([
+      'Finding the services, metrics and time range',
+      'Looking for metric anomalies and error rates',
+      'Reading deployments and commits',
+      'Comparing error signatures before and after the onset',
+    ]);
+    expect(events.findIndex((event) => event.type === 'stage')).toBeLessThan(events.findIndex((event) => event.type === 'tool_started'));
   });
 
   test('is deterministic: the same incident gives the same report, timings aside', async () => {

@@ -6,6 +6,7 @@ import { createRuntime, type Runtime as EngineRuntime } from '../../src/runtime/
 import { type LaunchResult, launch } from '../../src/slack/launch.js';
 import { type FakeOllama, type FakeTurn, finalAnswer, firstToolOutputLine, startFakeOllama } from '../fakes/ollama/server.js';
 import { blockText, FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
+import { streamedText } from '../fakes/slack/streaming.js';
 
 /**
  * The bot exactly as `npm start` wires it (launch + the real engine runtime: real MCP servers over stdio on the
@@ -85,11 +86,14 @@ async function runRca(fake: FakeSlack, incident: string): Promise<{ parent: Stor
   const parent = await fake.waitFor('the parent message', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));
   const report = await fake.waitFor('the report', () => reportIn(fake, parent));
   await fake.waitFor('the parent to show done', () => fake.messages.find((m) => m.ts === parent.ts && /Done/.test(m.text ?? '')));
-  const progress = fake
-    .thread(CHANNEL, parent.ts)
-    .filter((message) => message.ts !== parent.ts && message !== report)
-    .map(blockText)
-    .join('\n');
+  // Threaded replies or, for a person's analysis, the streamed task cards.
+  const progress = [
+    ...fake
+      .thread(CHANNEL, parent.ts)
+      .filter((message) => message.ts !== parent.ts && message !== report)
+      .map(blockText),
+    streamedText(fake.streaming, CHANNEL, parent.ts),
+  ].join('\n');
   return { parent, report, progress };
 }
 

@@ -51,6 +51,8 @@ export class ScriptedEngine {
   /** Called before each tool event; tests use it to wait for Slack state (e.g. the previous reply). */
   beforeTool?: (index: number) => Promise<void>;
   notes: string[] = [];
+  /** Stage titles emitted before the tool calls, as an engine with a plan does. */
+  stages: string[] = [];
   /** Tool outputs handed to the recorder (what a real engine's tool calls return); the next run uses them. */
   outputs: ToolOutputRecord[] = [];
   reportOverrides: Partial<Report> = {};
@@ -77,6 +79,7 @@ export class ScriptedEngine {
       });
       request.signal?.throwIfAborted();
     }
+    for (const title of this.stages) emit({ type: 'stage', title });
     for (let i = 0; i < this.toolCalls; i++) {
       await this.beforeTool?.(i);
       const call = {

@@ -12,6 +12,7 @@ import {
   startFakeOllama,
 } from '../fakes/ollama/server.js';
 import { BOT_ID, blockText, FakeSlack, findButton, type StoredMessage } from '../fakes/slack/server.js';
+import { streamedText } from '../fakes/slack/streaming.js';
 import { assertBuilt, type BotProcess, cleanup, REPO, startBot } from './support/bot-process.js';
 
 /**
@@ -136,8 +137,9 @@ describe('restarts', () => {
     const parent = await fake.waitFor('the status message', () =>
       fake?.messages.find((m) => m.channel === CHANNEL && !m.thread_ts && (m.text ?? '').includes('slow database incident')),
     );
-    await fake.waitFor('a tool call in the thread', () =>
-      fake?.thread(CHANNEL, parent.ts).find((m) => m.ts !== parent.ts && /error_summary/.test(blockText(m))),
+    await fake.waitFor(
+      'a tool call in the thread (streamed)',
+      () => fake && /error_summary/.test(streamedText(fake.streaming, CHANNEL, parent.ts)),
     );
     await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
     first.child.kill('SIGKILL');
@@ -170,7 +172,7 @@ describe('restarts', () => {
 
     // A vote on the report from before the restart is recorded.
     const ack = fake.callsOf('chat.postEphemeral').length;
-    await fake.click(alertReport, 'rca_feedback_up');
+    await fake.clickFeedback(alertReport, 'positive');
     await fake.waitFor('the thanks', () => fake && fake.callsOf('chat.postEphemeral').length > ack);
     expect(String(fake.callsOf('chat.postEphemeral').at(-1)?.args.text)).toMatch(/feedback on analysis/);
 

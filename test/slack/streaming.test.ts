@@ -42,6 +42,7 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
   it('a /rca analysis streams one task card per tool call, in order, ending complete, then the report', async () => {
     const engine = new ScriptedEngine();
     engine.toolCalls = 3;
+    engine.stages = ['Reading deployments and commits'];
     harness = await startSocketHarness({}, engine);
     const { fake } = harness;
     const { parent, report } = await slashAnalysis(harness, 'checkout returns 502');
@@ -51,6 +52,8 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
     const stream = streams[0]!;
     expect(stream).toMatchObject({ recipient: { user: 'U0HUMAN01', team: TEAM_ID }, taskDisplayMode: 'plan', state: 'stopped' });
     expect(stream.chunks[0]).toEqual({ type: 'plan_update', title: 'Investigating: checkout returns 502' });
+    // The plan's title follows the engine's stages.
+    expect(stream.chunks[1]).toEqual({ type: 'plan_update', title: 'Reading deployments and commits…' });
     const cards = taskCards(stream);
     expect(cards.map((card) => card.id)).toEqual(['T1', 'T2', 'T3']);
     expect(cards.map((card) => card.status)).toEqual(['complete', 'complete', 'complete']);
@@ -139,7 +142,9 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
   });
 
   it('an alert-started analysis has no recipient: threaded replies and no status line, as before', async () => {
-    harness = await startSocketHarness();
+    const engine = new ScriptedEngine();
+    engine.stages = ['Looking for metric anomalies and error rates'];
+    harness = await startSocketHarness({}, engine);
     const { fake } = harness;
     const alert = {
       type: 'message',
@@ -160,6 +165,9 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
     await fake.event({ ...alert, ts: seeded.ts });
     await fake.waitFor('the report', () => reportIn(harness!, 'C0ALERTS', seeded.ts));
     expect(replyCalls(harness, 'C0ALERTS', seeded.ts)).toEqual(['T1', 'T2']);
+    // The same information as the stream: the engine's stage rides with the first reply.
+    const first = fake.thread('C0ALERTS', seeded.ts).find((m) => /`T1`/.test(blockText(m)));
+    expect(blockText(first!)).toContain(':arrow_forward: _Looking for metric anomalies and error rates_');
     expect(fake.callsOf('chat.startStream')).toEqual([]);
     expect(fake.callsOf('assistant.threads.setStatus')).toEqual([]);
     expectCleanSlack(harness);

@@ -61,14 +61,17 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // An alert's labels name the services it is about, as a human would in the incident text.
   const incidentText = [request.incident, scopeLine(request.scope), request.context ?? ''].join('\n');
 
+  emit({ type: 'stage', title: 'Finding the services, metrics and time range' });
   const discovered = await discover(session, notes);
   const now = discovered.now ?? new Date();
   if (!discovered.now) notes.push('no tool reported the dataset time; counted back from the wall clock');
   const windowStart = resolveSince(request.since ?? options.defaultSince ?? DEFAULT_SINCE, now, notes);
   const iso = (date: Date) => date.toISOString();
 
+  emit({ type: 'stage', title: 'Looking for metric anomalies and error rates' });
   const metrics = await metricSignals(session, notes, iso(windowStart), iso(now));
   // Deploys are read early: a rollout's own CPU bump or memory drop must not become the incident's onset.
+  emit({ type: 'stage', title: 'Reading deployments and commits' });
   let history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now));
   const { kept, sideEffects } = withoutSideEffects(metrics.anomalies, history.deployments);
   const hosts = attributeHosts(kept, hostMap(discovered.series));
@@ -87,6 +90,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const split = new Date(Math.max(windowStart.getTime(), Math.min(leadingAt, onset.getTime() - ONSET_GUARD_MS)));
   // Rates before the split count only the time the logs cover: a 6 h window over 4 h of logs is 4 h of baseline.
   const covered = Math.max(windowStart.getTime(), discovered.logsFrom ?? windowStart.getTime());
+  emit({ type: 'stage', title: 'Comparing error signatures before and after the onset' });
   const before = split.getTime() > windowStart.getTime() ? await errorSignatures(session, notes, iso(windowStart), iso(split)) : [];
   const after = await errorSignatures(session, notes, iso(split), iso(now));
   const symptoms = scoreSymptoms(before, after, Math.max(0, split.getTime() - covered), now.getTime() - split.getTime());

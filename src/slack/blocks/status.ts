@@ -116,8 +116,12 @@ export function formatToolLine(line: ToolLine): string {
 }
 
 /** One threaded progress reply; several tool calls when they came faster than Slack's pacing allows. */
-export function buildProgressMessage(tools: ToolLine[], notes: string[]): SlackMessage {
-  const lines = [...tools.map(formatToolLine), ...notes.map((note) => `:information_source: ${oneLine(note, 1000)}`)];
+export function buildProgressMessage(tools: ToolLine[], notes: string[], stages: string[] = []): SlackMessage {
+  const lines = [
+    ...stages.map((stage) => `:arrow_forward: _${oneLine(stage, 200)}_`),
+    ...tools.map(formatToolLine),
+    ...notes.map((note) => `:information_source: ${oneLine(note, 1000)}`),
+  ];
   const text = joinBounded(lines, SLACK_LIMITS.sectionText);
   const fallback =
     tools.length > 0

@@ -27,6 +27,8 @@ export interface Progress {
 export class ProgressReporter implements Progress {
   private tools: ToolLine[] = [];
   private notes: string[] = [];
+  /** The engine's stages since the last reply: shown with the next one, never a reply of their own. */
+  private stages: string[] = [];
   private scheduled: Promise<void> | undefined;
   private closed = false;
   private toolCount = 0;
@@ -52,6 +54,7 @@ export class ProgressReporter implements Progress {
     } else if (event.type === 'note') {
       this.notes.push(event.message);
     } else {
+      if (event.type === 'stage') this.stages.push(event.title);
       return;
     }
     this.schedule();
@@ -66,7 +69,8 @@ export class ProgressReporter implements Progress {
         const tools = this.tools.splice(0);
         const notes = this.notes.splice(0);
         if (tools.length === 0 && notes.length === 0) return;
-        await this.io.post(this.channel, buildProgressMessage(tools, notes), this.threadTs);
+        const stages = this.stages.splice(0);
+        await this.io.post(this.channel, buildProgressMessage(tools, notes, stages), this.threadTs);
         if (tools.length > 0 && !this.closed) await this.onToolCount(this.toolCount);
       })
       .catch((error: unknown) => this.logger.warn(`progress reply failed: ${slackErrorCode(error)}`));
@@ -86,6 +90,7 @@ export class ProgressReporter implements Progress {
     this.closed = true;
     this.tools = [];
     this.notes = [];
+    this.stages = [];
     await this.scheduled;
   }
 }

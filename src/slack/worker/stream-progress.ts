@@ -82,6 +82,9 @@ export class StreamReporter implements Progress {
       this.pending.push({ chunk: taskChunk(event), replay: event });
     } else if (event.type === 'note') {
       this.pending.push({ chunk: noteChunk(event.message), replay: event });
+    } else if (event.type === 'stage') {
+      // The plan's title follows the engine's stages; the threaded fallback shows them with its next reply.
+      this.pending.push({ chunk: planChunk(`${event.title}…`), replay: event });
     } else {
       return;
     }

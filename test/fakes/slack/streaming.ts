@@ -167,3 +167,14 @@ export function taskCards(stream: FakeStream): Json[] {
   }
   return [...cards.values()];
 }
+
+/** Everything a thread's streams showed (plan titles, card titles and details, text), for assertions. */
+export function streamedText(streaming: FakeStreaming, channel: string, threadTs: string): string {
+  return streaming
+    .inThread(channel, threadTs)
+    .flatMap((stream) => stream.chunks)
+    .flatMap((chunk) =>
+      ['title', 'details', 'output', 'text'].flatMap((key) => (typeof chunk[key] === 'string' ? [chunk[key] as string] : [])),
+    )
+    .join('\n');
+}
