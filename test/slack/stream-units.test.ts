@@ -15,8 +15,10 @@ import {
   taskChunk,
   taskTitle,
 } from '../../src/slack/blocks/stream.js';
+import { AnalysisJob, type Origin, type Trigger } from '../../src/slack/worker/job.js';
 import { ChannelPacer } from '../../src/slack/worker/pacer.js';
 import { ProgressReporter } from '../../src/slack/worker/progress.js';
+import { streamRecipient } from '../../src/slack/worker/progress-choice.js';
 import type { SlackIO, SlackStreamIO } from '../../src/slack/worker/slack-io.js';
 import { StreamReporter } from '../../src/slack/worker/stream-progress.js';
 import { contextActionsErrors } from '../fakes/slack/agent-blocks.js';
@@ -177,6 +179,21 @@ function reporter(io: SlackStreamIO, replies: SlackIO, counts: number[] = []) {
 
 const cardsOf = (io: { calls: Recorded[] }) =>
   io.calls.flatMap((c) => c.chunks ?? []).flatMap((chunk) => (chunk.type === 'task_update' ? [`${chunk.id}:${chunk.status}`] : []));
+
+describe('who an analysis streams to', () => {
+  const job = (origin: Origin, requestedBy: Trigger['requestedBy'] = { user: 'U0HUMAN01' }) =>
+    new AnalysisJob({ origin, channel: 'C1', incident: 'x', requestedBy }, 0);
+
+  it('a person’s analysis streams to them in the bot’s workspace; alerts, descriptions and an unknown workspace do not', () => {
+    for (const origin of ['command', 'mention', 'followup', 'rerun'] as const)
+      expect(streamRecipient(job(origin), 'T0TEAM')).toEqual({ user: 'U0HUMAN01', team: 'T0TEAM' });
+    expect(streamRecipient(job('alert'), 'T0TEAM')).toBeUndefined();
+    expect(streamRecipient(job('rerun', { user: 'W0GRIDUSER' }), 'T0TEAM')).toEqual({ user: 'W0GRIDUSER', team: 'T0TEAM' });
+    expect(streamRecipient(job('command', { text: 'Alertmanager alert' }), 'T0TEAM')).toBeUndefined();
+    expect(streamRecipient(job('command', { user: 'not-an-id' }), 'T0TEAM')).toBeUndefined();
+    expect(streamRecipient(job('command'), undefined)).toBeUndefined();
+  });
+});
 
 describe('StreamReporter', () => {
   it('stopped mid-call: the running card ends in error, the plan says stopped, the status line clears', async () => {
