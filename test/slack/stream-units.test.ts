@@ -9,6 +9,7 @@ import {
   keyArgument,
   noteChunk,
   parseFeedbackValue,
+  planChunk,
   type StreamChunk,
   sanitiseChunks,
   statusLine,
@@ -69,6 +70,10 @@ describe('stream chunk builders', () => {
     expect(taskChunk(finished(1))).toMatchObject({ status: 'complete', details: 'r1' });
     expect(taskChunk(finished(1, false))).toMatchObject({ status: 'error', details: 'r1' });
     expect(taskChunk({ ...finished(2), summary: '' }).details).toBe('(no output)');
+  });
+
+  it('chunk texts are plain text: no mrkdwn entities, one line', () => {
+    expect(planChunk('Investigating: a & b <x>\nnext')).toEqual({ type: 'plan_update', title: 'Investigating: a & b <x> next' });
   });
 
   it('the status line words each server, and any other tool by name', () => {

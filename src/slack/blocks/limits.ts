@@ -17,12 +17,11 @@ export const SLACK_LIMITS = {
 } as const;
 
 /**
- * Limits of the streamed message (docs.slack.dev chat.startStream/appendStream, chunk objects, feedback buttons):
- * markdown 12,000 characters, a task's details and output 256, at most 5 elements in a context_actions block.
- * Titles have no documented limit; a card or plan title is one line, so it is kept to the details' 256.
+ * Limits of the streamed message (docs.slack.dev chat.startStream/appendStream and their chunk objects): markdown
+ * 12,000 characters (notes stay far below), a task's details and output 256. Titles have no documented limit; a card
+ * or plan title is one line, so it is kept to the details' 256. The feedback buttons' limits are the buttons'.
  */
 export const STREAM_LIMITS = {
-  markdownText: 12_000,
   taskId: 64,
   taskTitle: 256,
   taskDetails: 256,
@@ -30,7 +29,6 @@ export const STREAM_LIMITS = {
   noteText: 1000,
   /** Shown after the app's name in the thread ("IncidentPilot is reading logs of checkout-api…"). */
   statusText: 150,
-  contextActionsElements: 5,
 } as const;
 
 /** Every interactive element the bot renders; the actions listener matches on these. */

@@ -1,4 +1,3 @@
-import { oneLine } from '../blocks/text.js';
 import type { AnalysisJob } from './job.js';
 import type { Logger } from './logger.js';
 import type { ChannelPacer } from './pacer.js';
@@ -34,20 +33,13 @@ export function progressFor(
   onToolCount: (count: number) => Promise<void>,
 ): Progress {
   const { io, pacer, logger } = choice;
-  const replies = (count: () => number) => () =>
-    new ProgressReporter(io, pacer, job.channel, threadTs, async () => onToolCount(count()), logger);
+  const replies = (count: (shown: number) => number) =>
+    new ProgressReporter(io, pacer, job.channel, threadTs, async (shown) => onToolCount(count(shown)), logger);
   const recipient = choice.streamTo?.(job);
-  if (!io.stream || !recipient) return new ProgressReporter(io, pacer, job.channel, threadTs, onToolCount, logger);
-  const target = { channel: job.channel, threadTs, recipient, title: `Investigating: ${oneLine(job.trigger.incident, 200)}` };
-  let stream: StreamReporter | undefined;
+  if (!io.stream || !recipient) return replies((shown) => shown);
+  // Plain text: planChunk redacts and bounds it.
+  const target = { channel: job.channel, threadTs, recipient, title: `Investigating: ${job.trigger.incident}` };
   // The fallback counts from where the stream left off, so the status message keeps the whole count.
-  stream = new StreamReporter(
-    io.stream,
-    pacer,
-    target,
-    replies(() => stream?.toolCalls ?? 0),
-    onToolCount,
-    logger,
-  );
+  const stream: StreamReporter = new StreamReporter(io.stream, pacer, target, () => replies(() => stream.toolCalls), onToolCount, logger);
   return stream;
 }
