@@ -81,6 +81,24 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
     expectCleanSlack(harness);
   });
 
+  it('a failed analysis stops its stream saying so, clears the status line, then posts the failure', async () => {
+    const engine = new ScriptedEngine();
+    engine.fail = new Error('MCP server logs exited (code 1)');
+    harness = await startSocketHarness({}, engine);
+    const { fake } = harness;
+    await fake.slashCommand('broken thing');
+    const parent = await fake.waitFor('the parent', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));
+    await fake.waitFor('the failure note', () => fake.thread(CHANNEL, parent.ts).find((m) => /Analysis failed/.test(m.text ?? '')));
+    const stream = fake.streaming.inThread(CHANNEL, parent.ts)[0]!;
+    expect(stream.state).toBe('stopped');
+    expect(stream.chunks.at(-1)).toEqual({ type: 'plan_update', title: 'Analysis stopped after 2 tool calls' });
+    expect(fake.streaming.statusesOf(CHANNEL, parent.ts).at(-1)).toBe('');
+    const stopAt = fake.calls.findIndex((c) => c.method === 'chat.stopStream');
+    const failureAt = fake.calls.findIndex((c) => c.method === 'chat.postMessage' && /Analysis failed/.test(String(c.args.text)));
+    expect(stopAt).toBeLessThan(failureAt);
+    expectCleanSlack(harness);
+  });
+
   it('a mention streams to the person who mentioned the bot', async () => {
     harness = await startSocketHarness();
     const { fake } = harness;
