@@ -170,6 +170,8 @@ describe('rca CLI with no model', () => {
     expect(report.notes?.[0]).toContain('Ollama is not reachable at http://127.0.0.1:9');
     expect(report.toolCalls.length).toBeGreaterThan(3);
     expect(run.stderr).toContain('using the built-in engine');
+    // The engine's stages print as they start.
+    expect(run.stderr).toContain('▸ Reading deployments and commits');
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
 });
