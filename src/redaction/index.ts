@@ -1,5 +1,6 @@
 export { parseRedactionEnv, REDACTION_ENV_KEYS, REDACTION_ENV_SHAPE, redactionOptions } from './config.js';
 export { redactingHost } from './host.js';
+export { isSecretKey } from './keys.js';
 export {
   compileExtraPatterns,
   DEFAULT_REDACTION,
@@ -9,4 +10,4 @@ export {
   Redactor,
   redactSecrets,
 } from './redactor.js';
-export { isSecretKey, luhnValid, SECRET_KINDS } from './rules.js';
+export { luhnValid, SECRET_KINDS } from './rules.js';
