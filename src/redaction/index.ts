@@ -1,4 +1,5 @@
 export { parseRedactionEnv, REDACTION_ENV_KEYS, REDACTION_ENV_SHAPE, redactionOptions } from './config.js';
+export { configuredRedaction, configuredRedactor, configureRedaction, redactSecrets } from './configured.js';
 export { redactingHost } from './host.js';
 export { isSecretKey } from './keys.js';
 export {
@@ -8,6 +9,5 @@ export {
   RedactionConfigError,
   type RedactionOptions,
   Redactor,
-  redactSecrets,
 } from './redactor.js';
 export { luhnValid, SECRET_KINDS } from './rules.js';

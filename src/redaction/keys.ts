@@ -28,7 +28,6 @@ const SECRET_WORDS = new Set([
   'sessionid',
   'sessid',
   'sig',
-  'signature',
   'dsn',
   'authorization',
   'privatekey',

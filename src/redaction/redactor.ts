@@ -151,8 +151,3 @@ export class Redactor {
     return this.walk(inner, depth);
   }
 }
-
-/** Stateless redaction with the default options, for last-line defences (Slack blocks, log lines, error messages). */
-export function redactSecrets(text: string): string {
-  return new Redactor(DEFAULT_REDACTION, []).text(text);
-}
