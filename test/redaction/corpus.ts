@@ -19,7 +19,7 @@ const PEM_BODY = 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0g
  * Forms issue 21 found getting through: URL user-info of every shape, name/value pairs, secret names decided by
  * words, array values, escaped JSON, loose spacing and command-line flags.
  */
-const FORMS_THAT_GOT_THROUGH: SecretSample[] = [
+export const FORMS_THAT_GOT_THROUGH: SecretSample[] = [
   // URL user-info: an empty user, a token as the user, any scheme.
   { kind: 'url_credentials', line: 'REDIS_URL=redis://:s3cretRedisPw@redis-master:6379/0', secret: 's3cretRedisPw' },
   { kind: 'url_credentials', line: 'fetch https://x7Tq9LmZ2pK4vB8n@git.example.com/x.git failed', secret: 'x7Tq9LmZ2pK4vB8n' },
