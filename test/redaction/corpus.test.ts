@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { isSecretKey, luhnValid, parseRedactionEnv, Redactor, redactSecrets } from '../../src/redaction/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  configuredRedactor,
+  configureRedaction,
+  DEFAULT_REDACTION,
+  isSecretKey,
+  luhnValid,
+  parseRedactionEnv,
+  Redactor,
+  redactSecrets,
+} from '../../src/redaction/index.js';
+import { mrkdwn } from '../../src/slack/blocks/text.js';
 import { NEAR_MISSES, SECRET_SAMPLES } from './corpus.js';
 
 describe('redaction corpus', () => {
@@ -170,4 +180,17 @@ describe('secret names by words', () => {
   ];
   for (const name of secret) it(`${name} is secret`, () => expect(isSecretKey(name)).toBe(true));
   for (const name of readable) it(`${name} is not`, () => expect(isSecretKey(name)).toBe(false));
+});
+
+describe('one configured redaction per process', () => {
+  afterEach(() => configureRedaction(DEFAULT_REDACTION));
+
+  it("stateless redaction (Slack blocks, logs, stored text) follows the operator's settings once configured", () => {
+    const line = 'from 10.20.30.40 by EMP-004211';
+    expect(redactSecrets(line)).toBe(line);
+    configureRedaction(parseRedactionEnv({ REDACT_IPS: 'true', REDACT_EXTRA_PATTERNS: '{"employee_id": "EMP-[0-9]{6}"}' }));
+    expect(redactSecrets(line)).toBe('from [REDACTED:ip#1] by [REDACTED:employee_id#1]');
+    expect(mrkdwn(line, 200)).toBe('from [REDACTED:ip#1] by [REDACTED:employee_id#1]');
+    expect(configuredRedactor().value({ instance: '10.20.30.40:9100' })).toEqual({ instance: '[REDACTED:ip#1]:9100' });
+  });
 });
