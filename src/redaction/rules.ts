@@ -63,8 +63,15 @@ const bareScheme: Rule = {
 const urlCredentials: Rule = {
   kind: 'url_credentials',
   pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s/?#@"'<>[\]{}\\]{1,384})@/gi,
-  replace: (match, placeholder) => `${match[1]}${placeholder('url_credentials', match[2] ?? '')}@`,
+  replace(match, placeholder) {
+    const [all, scheme = '', userInfo = ''] = match;
+    // Akka, Pekko and Spark address an actor system as `akka.tcp://SystemName@host`: a name, not a credential.
+    if (ACTOR_SCHEMES.test(scheme) && !userInfo.includes(':')) return all;
+    return `${scheme}${placeholder('url_credentials', userInfo)}@`;
+  },
 };
+
+const ACTOR_SCHEMES = /^(?:akka|pekko|spark)(?:\.[a-z]{1,10}){0,3}:\/\/$/i;
 
 const privateKey = whole(
   'private_key',

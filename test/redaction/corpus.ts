@@ -179,4 +179,7 @@ export const NEAR_MISSES: string[] = [
   'mysql -h db-1 -u root -p orders',
   'pg_dump --password-file /run/secrets/pg orders',
   'env: [{"name":"LOG_LEVEL","value":"debug"}]',
+  // Actor-system addresses name a system, not a user (loghub's Spark logs).
+  'listening on addresses :[akka.tcp://sparkExecutorActorSystem@mesos-slave-07:55904]',
+  'Connecting to driver: spark://CoarseGrainedScheduler@10.10.34.11:48069',
 ];
