@@ -78,6 +78,20 @@ const nameValue: Rule = {
   replace: (match, placeholder) => replaceTail(match[0], match[3] ?? '', match[5] ?? '', placeholder),
 };
 
+/**
+ * A `Cookie:` / `Set-Cookie:` header line: every pair in it may be a session (`theme=dark; sid=…`), and the cookie's
+ * own names say nothing, so the whole header value goes. Quoted and bracketed values are left to keyValue.
+ */
+const cookieHeader: Rule = {
+  kind: 'session',
+  pattern: /(?<![A-Za-z0-9_.-])((?:set-)?cookie[ \t]{0,32}:[ \t]{0,32})([^\s"'<>{}[\]\\][^\r\n"'<>{}[\]\\]{0,4095})/gi,
+  replace(match, placeholder) {
+    const value = (match[2] ?? '').trimEnd();
+    if (isHarmlessValue(value)) return match[0];
+    return `${match[1]}${placeholder('session', value)}${(match[2] ?? '').slice(value.length)}`;
+  },
+};
+
 /** `--password X`, `-token X`: a flag whose name is secret and a value that is not itself a flag. */
 const flagValue: Rule = {
   kind: 'password',
@@ -117,6 +131,7 @@ const userPassword: Rule = {
 const STEM_HINT = new RegExp(NAME_STEM, 'i');
 
 export const PAIR_RULES: Rule[] = [
+  hinted(cookieHeader, /cookie/i),
   hinted(nameValue, /value/i),
   hinted(keyValue, STEM_HINT),
   hinted(flagValue, STEM_HINT),

@@ -53,6 +53,8 @@ export const FORMS_THAT_GOT_THROUGH: SecretSample[] = [
   { kind: 'api_key', line: 'Ocp-Apim-Subscription-Key: ApimSub53key', secret: 'ApimSub53key' },
   { kind: 'session', line: 'Cookie: SessCookie54abc', secret: 'SessCookie54abc' },
   { kind: 'session', line: 'session=SessVal55xyz', secret: 'SessVal55xyz' },
+  { kind: 'session', line: 'Cookie: theme=dark; sid=CookieSid86; lang=en', secret: 'CookieSid86' },
+  { kind: 'session', line: 'Set-Cookie: JSESSIONID=SetCookie87; Path=/; HttpOnly', secret: 'SetCookie87' },
   { kind: 'secret', line: 'GOOGLE_CREDENTIALS=CredVal56xyz', secret: 'CredVal56xyz' },
   { kind: 'private_key', line: 'private_key: PrivKey57xyz', secret: 'PrivKey57xyz' },
   { kind: 'token', line: 'X-Auth-Token: AuthTok58xyz', secret: 'AuthTok58xyz' },

@@ -56,6 +56,8 @@ const ADVERSARIAL: Record<string, string> = {
   urlLongUserInfo: `https://${repeat('a')}`,
   authArray: repeat('Authorization:['),
   bearerLongRun: `Bearer ${repeat('a')}=x`,
+  cookieHeaders: repeat('Cookie: '),
+  cookieLong: `Cookie: ${repeat('a=b; ')}`,
   camelKey: `${repeat('aB')}Password=x`,
   mixed: repeat('2024-03-12T14:03:22Z ERROR token=abc user=jane@example.com card 4111 1111 1111 1111 trace=4bf92f35\n'),
 };
