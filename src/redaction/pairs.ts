@@ -78,6 +78,21 @@ const nameValue: Rule = {
   replace: (match, placeholder) => replaceTail(match[0], match[3] ?? '', match[5] ?? '', placeholder),
 };
 
+/** The same pair written value first: `{"value":"…","name":"DB_PASSWORD"}`. */
+const valueName: Rule = {
+  kind: 'password',
+  pattern: new RegExp(
+    `(?<!${NAME_CHARS})${QUOTE}value\\1${SEP}${VALUE}([ \\t]{0,32},[ \\t]{0,32}${QUOTE}(?:name|key|header)\\4${SEP}${QUOTE}(${NAME_CHARS}{1,100})\\5)`,
+    'gi',
+  ),
+  replace(match, placeholder) {
+    const [all, , raw = '', tail = '', , , name = ''] = match;
+    if (!isSecretKey(name)) return all;
+    const head = all.slice(0, all.length - raw.length - tail.length);
+    return `${head}${redactValue(raw, kindForKey(name), placeholder)}${tail}`;
+  },
+};
+
 /**
  * A `Cookie:` / `Set-Cookie:` header line: every pair in it may be a session (`theme=dark; sid=…`), and the cookie's
  * own names say nothing, so the whole header value goes. Quoted and bracketed values are left to keyValue.
@@ -133,6 +148,7 @@ const STEM_HINT = new RegExp(NAME_STEM, 'i');
 export const PAIR_RULES: Rule[] = [
   hinted(cookieHeader, /cookie/i),
   hinted(nameValue, /value/i),
+  hinted(valueName, /value/i),
   hinted(keyValue, STEM_HINT),
   hinted(flagValue, STEM_HINT),
   hinted(gluedPassword, /mysql|mariadb|sshpass/),

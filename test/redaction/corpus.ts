@@ -32,6 +32,7 @@ export const FORMS_THAT_GOT_THROUGH: SecretSample[] = [
     secret: 'YamlEnvPw-42',
   },
   { kind: 'api_key', line: 'headers: [{"name": "X-Api-Key", "value": "HarHdrKey-43"}]', secret: 'HarHdrKey-43' },
+  { kind: 'password', line: 'env: [{"value":"RevEnvPw-88","name":"DB_PASSWORD"}]', secret: 'RevEnvPw-88' },
   { kind: 'password', line: 'msg="{\\"name\\":\\"DB_PASSWORD\\",\\"value\\":\\"EscEnvPw-44\\"}"', secret: 'EscEnvPw-44' },
   // Names decided by words, in any case, separator or prefix.
   { kind: 'password', line: 'login pass=PassWord-45 user=svc', secret: 'PassWord-45' },
@@ -180,7 +181,7 @@ export const NEAR_MISSES: string[] = [
   'docker run -p8080:80 -p 9090:9090 nginx',
   'mysql -h db-1 -u root -p orders',
   'pg_dump --password-file /run/secrets/pg orders',
-  'env: [{"name":"LOG_LEVEL","value":"debug"}]',
+  'env: [{"name":"LOG_LEVEL","value":"debug"}, {"value":"info","name":"LOG_FORMAT"}]',
   // Actor-system addresses name a system, not a user (loghub's Spark logs).
   'listening on addresses :[akka.tcp://sparkExecutorActorSystem@mesos-slave-07:55904]',
   'Connecting to driver: spark://CoarseGrainedScheduler@10.10.34.11:48069',

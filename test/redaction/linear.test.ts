@@ -58,6 +58,7 @@ const ADVERSARIAL: Record<string, string> = {
   bearerLongRun: `Bearer ${repeat('a')}=x`,
   cookieHeaders: repeat('Cookie: '),
   cookieLong: `Cookie: ${repeat('a=b; ')}`,
+  valueFirstOpen: repeat('{"value":"x",'),
   camelKey: `${repeat('aB')}Password=x`,
   mixed: repeat('2024-03-12T14:03:22Z ERROR token=abc user=jane@example.com card 4111 1111 1111 1111 trace=4bf92f35\n'),
 };
