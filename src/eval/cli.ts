@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { configureRedaction, parseRedactionEnv } from '../redaction/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { CaseError, type EvalCase, listCaseDirs, loadCase } from './cases.js';
 import { ExportError, exportCase } from './export.js';
@@ -107,6 +108,13 @@ async function exportCommand(id: string, out: string | undefined, state: string 
   const file = state ?? (process.env.STATE_PATH?.trim() || '.state/incidentpilot.db');
   if (!existsSync(file)) {
     console.error(`state store ${file} does not exist: pass --state FILE or set STATE_PATH to the bot's database`);
+    return 2;
+  }
+  try {
+    // The exported files are committed: they get the operator's redaction settings, as the bot's own output does.
+    configureRedaction(parseRedactionEnv(process.env));
+  } catch (error) {
+    console.error((error as Error).message);
     return 2;
   }
   let store: SqliteStore;

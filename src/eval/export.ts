@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Recording } from '../../mcp-servers/replay/recording.js';
 import type { RememberedIncident } from '../memory/types.js';
+import { configuredRedactor, type Redactor } from '../redaction/index.js';
 import { type SuspectKind, SuspectKindSchema } from '../report/schema.js';
 import type { StateStore } from '../store/types.js';
 import type { Expectation } from './cases.js';
@@ -25,8 +26,17 @@ export function expectationOf(remembered: RememberedIncident): { expect: Expecta
   return { expect: { suspect: { kind: kinds, id: [culprit] } } };
 }
 
-/** Writes `<out>/case.yaml` and `<out>/recording.json` for a finished, remembered analysis; refuses to overwrite. */
-export async function exportCase(store: StateStore, analysisId: string, out: string): Promise<{ caseFile: string; calls: number }> {
+/**
+ * Writes `<out>/case.yaml` and `<out>/recording.json` for a finished, remembered analysis; refuses to overwrite. People
+ * commit these files, so every text in them passes the configured redaction once more, whatever the store holds
+ * (rows written before redaction-at-storage, a cause typed with a secret in it).
+ */
+export async function exportCase(
+  store: StateStore,
+  analysisId: string,
+  out: string,
+  redactor: Redactor = configuredRedactor(),
+): Promise<{ caseFile: string; calls: number }> {
   const analysis = await store.getAnalysis(analysisId);
   if (!analysis)
     throw new ExportError(`analysis ${analysisId} is not in the state store at ${store.location} (older than the retention period?)`);
@@ -38,14 +48,16 @@ export async function exportCase(store: StateStore, analysisId: string, out: str
   if (existsSync(out) && readdirSync(out).length > 0) throw new ExportError(`--out ${out} exists and is not empty; choose a new folder`);
   mkdirSync(out, { recursive: true });
   const { expect, todo } = expectationOf(remembered);
-  const file: Recording = { analysisId, engine: analysis.report.engine, calls: recording.calls };
+  const file: Recording = { analysisId, engine: analysis.report.engine, calls: redactor.value(recording.calls) };
   writeFileSync(path.join(out, 'recording.json'), `${JSON.stringify(file, null, 2)}\n`);
   const head = [
     `# Replay case exported from analysis ${analysisId} (${new Date(remembered.at).toISOString()}, engine ${remembered.engine}).`,
     `# The bot said: ${remembered.summary.replace(/\n/g, ' ')}`,
     remembered.confirmed ? `# Confirmed cause: ${remembered.confirmed.cause.replace(/\n/g, ' ')}` : '# No confirmed cause yet.',
-  ].join('\n');
-  const body = {
+  ]
+    .map((line) => redactor.text(line))
+    .join('\n');
+  const body = redactor.value({
     title: `Replay of ${analysisId}: ${remembered.summary}`.slice(0, 200),
     incident: analysis.incident,
     replay: 'recording.json',
@@ -54,7 +66,7 @@ export async function exportCase(store: StateStore, analysisId: string, out: str
     ...(recording.scope ? { scope: recording.scope } : {}),
     ...(todo ? { todo } : {}),
     expect,
-  };
+  });
   const caseFile = path.join(out, 'case.yaml');
   writeFileSync(caseFile, `${head}\n${stringify(body)}`);
   return { caseFile, calls: recording.calls.length };

@@ -1,5 +1,7 @@
 export { parseRedactionEnv, REDACTION_ENV_KEYS, REDACTION_ENV_SHAPE, redactionOptions } from './config.js';
+export { configuredRedaction, configuredRedactor, configureRedaction, redactSecrets } from './configured.js';
 export { redactingHost } from './host.js';
+export { isSecretKey } from './keys.js';
 export {
   compileExtraPatterns,
   DEFAULT_REDACTION,
@@ -7,6 +9,5 @@ export {
   RedactionConfigError,
   type RedactionOptions,
   Redactor,
-  redactSecrets,
 } from './redactor.js';
-export { isSecretKey, luhnValid, SECRET_KINDS } from './rules.js';
+export { luhnValid, SECRET_KINDS } from './rules.js';

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
-import { EMAIL_RULE, IP_RULES, isHarmlessValue, isSecretKey, kindForKey, type Rule, SECRET_KINDS, SECRET_RULES } from './rules.js';
+import { isHarmlessValue, isSecretKey, kindForKey } from './keys.js';
+import { EMAIL_RULE, IP_RULES, type Rule, SECRET_KINDS, SECRET_RULES } from './rules.js';
 
 /** What to redact beyond the always-on secret shapes. */
 export interface RedactionOptions {
@@ -122,20 +123,31 @@ export class Redactor {
     if (typeof input === 'string') return this.text(input);
     if (input === null || typeof input !== 'object') return input;
     if (depth >= MAX_DEPTH) return '[REDACTED:too_deep]';
-    if (Array.isArray(input)) return input.map((item) => this.walk(item, depth + 1));
+    if (Array.isArray(input)) {
+      // A header tuple `["Authorization", "Bearer …"]`: the name decides for its value.
+      const [name, value] = input;
+      if (input.length === 2 && typeof name === 'string' && isSecretKey(name)) return [name, this.secret(name, value, depth + 1)];
+      return input.map((item) => this.walk(item, depth + 1));
+    }
+    const record = input as Record<string, unknown>;
+    // A name/value pair (Kubernetes env, a HAR header list): the name decides for the value.
+    const pairName = typeof record.name === 'string' ? record.name : typeof record.key === 'string' ? record.key : undefined;
+    const pairSecret = pairName !== undefined && 'value' in record && isSecretKey(pairName);
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(input as Record<string, unknown>)) {
-      if (isSecretKey(key) && (typeof inner === 'string' || typeof inner === 'number') && !isHarmlessValue(String(inner))) {
-        out[key] = this.placeholder(kindForKey(key), String(inner));
-      } else {
-        out[key] = this.walk(inner, depth + 1);
-      }
+    for (const [key, inner] of Object.entries(record)) {
+      if (isSecretKey(key)) out[key] = this.secret(key, inner, depth + 1);
+      else if (pairSecret && key === 'value') out[key] = this.secret(pairName, inner, depth + 1);
+      else out[key] = this.walk(inner, depth + 1);
     }
     return out;
   }
-}
 
-/** Stateless redaction with the default options, for last-line defences (Slack blocks, log lines, error messages). */
-export function redactSecrets(text: string): string {
-  return new Redactor(DEFAULT_REDACTION, []).text(text);
+  /** A value under a secret name: every string or number in it goes (an array `{"password": ["…"]}` too). */
+  private secret(name: string, inner: unknown, depth: number): unknown {
+    if ((typeof inner === 'string' || typeof inner === 'number') && !isHarmlessValue(String(inner))) {
+      return this.placeholder(kindForKey(name), String(inner));
+    }
+    if (Array.isArray(inner) && depth < MAX_DEPTH) return inner.map((item) => this.secret(name, item, depth + 1));
+    return this.walk(inner, depth);
+  }
 }

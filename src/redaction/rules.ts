@@ -5,33 +5,11 @@
  * test/redaction/linear.test.ts runs adversarial inputs across a process boundary with a hard timeout.
  */
 
-/** What a rule hands back for one match: the text to put in its place. */
-export type Placeholder = (kind: string, value: string) => string;
+import { AUTH_SCHEMES, isHarmlessValue } from './keys.js';
+import { PAIR_RULES } from './pairs.js';
+import { hinted, type Rule, whole } from './rule.js';
 
-export interface Rule {
-  /** Kind name for docs and options; a rule may emit a more specific kind per match. */
-  kind: string;
-  pattern: RegExp;
-  /** A cheap test that must pass for the pattern to have any chance: most log text skips most rules at scan speed. */
-  hint?: RegExp;
-  replace(match: RegExpExecArray, placeholder: Placeholder): string;
-}
-
-/** Attaches a prefilter to a rule. */
-function hinted(rule: Rule, hint: RegExp): Rule {
-  return { ...rule, hint };
-}
-
-const PLACEHOLDER_PREFIX = '[REDACTED:';
-
-/** A rule that replaces the whole match. */
-function whole(kind: string, pattern: RegExp, validate?: (value: string) => boolean): Rule {
-  return {
-    kind,
-    pattern,
-    replace: (match, placeholder) => (validate && !validate(match[0]) ? match[0] : placeholder(kind, match[0])),
-  };
-}
+export type { Placeholder, Rule } from './rule.js';
 
 /** Luhn's checksum over the digits of a card-number candidate. */
 export function luhnValid(text: string): boolean {
@@ -49,61 +27,12 @@ export function luhnValid(text: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Key words that make the value after `key=` / `key:` a secret, whatever prefix or suffix the key carries. */
-const SECRET_KEY_WORD =
-  'password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|session[_-]?id|cookie|dsn';
-const SECRET_KEY = new RegExp(`^[A-Za-z0-9_.-]{0,40}(?:${SECRET_KEY_WORD})[A-Za-z0-9_.-]{0,40}$`, 'i');
-
-/** Is this (object or header) key one whose value is a secret? Used for structured content too. */
-export function isSecretKey(key: string): boolean {
-  return key.length <= 100 && SECRET_KEY.test(key);
-}
-
-/** The placeholder kind a secret key implies: `[REDACTED:password]` reads better than a generic `secret`. */
-export function kindForKey(key: string): string {
-  const lower = key.toLowerCase();
-  if (/pass|pwd/.test(lower)) return 'password';
-  if (lower.includes('aws') && lower.includes('secret')) return 'aws_secret_key';
-  if (/private[_-]?key/.test(lower)) return 'private_key';
-  if (/api[_-]?key|apikey|access[_-]?key/.test(lower)) return 'api_key';
-  if (lower.includes('token')) return 'token';
-  if (/cookie|session/.test(lower)) return 'session';
-  return 'secret';
-}
-
-/** Values after a secret key that are not secrets: flags, empty markers, counts, earlier placeholders. */
-export function isHarmlessValue(value: string): boolean {
-  const trimmed = value.trim();
-  if (trimmed === '' || trimmed.startsWith(PLACEHOLDER_PREFIX)) return true;
-  if (/^(?:true|false|null|nil|none|undefined|redacted|\*+|x+|<redacted>|\[redacted\]|\[filtered\]|changeme)$/i.test(trimmed)) return true;
-  return /^[0-9]{1,6}$/.test(trimmed);
-}
-
-const KEY_VALUE = new RegExp(
-  // The key starts a token (lookbehind), may be quoted (JSON, YAML), and is followed by : or =.
-  `(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]{0,40}?(?:${SECRET_KEY_WORD})[A-Za-z0-9_.-]{0,40})\\1(\\s{0,3}[:=]\\s{0,3})` +
-    // The value: double-quoted (with escapes), single-quoted, or a bare run up to a delimiter.
-    `(?:"((?:[^"\\\\\\n]|\\\\.){1,1000})"|'([^'\\n]{1,1000})'|([^\\s"',;&<>{}()\\[\\]]{1,1000}))`,
-  'gi',
-);
-
-const keyValue: Rule = {
-  kind: 'password',
-  pattern: KEY_VALUE,
-  replace(match, placeholder) {
-    const [all, quote = '', key = '', separator = '', doubleQuoted, singleQuoted, bare] = match;
-    const value = doubleQuoted ?? singleQuoted ?? bare ?? '';
-    if (isHarmlessValue(value)) return all;
-    const wrap = doubleQuoted !== undefined ? '"' : singleQuoted !== undefined ? "'" : '';
-    return `${quote}${key}${quote}${separator}${wrap}${placeholder(kindForKey(key), value)}${wrap}`;
-  },
-};
-
 /** `Authorization: Bearer …`, `Proxy-Authorization: Basic …`, `authorization=Token …` (headers, curl lines, JSON). */
 const authorizationHeader: Rule = {
   kind: 'authorization',
   pattern:
-    /\b((?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?(?:(?:bearer|basic|token|digest|negotiate|apikey|sso-key)\s{1,3})?)([A-Za-z0-9._~+/=:-]{4,4096})/gi,
+    // The value may follow JSON-escaped quotes or an array bracket: `\"Authorization\":\"…\"`, `Authorization:[Bearer …]`.
+    /\b((?:proxy-)?authorization(?:\\{1,3}"|["'])?[ \t]{0,32}[:=][ \t]{0,32}\[?[ \t]{0,3}(?:\\{1,3}"|["'])?(?:(?:bearer|basic|token|digest|negotiate|apikey|sso-key)[ \t]{1,3})?)([A-Za-z0-9._~+/=:-]{4,4096})/gi,
   replace(match, placeholder) {
     const value = match[2] ?? '';
     // A second pass sees `Authorization: Bearer [REDACTED:…]`; the scheme word itself is no credential.
@@ -112,12 +41,11 @@ const authorizationHeader: Rule = {
   },
 };
 
-const AUTH_SCHEMES = /^(?:bearer|basic|token|digest|negotiate|apikey|sso-key)$/i;
-
 /** A bare `Bearer <token>` or `Basic <base64>` outside a header; the value must look like a credential, not a word. */
 const bareScheme: Rule = {
   kind: 'authorization',
-  pattern: /\b(bearer|basic)(\s{1,3})([A-Za-z0-9._~+/-]{8,4096}={0,2})/gi,
+  // The token must end where a token ends: `Bearer expires_in=3600` is a key=value pair after the word, not a token.
+  pattern: /\b(bearer|basic)(\s{1,3})([A-Za-z0-9._~+/-]{8,4096}(?:={1,2}(?![A-Za-z0-9._~+/=-])|(?![A-Za-z0-9._~+/=-])))/gi,
   replace(match, placeholder) {
     const value = match[3] ?? '';
     // After Bearer a long word is a token; after Basic it must look like base64, not like "authentication".
@@ -127,12 +55,23 @@ const bareScheme: Rule = {
   },
 };
 
-/** `scheme://user:password@host`: the whole user-info goes, the scheme and host stay readable. */
+/**
+ * Any user-info in a URL is a credential: `postgres://user:pass@`, `redis://:pass@` (no user), `https://<token>@`
+ * (a token as the user). The whole user-info goes, the scheme and host stay readable. A placeholder an earlier rule
+ * left there (`https://[REDACTED:github_token#1]@`) cannot start a user-info, so it keeps its more precise kind.
+ */
 const urlCredentials: Rule = {
   kind: 'url_credentials',
-  pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s:/@"'<>[\]]{1,128}):([^\s/@"'<>]{1,256})@/gi,
-  replace: (match, placeholder) => `${match[1]}${placeholder('url_credentials', `${match[2]}:${match[3]}`)}@`,
+  pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s/?#@"'<>[\]{}\\]{1,384})@/gi,
+  replace(match, placeholder) {
+    const [all, scheme = '', userInfo = ''] = match;
+    // Akka, Pekko and Spark address an actor system as `akka.tcp://SystemName@host`: a name, not a credential.
+    if (ACTOR_SCHEMES.test(scheme) && !userInfo.includes(':')) return all;
+    return `${scheme}${placeholder('url_credentials', userInfo)}@`;
+  },
 };
+
+const ACTOR_SCHEMES = /^(?:akka|pekko|spark)(?:\.[a-z]{1,10}){0,3}:\/\/$/i;
 
 const privateKey = whole(
   'private_key',
@@ -186,17 +125,17 @@ export const IP_RULES: Rule[] = [
 ];
 
 /**
- * Order matters: whole-token shapes first (a PEM block, a JWT, a webhook URL), then headers and key=value pairs
- * whose values may already be placeholders, then the loose shapes (base64 runs, card numbers).
+ * Order matters: whole-token shapes first (a PEM block, a JWT, a webhook URL, a vendor token), then URL user-info,
+ * headers and named values (pairs.ts) whose values may already be placeholders, then the loose shapes (base64 runs, card numbers).
  */
 export const SECRET_RULES: Rule[] = [
   hinted(privateKey, /PRIVATE KEY/),
   hinted(jwt, /eyJ/),
-  hinted(urlCredentials, /:\/\/[^\s/@]{1,400}@/),
   ...VENDOR_RULES,
+  hinted(urlCredentials, /:\/\/[^\s/@]{1,400}@/),
   hinted(authorizationHeader, /authorization/i),
   hinted(bareScheme, /bearer|basic/i),
-  hinted(keyValue, new RegExp(SECRET_KEY_WORD, 'i')),
+  ...PAIR_RULES,
   hinted(awsSecretKey, /[A-Za-z0-9/+]{40}/),
   hinted(card, /[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}/),
 ];

@@ -8,7 +8,7 @@ import { checkDataSources, DataSourceError } from '../host/data-source.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
 import { recordingHost } from '../memory/recording.js';
-import { compileExtraPatterns, Redactor, redactingHost, redactionOptions } from '../redaction/index.js';
+import { configuredRedactor, configureRedaction, redactingHost, redactionOptions } from '../redaction/index.js';
 import { describeEgress } from './egress.js';
 
 /** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
@@ -84,7 +84,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const configPath = resolveConfigPath(options.configPath ?? config.MCP_CONFIG);
   const specs = loadHostConfig(configPath, env);
   const redaction = redactionOptions(config);
-  const compiledExtra = compileExtraPatterns(redaction.extra);
+  // The one configured redaction of this process: analyses, Slack blocks, logs and stored text all use it.
+  configureRedaction(redaction);
   const host = await McpHost.start(specs, {
     toolTimeoutMs: config.TOOL_TIMEOUT_MS,
     ...(options.onHostEvent ? { onEvent: options.onHostEvent } : {}),
@@ -101,7 +102,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     }
     mixed = error.message;
   }
-  const redactor = new Redactor(redaction, compiledExtra);
+  const redactor = configuredRedactor();
   const egress = describeEgress({
     engine: config.ANALYSIS_ENGINE,
     modelHost: config.OLLAMA_HOST,
@@ -125,11 +126,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     async analyze(request) {
       const { engine: choice, ...raw } = request;
       // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
-      const redactor = new Redactor(redaction, compiledExtra);
+      const redactor = configuredRedactor();
+      // Everything of the request the engine may show the model: the alert's labels and past incidents too.
       const rest = {
         ...raw,
         incident: redactor.text(raw.incident),
         ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+        ...(raw.scope !== undefined ? { scope: redactor.value(raw.scope) } : {}),
+        ...(raw.pastIncidents !== undefined ? { pastIncidents: redactor.value(raw.pastIncidents) } : {}),
       };
       const selection = await selectEngine(
         choice ?? config.ANALYSIS_ENGINE,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { configureRedaction, DEFAULT_REDACTION, redactionOptions } from '../redaction/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
 import { type SlackConfig, slackMode } from './config.js';
@@ -41,7 +42,9 @@ export type BotConfig = Pick<
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig> &
   // auto unless set.
-  Partial<Pick<SlackConfig, 'SLACK_STREAMING'>>;
+  Partial<Pick<SlackConfig, 'SLACK_STREAMING'>> &
+  // Redaction (docs/security.md); tests that leave them out keep the process's settings.
+  Partial<Pick<SlackConfig, 'REDACT_EMAILS' | 'REDACT_IPS' | 'REDACT_EXTRA_PATTERNS'>>;
 
 export interface BotOptions {
   config: BotConfig;
@@ -89,6 +92,16 @@ const LOG_LEVELS: Record<BotConfig['SLACK_LOG_LEVEL'], LogLevel> = {
 
 export function createSlackBot(options: BotOptions): SlackBot {
   const { config } = options;
+  // Every block, log line and stored text of the bot redacts with the operator's settings (REDACT_IPS, REDACT_EXTRA_PATTERNS).
+  if (config.REDACT_EMAILS !== undefined || config.REDACT_IPS !== undefined || config.REDACT_EXTRA_PATTERNS !== undefined) {
+    configureRedaction(
+      redactionOptions({
+        REDACT_EMAILS: config.REDACT_EMAILS ?? DEFAULT_REDACTION.emails,
+        REDACT_IPS: config.REDACT_IPS ?? DEFAULT_REDACTION.ips,
+        REDACT_EXTRA_PATTERNS: config.REDACT_EXTRA_PATTERNS ?? DEFAULT_REDACTION.extra,
+      }),
+    );
+  }
   const mode = slackMode(config);
   // Separate objects: the Socket Mode client mutates its options (retryConfig), which must not leak into the bot's client.
   const retry = options.slackRetry ?? DEFAULT_SLACK_RETRY;

@@ -14,6 +14,7 @@ import { builtinProvider } from '../../src/eval/providers.js';
 import { runCase } from '../../src/eval/runner.js';
 import { datasetHost } from '../../src/eval/servers.js';
 import { recordingHost } from '../../src/memory/recording.js';
+import { parseRedactionEnv, Redactor } from '../../src/redaction/index.js';
 import { createSlackBot, type SlackBot } from '../../src/slack/app.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { FakeSlack } from '../fakes/slack/server.js';
@@ -129,6 +130,30 @@ describe('production incidents as eval cases: record → export → replay', () 
     const noOut = spawnSync(process.execPath, [cli, '--export', analysisId, '--state', stateFile], { encoding: 'utf8', timeout: 60_000 });
     expect(noOut.status).toBe(2);
     expect(noOut.stderr).toContain('--export needs --out');
+  });
+
+  it('the export writes no unredacted text, whatever the store holds, with the configured settings', async () => {
+    const { store, analysisId } = await analyseInSlack();
+    // A row written before redaction-at-storage, and a recording whose arguments carry a secret.
+    const stored = (await store.getAnalysis(analysisId))!;
+    await store.saveAnalysis({ ...stored, incident: `${stored.incident} password=RowPw-91`, context: 'seen from 10.9.8.7 by EMP-123456' });
+    await store.memory.confirm(analysisId, { cause: 'token=ConfTok-92 pushed from 10.9.8.7', culprit: 'config', by: 'U0RESP' });
+    const recording = (await store.memory.recording(analysisId))!;
+    const first = recording.calls[0]!;
+    await store.memory.saveRecording(analysisId, {
+      ...recording,
+      scope: { instance: '10.9.8.7:9100', db_password: 'ScopePw-93' },
+      calls: [{ ...first, args: { ...first.args, query: 'api_key=ArgKey-94' } }, ...recording.calls.slice(1)],
+    });
+    const out = path.join(tempDir(), '92-redacted');
+    const redactor = new Redactor(parseRedactionEnv({ REDACT_IPS: 'true', REDACT_EXTRA_PATTERNS: '{"employee_id": "EMP-[0-9]{6}"}' }));
+    await exportCase(store, analysisId, out, redactor);
+    const written = `${readFileSync(path.join(out, 'case.yaml'), 'utf8')}${readFileSync(path.join(out, 'recording.json'), 'utf8')}`;
+    for (const planted of ['RowPw-91', '10.9.8.7', 'EMP-123456', 'ConfTok-92', 'ScopePw-93', 'ArgKey-94']) {
+      expect(written, planted).not.toContain(planted);
+    }
+    expect(written).toContain('[REDACTED:ip#1]');
+    expect(written).toContain('[REDACTED:employee_id#1]');
   });
 
   it('without a confirmed cause the exported case carries a TODO and fails until filled in', async () => {

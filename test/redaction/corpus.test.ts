@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { luhnValid, parseRedactionEnv, Redactor, redactSecrets } from '../../src/redaction/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  configuredRedactor,
+  configureRedaction,
+  DEFAULT_REDACTION,
+  isSecretKey,
+  luhnValid,
+  parseRedactionEnv,
+  Redactor,
+  redactSecrets,
+} from '../../src/redaction/index.js';
+import { mrkdwn } from '../../src/slack/blocks/text.js';
 import { NEAR_MISSES, SECRET_SAMPLES } from './corpus.js';
 
 describe('redaction corpus', () => {
@@ -74,5 +84,113 @@ describe('redaction corpus', () => {
   it('redacts a truncated PEM body with no END line', () => {
     const out = redactSecrets('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ');
     expect(out).toBe('[REDACTED:private_key#1]');
+  });
+});
+
+describe('structured content under secret names (issue 21)', () => {
+  it('replaces every element of an array under a secret key, not only a bare string', () => {
+    const out = new Redactor().value({ password: ['ArrPw-1', 'ArrPw-2'], headers: { Authorization: ['Token ArrAuth-3'] }, ok: ['x'] });
+    expect(JSON.stringify(out)).not.toMatch(/ArrPw-1|ArrPw-2|ArrAuth-3/);
+    expect(out.password).toEqual(['[REDACTED:password#1]', '[REDACTED:password#2]']);
+    expect(out.ok).toEqual(['x']);
+  });
+
+  it('redacts the value of a name/value pair whose name is secret, and keeps one whose name is not', () => {
+    const out = new Redactor().value({
+      env: [
+        { name: 'DB_PASSWORD', value: 'K8sPw-4' },
+        { name: 'LOG_LEVEL', value: 'debug' },
+      ],
+      har: [{ name: 'X-Api-Key', value: 'HarKey-5' }],
+      postman: [{ key: 'client_secret', value: 'PmSecret-6' }],
+    });
+    expect(JSON.stringify(out)).not.toMatch(/K8sPw-4|HarKey-5|PmSecret-6/);
+    expect(out.env[1]).toEqual({ name: 'LOG_LEVEL', value: 'debug' });
+    expect(out.env[0]).toEqual({ name: 'DB_PASSWORD', value: '[REDACTED:password#1]' });
+  });
+
+  it('redacts the second element of a header tuple whose first is a secret name', () => {
+    const out = new Redactor().value({
+      rawHeaders: [
+        ['Cookie', 'sid=Tuple-7'],
+        ['Accept', '*/*'],
+      ],
+    });
+    expect(out.rawHeaders).toEqual([
+      ['Cookie', '[REDACTED:session#1]'],
+      ['Accept', '*/*'],
+    ]);
+  });
+
+  it('decides secret names by words: near-miss names keep their values', () => {
+    const out = new Redactor().value({ token_count: 'five', passenger: 'Bob', keyboard: 'us', password_reset_url: '/reset', sigterm: 'x' });
+    expect(out).toEqual({ token_count: 'five', passenger: 'Bob', keyboard: 'us', password_reset_url: '/reset', sigterm: 'x' });
+  });
+});
+
+describe('secret names by words', () => {
+  const secret = [
+    'pass',
+    'passwd',
+    'pwd',
+    'secret',
+    'token',
+    'apikey',
+    'api_key',
+    'x-api-key',
+    'client_secret',
+    'AccountKey',
+    'SharedAccessKey',
+    'sig',
+    'Ocp-Apim-Subscription-Key',
+    'cookie',
+    'Set-Cookie',
+    'session',
+    'JSESSIONID',
+    'PHPSESSID',
+    'credential',
+    'GOOGLE_CREDENTIALS',
+    'private_key',
+    'PRIVATE-KEY',
+    'privateKey',
+    'DBPASSWORD',
+    'dbPassword',
+    'db.password',
+    'Authorization',
+    'aws_secret_access_key',
+    'session_id',
+  ];
+  const readable = [
+    'token_count',
+    'password_reset_url',
+    'keyboard',
+    'passenger',
+    'sigterm',
+    'bypass',
+    'primary_key',
+    'key',
+    'max_tokens',
+    'secret_name',
+    'session_timeout',
+    'token_type',
+    'SharedAccessKeyName',
+    'password_file',
+    'signal',
+    'author',
+  ];
+  for (const name of secret) it(`${name} is secret`, () => expect(isSecretKey(name)).toBe(true));
+  for (const name of readable) it(`${name} is not`, () => expect(isSecretKey(name)).toBe(false));
+});
+
+describe('one configured redaction per process', () => {
+  afterEach(() => configureRedaction(DEFAULT_REDACTION));
+
+  it("stateless redaction (Slack blocks, logs, stored text) follows the operator's settings once configured", () => {
+    const line = 'from 10.20.30.40 by EMP-004211';
+    expect(redactSecrets(line)).toBe(line);
+    configureRedaction(parseRedactionEnv({ REDACT_IPS: 'true', REDACT_EXTRA_PATTERNS: '{"employee_id": "EMP-[0-9]{6}"}' }));
+    expect(redactSecrets(line)).toBe('from [REDACTED:ip#1] by [REDACTED:employee_id#1]');
+    expect(mrkdwn(line, 200)).toBe('from [REDACTED:ip#1] by [REDACTED:employee_id#1]');
+    expect(configuredRedactor().value({ instance: '10.20.30.40:9100' })).toEqual({ instance: '[REDACTED:ip#1]:9100' });
   });
 });

@@ -1,3 +1,4 @@
+import { configuredRedactor } from '../../redaction/index.js';
 import type { StateStore, StoredAlertGroup } from '../../store/types.js';
 import { buildNoticeMessage } from '../blocks/status.js';
 import { refusedText } from '../listeners/replies.js';
@@ -104,10 +105,12 @@ export class AlertGroups {
   }
 
   private save(key: string, tracked: TrackedGroup): void {
+    // Labels and annotations carry whatever the sender put there: redacted before they are kept (fingerprints survive).
+    const redactor = configuredRedactor();
     const stored: StoredAlertGroup = {
       channel: tracked.channel,
-      latest: tracked.latest,
-      alerts: [...tracked.alerts.values()],
+      latest: redactor.value(tracked.latest),
+      alerts: redactor.value([...tracked.alerts.values()]),
       createdAt: tracked.createdAt,
       ...(tracked.parentTs ? { parentTs: tracked.parentTs } : {}),
       ...(tracked.job ? { analysisId: tracked.job.id } : {}),

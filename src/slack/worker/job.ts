@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AnalyzeRequest } from '../../agent/types.js';
+import { configuredRedactor, redactSecrets } from '../../redaction/index.js';
 import type { Report } from '../../report/schema.js';
 import type { StoredAnalysis } from '../../store/types.js';
 import type { AnalysisState, StatusView } from '../blocks/status.js';
@@ -139,9 +140,10 @@ export class AnalysisJob {
       ...(this.threadTs ? { threadTs: this.threadTs } : {}),
       ...(this.statusTs ? { statusTs: this.statusTs } : {}),
       state: this.state,
-      incident: t.incident,
-      ...(t.context !== undefined ? { context: t.context } : {}),
-      requestedBy: t.requestedBy,
+      // What is typed, pasted or quoted from a thread outlives the analysis in the store: redacted before it is kept.
+      incident: redactSecrets(t.incident),
+      ...(t.context !== undefined ? { context: redactSecrets(t.context) } : {}),
+      requestedBy: 'text' in t.requestedBy ? { text: redactSecrets(t.requestedBy.text) } : t.requestedBy,
       ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}),
       toolCalls: this.toolCalls,
       ...(this.reason !== undefined ? { reason: this.reason } : {}),
@@ -152,7 +154,7 @@ export class AnalysisJob {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
       ...(t.since ? { since: t.since } : {}),
-      ...(t.scope ? { scope: t.scope } : {}),
+      ...(t.scope ? { scope: configuredRedactor().value(t.scope) } : {}),
       ...(this.resolution !== undefined ? { resolution: this.resolution } : {}),
     };
   }

@@ -1,4 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import { redactSecrets } from '../../../redaction/index.js';
 import { MAX_CAUSE_CHARS, MAX_CULPRIT_CHARS, parseCauseMeta } from '../../blocks/cause-modal.js';
 import { CAUSE_MODAL } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
@@ -40,7 +41,12 @@ export function register(app: App, deps: SlackDeps): void {
           await tell('Only responders (RESPONDERS) can confirm a cause; your answer was not saved as confirmed.');
           return;
         }
-        const saved = await deps.memory.confirm(meta.analysisId, { cause, ...(culprit ? { culprit } : {}), by: user });
+        // The confirmed cause is shown to the model with similar incidents and exported: redacted before it is kept.
+        const saved = await deps.memory.confirm(meta.analysisId, {
+          cause: redactSecrets(cause),
+          ...(culprit ? { culprit: redactSecrets(culprit) } : {}),
+          by: user,
+        });
         await tell(
           saved
             ? `:white_check_mark: ${userMention(user)} confirmed the cause of analysis \`${meta.analysisId}\`. Similar incidents will show it.`
