@@ -130,7 +130,7 @@ describe('Slack bot: data sources', () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? 0 : result.exitCode).toBe(2);
     expect(errors.join('\n')).toMatch(
-      /mixed data sources: "logs" serves live systems but server "git" serves the bundled sample dataset "secrets-fixture" \(set GIT_REPO_PATH\)/,
+      /mixed data sources: "logs" serves live systems but server "git" serves the bundled sample dataset "secrets-fixture" \(set GIT_REPO_PATH, or leave it out with DISABLE_SERVERS=git or the CLI's --without git\)/,
     );
     expect(errors.join('\n')).toContain('set PROMETHEUS_URL');
   });

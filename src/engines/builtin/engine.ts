@@ -1,5 +1,6 @@
 import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
+import { failedSources, mergeMissing } from '../../report/completeness.js';
 import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
@@ -116,6 +117,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // A service known only from its deployments is still ours: errors that name it make it a candidate with its changes.
   const deployed = history.deployments.map(({ value }) => value.service).filter((service): service is string => !!service);
   const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service), ...deployed])].sort();
+  // "Nothing abnormal" only when every configured source answered: one down at the start or failing every call
+  // turns the quiet verdict into "incomplete".
+  const missing = mergeMissing(
+    request.unavailable,
+    failedSources(session.all().map((call) => ({ server: call.server, ok: call.ok, text: call.outcome.text }))),
+  );
   if (quiet.quiet) {
     const recent = buildChanges(history.deployments, history.commits).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const analysis: Analysis = {
@@ -127,6 +134,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
       confidence: 'low',
       quiet,
       recentChange: recent[0],
+      ...(missing.length > 0 ? { incomplete: missing } : {}),
     };
     return finish(analysis, session, notes, started, emit);
   }
