@@ -1,4 +1,4 @@
-import { parseHead } from '../parser/index.js';
+import { type HeadContext, parseHead } from '../parser/index.js';
 import type { LogEntry } from '../types.js';
 
 /** A stack trace longer than this is cut into standalone lines; it bounds one entry's memory. */
@@ -21,7 +21,7 @@ export class EntryAssembler {
   constructor(
     private readonly file: string,
     private readonly service: string,
-    private readonly referenceMs?: number,
+    private readonly referenceMs?: number | HeadContext,
   ) {}
 
   /** Feeds one line; returns the entries it completed (zero, one or two). `parsed` spares a second parse when the caller has one. */

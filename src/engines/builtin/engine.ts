@@ -100,7 +100,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     .map((symptom) => Date.parse(symptom.firstSeen ?? ''))
     .filter((time) => Number.isFinite(time))
     .sort((a, b) => a - b)[0];
-  if (firstNovel !== undefined && firstNovel < onset.getTime()) onset = new Date(firstNovel);
+  // Without a metric onset the fallback is only a guess: the first burst of new error signatures is the onset then,
+  // later as well as earlier, and the report says it came from the logs.
+  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly)) {
+    if (!onsetAnomaly) notes.push(`onset taken from the logs: the first new error signature at ${iso(new Date(firstNovel))}`);
+    onset = new Date(firstNovel);
+  }
   const strong = symptoms.filter((symptom) => symptom.score >= (symptoms[0]?.score ?? 0) * STRONG_SYMPTOM_SHARE);
   const symptomServices = [...new Set(strong.flatMap((symptom) => symptom.services))].sort();
   if (primary.length === 0) primary = symptomServices.slice(0, 2);
