@@ -135,6 +135,23 @@ describe('Slack bot: data sources', () => {
     expect(errors.join('\n')).toContain('set PROMETHEUS_URL');
   });
 
+  it('refuses to start when LOGS_PATH or GIT_REPO_PATH does not exist, naming the variable and the path (exit 2)', async () => {
+    for (const [variable, missing] of [
+      ['LOGS_PATH', '/nonexistent/var/log/app'],
+      ['GIT_REPO_PATH', '/nonexistent/src/app'],
+    ] as const) {
+      const errors: string[] = [];
+      const result = await launch(
+        baseEnv({ MCP_CONFIG: path.join(REPO, 'mcp-servers.json'), [variable]: missing }),
+        { error: (line) => errors.push(line) },
+        factory,
+      );
+      if (result.ok) await result.stop();
+      expect(result.ok ? 0 : result.exitCode).toBe(2);
+      expect(errors.join('\n')).toContain(`${variable}: "${missing}" does not exist`);
+    }
+  });
+
   it('refuses an OLLAMA_API_KEY over plain HTTP to another host', async () => {
     const errors: string[] = [];
     const result = await launch(
