@@ -6,7 +6,7 @@ import type { LogsServerOptions } from './context.js';
 import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
 import { createServer, SERVER_NAME } from './server.js';
-import { ZoneConfigError, zonesFromEnv } from './zones.js';
+import { servicesFromEnv, ZoneConfigError, zonesFromEnv } from './zones.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -20,7 +20,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LogsServerOptions {
   const logsPath = nonEmpty(env.LOGS_PATH);
   const zones = zonesFromEnv(env);
-  const zoned = zones.fallback || zones.rules.length > 0 ? { zones } : {};
+  const services = servicesFromEnv(env);
+  const zoned = { ...(zones.fallback || zones.rules.length > 0 ? { zones } : {}), ...(services.length > 0 ? { services } : {}) };
   if (!logsPath) return { dataDir: resolveDataDir(env), ...zoned };
   return { logsPath, dataDir: nonEmpty(env.DATA_DIR) ? resolveDataDir(env) : undefined, ...zoned };
 }

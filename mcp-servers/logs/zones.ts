@@ -3,7 +3,7 @@ import { isKnownZone } from './parser/zone.js';
 
 /**
  * LOG_TIMEZONE (one IANA zone for every file) and LOG_TIMEZONES (a JSON object of glob → zone, first match wins):
- * the zone of log lines written without a UTC offset. A glob matches a file's path, its label under the logs root, or
+ * the zone of log lines written without a UTC offset; LOG_SERVICES (glob → service) the same way for file services. A glob matches a file's path, its label under the logs root, or
  * its name; `*` stays within a folder, `**` crosses folders.
  */
 
@@ -38,32 +38,58 @@ function checkZone(variable: string, zone: unknown): string {
   return zone.trim();
 }
 
+/** A JSON object of glob → value from `variable`, each value checked by `check`. */
+function globMap(variable: string, text: string, check: (where: string, value: unknown) => string): ZoneRules['rules'] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ZoneConfigError(`${variable}: not valid JSON (${(error as Error).message}); expected {"<glob>": "<value>"}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ZoneConfigError(`${variable}: expected a JSON object such as {"/var/log/legacy/*.log": "…"}`);
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.length > MAX_RULES) throw new ZoneConfigError(`${variable}: at most ${MAX_RULES} entries`);
+  return entries.map(([glob, value]) => ({ glob, test: globRegExp(glob), zone: check(`${variable}["${glob}"]`, value) }));
+}
+
+function firstMatch(rules: ZoneRules['rules'], file: { abs: string; label: string }): string | undefined {
+  const name = path.basename(file.abs);
+  return rules.find((item) => item.test.test(file.abs) || item.test.test(file.label) || item.test.test(name))?.zone;
+}
+
+const SERVICE_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
+
+/**
+ * LOG_SERVICES: a JSON object of glob → service for files whose name is no service (`access.log`, `nginx/error.log`).
+ * Lines that name their own service keep it.
+ */
+export function servicesFromEnv(env: NodeJS.ProcessEnv): ZoneRules['rules'] {
+  const text = env.LOG_SERVICES?.trim();
+  if (!text) return [];
+  return globMap('LOG_SERVICES', text, (where, value) => {
+    if (typeof value !== 'string' || !SERVICE_NAME.test(value.trim())) {
+      throw new ZoneConfigError(`${where}: expected a service name such as "checkout-api", got ${JSON.stringify(value)}`);
+    }
+    return value.trim();
+  });
+}
+
+export function serviceOf(rules: ZoneRules['rules'], file: { abs: string; label: string }): string | undefined {
+  return firstMatch(rules, file);
+}
+
 export function zonesFromEnv(env: NodeJS.ProcessEnv): ZoneRules {
   const single = env.LOG_TIMEZONE?.trim();
   const mapText = env.LOG_TIMEZONES?.trim();
   const fallback = single ? checkZone('LOG_TIMEZONE', single) : undefined;
   if (!mapText) return { fallback, rules: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(mapText);
-  } catch (error) {
-    throw new ZoneConfigError(`LOG_TIMEZONES: not valid JSON (${(error as Error).message}); expected {"<glob>": "<IANA zone>"}`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ZoneConfigError('LOG_TIMEZONES: expected a JSON object such as {"/var/log/legacy/*.log": "Europe/Berlin"}');
-  }
-  const entries = Object.entries(parsed as Record<string, unknown>);
-  if (entries.length > MAX_RULES) throw new ZoneConfigError(`LOG_TIMEZONES: at most ${MAX_RULES} entries`);
-  return {
-    fallback,
-    rules: entries.map(([glob, zone]) => ({ glob, test: globRegExp(glob), zone: checkZone(`LOG_TIMEZONES["${glob}"]`, zone) })),
-  };
+  return { fallback, rules: globMap('LOG_TIMEZONES', mapText, checkZone) };
 }
 
 /** The zone of a file's offset-less lines, or undefined for UTC. */
 export function zoneOf(rules: ZoneRules, file: { abs: string; label: string }): string | undefined {
-  const name = path.basename(file.abs);
-  const rule = rules.rules.find((item) => item.test.test(file.abs) || item.test.test(file.label) || item.test.test(name));
-  const zone = rule?.zone ?? rules.fallback;
+  const zone = firstMatch(rules.rules, file) ?? rules.fallback;
   return zone === 'UTC' || zone === 'Etc/UTC' ? undefined : zone;
 }

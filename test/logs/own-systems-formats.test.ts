@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHead } from '../../mcp-servers/logs/parser/index.js';
-import { ZoneConfigError, zoneOf, zonesFromEnv } from '../../mcp-servers/logs/zones.js';
+import { errorSignature } from '../../mcp-servers/logs/signature.js';
+import { servicesFromEnv, ZoneConfigError, zoneOf, zonesFromEnv } from '../../mcp-servers/logs/zones.js';
 import { call, connect, tempDir } from './helpers.js';
 
 const REF = Date.parse('2026-12-07T20:00:00Z');
@@ -176,5 +177,51 @@ describe('adversarial lines in the standard-library layouts', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     expect(Number(run.stdout.trim())).toBeLessThan(5_000);
+  });
+});
+
+describe('nginx access signatures', () => {
+  const line = (request: string, status: number) =>
+    `10.0.0.5 - - [07/Dec/2026:18:00:00 +0000] "${request}" ${status} 12 "-" "curl/8" upstream=checkout:8080`;
+  const signature = (request: string, status: number) => errorSignature(parseHead(line(request, status), REF)?.message ?? '');
+
+  it('keep the HTTP status: 502 and 504 are different failures, the same status on other ids one', () => {
+    expect(signature('POST /api/orders/1/pay HTTP/1.1', 502)).not.toBe(signature('POST /api/orders/1/pay HTTP/1.1', 504));
+    expect(signature('POST /api/orders/1/pay HTTP/1.1', 502)).toBe(signature('POST /api/orders/77/pay HTTP/1.1', 502));
+    expect(signature('POST /api/orders/1/pay HTTP/1.1', 502)).toContain('Bad Gateway');
+  });
+
+  it('keep the route shape: ids masked, endpoints apart, the query dropped from the route', () => {
+    expect(signature('POST /api/orders/1/pay HTTP/1.1', 502)).toContain('route=api/orders/<n>/pay');
+    expect(signature('POST /api/orders/1/pay HTTP/1.1', 502)).not.toBe(signature('POST /api/orders/1/refund HTTP/1.1', 502));
+    expect(parseHead(line('GET /api/x/8f14e45f-ceea-467f-a0e3-1b2c3d4e5f60?q=1 HTTP/1.1', 503), REF)?.message).toContain(
+      'route=api/x/8f14e45f-ceea-467f-a0e3-1b2c3d4e5f60 upstream',
+    );
+    expect(parseHead(line('GET / HTTP/1.1', 503), REF)?.message).not.toContain('route=');
+  });
+});
+
+describe('LOG_SERVICES', () => {
+  it('names the service of a file whose name is none (access.log), other files keep theirs', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'access.log'), '10.0.0.5 - - [07/Dec/2026:18:00:00 +0000] "GET /api/x HTTP/1.1" 502 1\n');
+    writeFileSync(path.join(dir, 'checkout.log'), '2026-12-07T18:00:00Z ERROR boom\n');
+    const { client, close } = await connect({
+      logsPath: dir,
+      now: new Date(REF),
+      services: servicesFromEnv({ LOG_SERVICES: '{"access*.log":"edge-proxy"}' }),
+    });
+    const result = await call(client, 'list_services');
+    await close();
+    const services = (result.structured?.services ?? []) as Array<{ service: string; errors: number }>;
+    expect(services.map((entry) => entry.service).sort()).toEqual(['checkout', 'edge-proxy']);
+  });
+
+  it('names the entry of a bad value', () => {
+    expect(() => servicesFromEnv({ LOG_SERVICES: '{"access.log":"has space"}' })).toThrow(
+      /^LOG_SERVICES\["access\.log"\]: expected a service name/,
+    );
+    expect(() => servicesFromEnv({ LOG_SERVICES: '"x"' })).toThrow(/^LOG_SERVICES: expected a JSON object/);
+    expect(servicesFromEnv({})).toEqual([]);
   });
 });
