@@ -10,6 +10,8 @@ import type { LogFile } from './types.js';
 /** Newest entries further than this after now are not clock jitter: the file is dated in another zone. */
 export const FUTURE_SLACK_MS = 5 * 60_000;
 const HALF_HOUR_MS = 30 * 60_000;
+/** No zone runs more than 14 h ahead of UTC (Kiribati): further ahead is a clock or the data, not a zone. */
+const MAX_ZONE_HOURS = 14;
 
 function totals(stats: Map<string, ServiceStats>): { entries: number; levelled: number; lastSeen: number | null } {
   let entries = 0;
@@ -41,7 +43,7 @@ export function fileNotes(perFile: ReadonlyArray<{ file: LogFile; stats: Map<str
       const hours = Math.round(ahead / HALF_HOUR_MS) / 2;
       const zone = file.zone ?? 'UTC';
       const likely =
-        hours >= 0.5
+        hours >= 0.5 && hours <= MAX_ZONE_HOURS
           ? `likely written in local time ${signedHours(hours)} h from ${zone}, the zone it is read in`
           : `its clock likely runs ahead`;
       notes.push(

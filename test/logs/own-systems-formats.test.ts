@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileNotes } from '../../mcp-servers/logs/file-notes.js';
 import { parseHead } from '../../mcp-servers/logs/parser/index.js';
 import { errorSignature } from '../../mcp-servers/logs/signature.js';
 import { servicesFromEnv, ZoneConfigError, zoneOf, zonesFromEnv } from '../../mcp-servers/logs/zones.js';
@@ -223,5 +224,16 @@ describe('LOG_SERVICES', () => {
     );
     expect(() => servicesFromEnv({ LOG_SERVICES: '"x"' })).toThrow(/^LOG_SERVICES: expected a JSON object/);
     expect(servicesFromEnv({})).toEqual([]);
+  });
+});
+
+describe('file notes: offsets no zone has', () => {
+  it('does not blame a zone for a file more than 14 h ahead', () => {
+    const stats = new Map([['app', { entries: 1, errors: 0, warnings: 0, levelled: 1, firstSeen: 0, lastSeen: REF + 15 * 3_600_000 }]]);
+    const file = { abs: '/x/app.log', label: 'app.log', gz: false, size: 1, mtimeMs: 0, ino: 1, service: 'app' };
+    const [note] = fileNotes([{ file, stats }], REF);
+    expect(note).toMatch(/lies 900 min after now: its clock likely runs ahead/);
+    const fourteen = new Map([['app', { ...stats.get('app'), lastSeen: REF + 14 * 3_600_000 } as never]]);
+    expect(fileNotes([{ file, stats: fourteen }], REF)[0]).toMatch(/local time \+14 h from UTC/);
   });
 });
