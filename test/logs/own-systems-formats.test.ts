@@ -237,3 +237,44 @@ describe('file notes: offsets no zone has', () => {
     expect(fileNotes([{ file, stats: fourteen }], REF)[0]).toMatch(/local time \+14 h from UTC/);
   });
 });
+
+describe('file notes: a file offset from its neighbours by whole hours', () => {
+  const file = (label: string) => ({ abs: `/x/${label}`, label, gz: false, size: 1, mtimeMs: 0, ino: 1, service: 'a' });
+  const stats = (first: number, last: number) =>
+    new Map([['a', { entries: 2, errors: 0, warnings: 0, levelled: 2, firstSeen: first, lastSeen: last }]]);
+  const H = 3_600_000;
+  const span = { first: REF - 6 * H, last: REF - 10 * 60_000 };
+
+  it('names a file whose both ends sit whole hours from the others, within two minutes', () => {
+    const notes = fileNotes(
+      [
+        { file: file('a.log'), stats: stats(span.first, span.last) },
+        { file: file('b.log'), stats: stats(span.first - 2 * H + 60_000, span.last - 2 * H - 90_000) },
+        { file: file('c.log'), stats: stats(span.first + 30_000, span.last - 30_000) },
+      ],
+      REF,
+    );
+    expect(notes).toEqual([expect.stringMatching(/^b\.log: its first and last entries both sit -2 h from the other files' span/)]);
+  });
+
+  it('says nothing when only one end moved, when the shift is off the hour, or with a single neighbour', () => {
+    const quiet = (first: number, last: number) =>
+      fileNotes(
+        [
+          { file: file('a.log'), stats: stats(span.first, span.last) },
+          { file: file('c.log'), stats: stats(span.first, span.last) },
+          { file: file('b.log'), stats: stats(first, last) },
+        ],
+        REF,
+      );
+    expect(quiet(span.first, span.last - 2 * H)).toEqual([]);
+    expect(quiet(span.first - 2 * H - 3 * 60_000, span.last - 2 * H - 3 * 60_000)).toEqual([]);
+    expect(quiet(span.first, span.last)).toEqual([]);
+    // One neighbour: either could be the shifted one.
+    const pair = [
+      { file: file('a.log'), stats: stats(span.first, span.last) },
+      { file: file('b.log'), stats: stats(span.first - H, span.last - H) },
+    ];
+    expect(fileNotes(pair, REF)).toEqual([]);
+  });
+});

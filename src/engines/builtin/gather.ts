@@ -9,7 +9,7 @@ import type { Cited, ErrorRate } from './facts.js';
 export const LIMITS = { anomalies: 40, signatures: 40, deployments: 50, commits: 100 } as const;
 
 /** list_services notes about a file's layout or dating (mcp-servers/logs/file-notes.ts). */
-const FILE_NOTE = /no level recognised|after now: /;
+const FILE_NOTE = /no level recognised|after now: |from the other files' span/;
 
 export interface Parsed<T> {
   callId: string;
