@@ -15,11 +15,18 @@ import type { ServerSpec } from '../host/config.js';
 export function absolutePaths(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out = { ...env };
   if (out.GIT_REPO_PATH?.trim()) out.GIT_REPO_PATH = path.resolve(out.GIT_REPO_PATH.trim());
-  if (out.LOGS_PATH?.trim())
+  // An entry with `..` is left as written, so the check below refuses it instead of resolving it away.
+  if (out.LOGS_PATH?.trim()) {
     out.LOGS_PATH = splitLogsPath(out.LOGS_PATH)
-      .map((item) => path.resolve(item))
+      .map((item) => (climbs(item) ? item : path.resolve(item)))
       .join(',');
+  }
   return out;
+}
+
+/** A `..` segment: a glob could climb out of the folder it names (the logs server refuses it too). */
+function climbs(item: string): boolean {
+  return item.split(/[\\/]/).includes('..');
 }
 
 function invalid(variable: string, detail: string): ConfigError {
@@ -32,6 +39,7 @@ export function checkSourcePaths(specs: readonly ServerSpec[]): void {
     if (spec.kind !== 'stdio') continue;
     const logs = spec.env.LOGS_PATH?.trim();
     for (const item of logs ? splitLogsPath(logs) : []) {
+      if (climbs(item)) throw invalid('LOGS_PATH', `entry "${item}" contains ".."; give a folder or glob without ".." segments`);
       const where = isGlob(item) ? globBase(item).base : item;
       if (!existsSync(where)) {
         throw invalid('LOGS_PATH', `${isGlob(item) ? `the folder of glob "${item}"` : `"${item}"`} does not exist (server "${spec.name}")`);
