@@ -278,3 +278,41 @@ describe('file notes: a file offset from its neighbours by whole hours', () => {
     expect(fileNotes(pair, REF)).toEqual([]);
   });
 });
+
+describe('nginx access logs: the service', () => {
+  const access = (upstream: string) =>
+    `10.0.0.5 - - [07/Dec/2026:18:00:00 +0000] "GET /api/x HTTP/1.1" 502 1 "-" "curl/8" upstream=${upstream}\n`;
+
+  async function services(files: Record<string, string>, servicesMap?: string): Promise<string[]> {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const { client, close } = await connect({
+      logsPath: dir,
+      now: new Date(REF),
+      ...(servicesMap ? { services: servicesFromEnv({ LOG_SERVICES: servicesMap }) } : {}),
+    });
+    const result = await call(client, 'list_services');
+    const read = await call(client, 'read_logs', { limit: 10 });
+    await close();
+    const listed = ((result.structured?.services ?? []) as Array<{ service: string }>).map((entry) => entry.service).sort();
+    const entries = [...new Set(((read.structured?.entries ?? []) as Array<{ service: string }>).map((entry) => entry.service))].sort();
+    expect(entries).toEqual(listed);
+    return listed;
+  }
+
+  it('comes from the upstream host name in a file named access.log, not "access"', async () => {
+    expect(await services({ 'access.log': access('checkout:8080') + access('http://payments.shop.svc:8080') })).toEqual([
+      'checkout',
+      'payments',
+    ]);
+  });
+
+  it('stays the file name when the upstream is an address, and when the file is named after a service', async () => {
+    expect(await services({ 'access.log': access('10.0.3.7:8080') })).toEqual(['access']);
+    expect(await services({ 'edge-proxy.log': access('checkout:8080') })).toEqual(['edge-proxy']);
+  });
+
+  it('LOG_SERVICES wins over the upstream', async () => {
+    expect(await services({ 'access.log': access('checkout:8080') }, '{"access.log": "edge"}')).toEqual(['edge']);
+  });
+});

@@ -39,7 +39,15 @@ export function parseAccessLine(line: string): ParsedHead | null {
   const reason = STATUS_CODES[status];
   const route = routeOf(request);
   const message = `${request} ${status}${reason ? ` ${reason}` : ''}${route ? ` route=${route}` : ''}${upstream && upstream !== '-' ? ` upstream=${upstream}` : ''}`;
-  return { time, level: levelForStatus(status), service: null, message };
+  const host = upstream ? upstreamHost(upstream) : undefined;
+  return { time, level: levelForStatus(status), service: null, message, ...(host ? { upstream: host } : {}) };
+}
+
+/** `checkout:8080`, `http://checkout.shop.svc:8080` → `checkout`; an address (`10.0.3.7:8080`) names no service. */
+function upstreamHost(upstream: string): string | undefined {
+  const host = upstream.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+  if (!/^[a-z][a-z\d-]{0,62}(?:\.[a-z\d-]{1,63})*$/i.test(host)) return undefined;
+  return host.split('.')[0];
 }
 
 /** Segments of a route kept: enough for an endpoint's shape, bounded for a crafted request line. */

@@ -1,5 +1,6 @@
 import { type HeadContext, parseHead } from '../parser/index.js';
 import type { LogEntry } from '../types.js';
+import { headService } from './head-service.js';
 
 /** A stack trace longer than this is cut into standalone lines; it bounds one entry's memory. */
 export const MAX_CONTINUATION_LINES = 300;
@@ -31,7 +32,7 @@ export class EntryAssembler {
       this.head = {
         time: parsed.time,
         level: parsed.level,
-        service: parsed.service ?? this.service,
+        service: headService(parsed, this.service),
         message: parsed.message,
         raw: line,
         rest: '',

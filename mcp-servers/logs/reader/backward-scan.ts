@@ -3,6 +3,7 @@ import type { Visitor } from '../store.js';
 import { headContext, type LogEntry, type LogFile } from '../types.js';
 import { MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './assembler.js';
 import { readLinesBackward } from './backward.js';
+import { headService } from './head-service.js';
 
 /** Lines read between cancellation checks. */
 const ABORT_CHECK_LINES = 16_384;
@@ -65,7 +66,7 @@ export async function readBackward(
     const entry: LogEntry = {
       time: head.time,
       level: head.level,
-      service: head.service ?? file.service,
+      service: headService(head, file.service),
       message: rest ? `${head.message}\n${rest}` : head.message,
       raw: text,
       rest,

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { type HeadContext, parseHead } from '../parser/index.js';
 import { headContext, type LogFile } from '../types.js';
 import { decodeLine } from './fast-scan.js';
+import { headService } from './head-service.js';
 import { readError } from './lines.js';
 
 /** Per-service figures of one file, exact from a full read or estimated from samples. */
@@ -94,7 +95,7 @@ function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: He
     if (nl === -1 && !(atFileEnd && start < data.length)) break;
     const stop = nl === -1 ? data.length : nl;
     const head = parseHead(decodeLine(data, start, stop), referenceMs);
-    if (head) tally(counts, head.service ?? file.service, head.level, head.time);
+    if (head) tally(counts, headService(head, file.service), head.level, head.time);
     end = stop + 1;
     if (nl === -1) break;
     start = nl + 1;
