@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,8 +8,9 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../mcp-servers/logs/server.js';
 
 /**
- * Logs at production scale, side by side with GNU grep: 56-hour plain logs of 0.25, 1 and 4 GB (BENCH_SCALE_GB)
- * generated once under .bench-data/ and reused, page cache warmed, then grep -ci -F / grep -ciE / zgrep -ci against
+ * Logs at production scale, side by side with GNU grep: 56-hour plain logs of about 200 MB by default, 0.25, 1 and
+ * 4 GB with BENCH_SCALE_GB=0.25,1,4, generated under .bench-data/ (reused and kept with BENCH_KEEP=1, else removed
+ * at the end), page cache warmed, then grep -ci -F / grep -ciE / zgrep -ci against
  * search_logs and error_summary over the whole file (median of three runs each) and over 1 h / 2 h / 6 h / 24 h
  * windows (after a first windowed call that builds the time index, reported apart), each size in its own process
  * so its peak RSS is its own. Run: npm run build && node dist/bench/logs-scale.js
@@ -18,6 +19,8 @@ import { createServer } from '../mcp-servers/logs/server.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const DATA = path.join(root, '.bench-data');
+/** About 200 MB: a default run fits any laptop's disk and minutes; the gigabyte scales are opt-in (BENCH_SCALE_GB=0.25,1,4). */
+const DEFAULT_SCALE_GB = '0.2';
 const SPAN_MS = 56 * 3_600_000;
 const START = Date.parse('2024-05-01T00:00:00Z');
 /** Average bytes per generated line (measured on the generator's output); sets the time step so a file spans 56 h. */
@@ -143,7 +146,7 @@ function fmt(ms: number): string {
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_SCALE_GB ?? '0.25,1,4').split(',').map(Number);
+  const sizes = (process.env.BENCH_SCALE_GB ?? DEFAULT_SCALE_GB).split(',').map(Number);
   mkdirSync(DATA, { recursive: true });
   const free = Number(spawnSync('df', ['-k', '--output=avail', DATA], { encoding: 'utf8' }).stdout.split('\n')[1]) * 1024;
   console.log(`data in ${DATA}; ${(free / 2 ** 30).toFixed(0)} GB free; node ${process.version}; ${os.cpus().length} cores`);
@@ -199,6 +202,11 @@ async function main(): Promise<void> {
     if (String(lit.total) !== gF.out || String(re.total) !== gE.out) console.log('  COUNT MISMATCH with grep');
   }
   await gzipFigures(sizes[0] ?? 0.25);
+  // Gigabytes of generated logs must not stay behind a plain `npm run bench`; BENCH_KEEP=1 keeps them for reruns.
+  if (process.env.BENCH_KEEP !== '1') {
+    rmSync(DATA, { recursive: true, force: true });
+    console.log(`removed ${DATA} (BENCH_KEEP=1 keeps it for the next run)`);
+  }
 }
 
 /** .gz: the smallest plain file compressed once, zgrep -ci against search_logs over a folder holding only it. */

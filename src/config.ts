@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './config-error.js';
 import { REDACTION_ENV_SHAPE } from './redaction/config.js';
 import { assertSafeModelTransport } from './runtime/egress.js';
 
@@ -61,6 +62,8 @@ export const EngineEnvSchema = z.object({
     z.string().default(DEFAULT_MCP_CONFIG),
   ),
   DATA_DIR: optionalText,
+  /** Servers of mcp-servers.json to leave out, e.g. `metrics` for a team without Prometheus (comma list). */
+  DISABLE_SERVERS: optionalText,
   /** Start the model from the built-in correlator's findings (an evidence pack); `false` lets the model start cold. */
   OLLAMA_EVIDENCE_PACK: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
@@ -87,12 +90,7 @@ export const EngineEnvSchema = z.object({
 
 export type EngineConfig = z.infer<typeof EngineEnvSchema>;
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** `localhost:11434` and `:11434` are accepted the way the ollama CLI accepts them. */
 function normalizeOllamaHost(raw: string): string {

@@ -7,6 +7,7 @@ import { literalPrefilter } from './reader/prefilter.js';
 import { resolveSources, SourceError } from './reader/sources.js';
 import { LogReadError, LogStore, type ScanOptions, type ScanResult, type Visitor } from './store.js';
 import type { LogFile } from './types.js';
+import { serviceOf, type ZoneRules, zoneOf } from './zones.js';
 
 export interface LogsServerOptions {
   /** Dataset folder: its logs/ is read and its dataset.json `now` anchors relative windows. */
@@ -19,6 +20,10 @@ export interface LogsServerOptions {
   fastMinBytes?: number | undefined;
   /** Plain files at least this big are sampled for list_services (default 64 MiB); tests lower it. */
   sampleStatsMinBytes?: number | undefined;
+  /** Zones of lines without a UTC offset (LOG_TIMEZONE / LOG_TIMEZONES); UTC when absent. */
+  zones?: ZoneRules | undefined;
+  /** LOG_SERVICES: glob → the service of a file's lines that name none (instead of the file's name). */
+  services?: ZoneRules['rules'] | undefined;
 }
 
 /** A relative time argument ("2h", "now") needs the dataset's now; ISO ones do not, which spares a read. */
@@ -67,7 +72,19 @@ export class LogsContext {
       const sources = resolveSources({ dataLogsDir, logsPath: this.options.logsPath });
       this.store.prune(sources.files);
       const now = this.options.now?.getTime() ?? datasetNowMs(this.datasetMeta());
-      const files = now === undefined ? sources.files : sources.files.map((file) => ({ ...file, referenceMs: now }));
+      const { zones, services } = this.options;
+      const files = sources.files.map((file) => {
+        const zone = zones ? zoneOf(zones, file) : undefined;
+        const service = services ? serviceOf(services, file) : undefined;
+        return now === undefined && zone === undefined && service === undefined
+          ? file
+          : {
+              ...file,
+              ...(now !== undefined ? { referenceMs: now } : {}),
+              ...(zone !== undefined ? { zone } : {}),
+              ...(service !== undefined ? { service } : {}),
+            };
+      });
       return { files, notes: sources.notes };
     } catch (error) {
       if (error instanceof SourceError) throw new ToolInputError(error.message, error.hint);

@@ -5,7 +5,7 @@ import { decodeLine, fastScanFile } from './reader/fast-scan.js';
 import { EVERY_LINE, type Prefilter } from './reader/prefilter.js';
 import { FORMAT_SAMPLE_LINES, severityOutsideWords } from './reader/severity-formats.js';
 import { TimeIndexCache } from './reader/time-index.js';
-import type { LogEntry, LogFile } from './types.js';
+import { headContext, type LogEntry, type LogFile } from './types.js';
 
 export interface FastScanRequest {
   prefilter: Prefilter;
@@ -103,7 +103,7 @@ export class FastPath {
       for (let start = 0; start < block.length && time === null; ) {
         const nl = block.indexOf(10, start);
         const stop = nl === -1 ? block.length : nl;
-        time = parseHead(decodeLine(block, start, stop), file.referenceMs ?? file.mtimeMs)?.time ?? null;
+        time = parseHead(decodeLine(block, start, stop), headContext(file))?.time ?? null;
         start = stop + 1;
       }
       break;

@@ -6,6 +6,7 @@ import type { LogsServerOptions } from './context.js';
 import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
 import { createServer, SERVER_NAME } from './server.js';
+import { servicesFromEnv, ZoneConfigError, zonesFromEnv } from './zones.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -18,8 +19,11 @@ function nonEmpty(value: string | undefined): string | undefined {
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LogsServerOptions {
   const logsPath = nonEmpty(env.LOGS_PATH);
-  if (!logsPath) return { dataDir: resolveDataDir(env) };
-  return { logsPath, dataDir: nonEmpty(env.DATA_DIR) ? resolveDataDir(env) : undefined };
+  const zones = zonesFromEnv(env);
+  const services = servicesFromEnv(env);
+  const zoned = { ...(zones.fallback || zones.rules.length > 0 ? { zones } : {}), ...(services.length > 0 ? { services } : {}) };
+  if (!logsPath) return { dataDir: resolveDataDir(env), ...zoned };
+  return { logsPath, dataDir: nonEmpty(env.DATA_DIR) ? resolveDataDir(env) : undefined, ...zoned };
 }
 
 /** LOG_FORMATS (a JSON array) or LOG_FORMATS_FILE (a JSON file holding one): the team's own formats. */
@@ -46,6 +50,7 @@ serveStdio(
     if (error instanceof FormatConfigError)
       return error.message.startsWith('LOG_FORMATS') ? error.message : `LOG_FORMATS: ${error.message}`;
     if (error instanceof SourceError) return `${error.message} (${error.hint})`;
+    if (error instanceof ZoneConfigError) return error.message;
     return undefined;
   },
 );

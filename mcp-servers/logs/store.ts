@@ -6,7 +6,7 @@ import { readBackward } from './reader/backward-scan.js';
 import { LogReadError, readLines } from './reader/lines.js';
 import type { Prefilter } from './reader/prefilter.js';
 import { type ServiceStats, sampleServiceStats, tally } from './reader/sampled-stats.js';
-import type { LogEntry, LogFile } from './types.js';
+import { headContext, type LogEntry, type LogFile } from './types.js';
 
 /** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
 export const CACHE_BUDGET_CHARS = 64 * 1024 * 1024;
@@ -159,7 +159,7 @@ export class LogStore {
     let keep: LogEntry[] | null = this.cachedChars + estimate <= CACHE_BUDGET_CHARS ? [] : null;
     let chars = 0;
     const stats = new Map<string, ServiceStats>();
-    const assembler = new EntryAssembler(file.label, file.service, file.referenceMs ?? file.mtimeMs);
+    const assembler = new EntryAssembler(file.label, file.service, headContext(file));
     let last = Number.NEGATIVE_INFINITY;
     const take = (entries: LogEntry[]) => {
       for (const entry of entries) {
@@ -228,8 +228,14 @@ export class LogStore {
    * Per-service counts where big plain files not read in full yet are sampled instead (list_services is the first
    * call of most analyses; a full parse of gigabytes would time it out). `sampled` names the files estimated.
    */
-  async serviceStatsSampled(files: LogFile[]): Promise<{ stats: Map<string, ServiceStats>; sampled: LogFile[]; estimated: Set<string> }> {
+  async serviceStatsSampled(files: LogFile[]): Promise<{
+    stats: Map<string, ServiceStats>;
+    sampled: LogFile[];
+    estimated: Set<string>;
+    perFile: Array<{ file: LogFile; stats: Map<string, ServiceStats> }>;
+  }> {
     const total = new Map<string, ServiceStats>();
+    const perFile: Array<{ file: LogFile; stats: Map<string, ServiceStats> }> = [];
     const sampled: LogFile[] = [];
     const estimated = new Set<string>();
     for (const [index, file] of files.entries()) {
@@ -250,8 +256,9 @@ export class LogStore {
         stats = this.current(file)?.stats;
       }
       for (const [service, s] of stats ?? []) mergeStats(total, service, s);
+      if (stats) perFile.push({ file, stats });
     }
-    return { stats: total, sampled, estimated };
+    return { stats: total, sampled, estimated, perFile };
   }
 
   /** The newest timestamp in the data: known counts when present, else the tail of a big plain file, else a full read. */
@@ -282,6 +289,7 @@ function mergeStats(total: Map<string, ServiceStats>, service: string, s: Servic
   t.entries += s.entries;
   t.errors += s.errors;
   t.warnings += s.warnings;
+  t.levelled += s.levelled;
   if (s.firstSeen !== null && (t.firstSeen === null || s.firstSeen < t.firstSeen)) t.firstSeen = s.firstSeen;
   if (s.lastSeen !== null && (t.lastSeen === null || s.lastSeen > t.lastSeen)) t.lastSeen = s.lastSeen;
 }
@@ -295,7 +303,7 @@ function maxLastSeen(stats: Map<string, ServiceStats>): number | null {
 async function probeNewest(file: LogFile): Promise<number | null> {
   let seen = 0;
   for await (const { text } of readLinesBackward(file.abs, file.size, file.label)) {
-    const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
+    const head = parseHead(text, headContext(file));
     if (head?.time != null) return head.time;
     seen += 1;
     if (seen >= MAX_PROBE_LINES) return null;

@@ -30,4 +30,11 @@ export interface LogFile {
   referenceMs?: number;
   /** The service of lines that do not name one. */
   service: string;
+  /** IANA zone of lines without a UTC offset (LOG_TIMEZONE / LOG_TIMEZONES); unset means UTC. */
+  zone?: string;
+}
+
+/** How a file's lines are dated: year-less stamps against its reference time, offset-less ones in its zone. */
+export function headContext(file: LogFile): { referenceMs: number; zone?: string | undefined } {
+  return { referenceMs: file.referenceMs ?? file.mtimeMs, zone: file.zone };
 }

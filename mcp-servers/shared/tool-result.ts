@@ -61,8 +61,9 @@ export function guarded<A, E = unknown>(handler: (args: A, extra: E) => Promise<
       return await handler(args, extra);
     } catch (error) {
       if (error instanceof ToolInputError) return toolError(error.message, error.hint);
-      // The caller cancelled (the SDK's request signal): nothing is wrong, and nobody waits for this answer.
-      if ((error as { name?: unknown } | null)?.name === 'AbortError')
+      // The caller cancelled (the SDK's request signal): nothing is wrong, and nobody waits for this answer. The SDK
+      // aborts with the client's reason, which may arrive as a plain string, so the signal decides, not the error.
+      if ((error as { name?: unknown } | null)?.name === 'AbortError' || (extra as { signal?: AbortSignal } | null)?.signal?.aborted)
         return toolError('the call was cancelled', 'call again if the answer is still needed');
       if (error instanceof TimeArgError) return toolError(error.message);
       console.error('tool failed:', error);

@@ -1,3 +1,4 @@
+import type { MissingSource } from '../report/completeness.js';
 import type { Report, ToolCallRecord } from '../report/schema.js';
 
 /** A tool as the host exposes it to engines: `name` is unique across servers. */
@@ -62,6 +63,11 @@ export interface AnalyzeRequest {
    * shows them fenced as untrusted, the builtin engine uses them only to break ties.
    */
   pastIncidents?: PastIncident[];
+  /**
+   * Configured sources already down when the analysis starts (a server that did not start): "nothing abnormal" cannot
+   * be said without them. The runtime fills it from the host's status.
+   */
+  unavailable?: MissingSource[];
   /** Receives every tool call's (redacted, bounded) output, so the analysis can be replayed later. */
   onToolOutput?: (call: ToolOutputRecord) => void;
   signal?: AbortSignal;

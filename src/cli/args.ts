@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../../mcp-servers/shared/time.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../config.js';
 
-export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine auto|ollama|builtin] [--model NAME] [--since 2h] [--json] [--config FILE] [--verbose]
+export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine auto|ollama|builtin] [--model NAME] [--since 2h] [--json] [--config FILE] [--without SERVER] [--verbose]
 
   --data DIR      dataset folder for the default servers (sets DATA_DIR)
   --engine NAME   auto (Ollama when it answers and has the model, else built-in), ollama or builtin
@@ -11,8 +11,11 @@ export const USAGE = `usage: rca "<incident description>" [--data DIR] [--engine
   --since WHEN    how far back to look: 30m, 2h, 1d or an ISO-8601 time
   --json          print only the report as JSON on stdout (progress goes to stderr)
   --config FILE   MCP servers config (default: MCP_CONFIG or mcp-servers.json)
+  --without NAME  leave a server of the config out, e.g. --without metrics when you have no Prometheus (repeatable,
+                  or a comma list; DISABLE_SERVERS does the same from the environment)
   --verbose       also print the servers' stderr
-Environment: OLLAMA_HOST, OLLAMA_MODEL, OLLAMA_API_KEY, OLLAMA_NUM_CTX, OLLAMA_THINK, ANALYSIS_ENGINE, ANALYSIS_TIMEOUT_MS, TOOL_TIMEOUT_MS (.env is read)`;
+Environment: OLLAMA_HOST, OLLAMA_MODEL, OLLAMA_API_KEY, OLLAMA_NUM_CTX, OLLAMA_THINK, ANALYSIS_ENGINE, ANALYSIS_TIMEOUT_MS, TOOL_TIMEOUT_MS, DISABLE_SERVERS, LOGS_PATH, GIT_REPO_PATH (.env is read)
+Exit codes: 0 analysed, 3 analysed but incomplete (a source did not answer), 2 usage or configuration to fix, 1 failure`;
 
 export class UsageError extends Error {}
 
@@ -24,6 +27,8 @@ export interface CliArgs {
   since?: string;
   json: boolean;
   config?: string;
+  /** Servers to leave out (--without). */
+  without: string[];
   verbose: boolean;
   help: boolean;
 }
@@ -36,10 +41,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values, positionals } = parsed;
-  if (values.help) return { incident: '', json: false, verbose: false, help: true };
+  if (values.help) return { incident: '', json: false, verbose: false, help: true, without: [] };
   const incident = positionals.join(' ').trim();
   if (incident === '') throw new UsageError('missing the incident description, e.g. rca "500 errors on checkout API"');
-  const args: CliArgs = { incident, json: values.json ?? false, verbose: values.verbose ?? false, help: false };
+  const without = (values.without ?? []).flatMap((item) => item.split(',')).map((item) => item.trim());
+  if (without.some((item) => item === '')) throw new UsageError('--without needs a server name, e.g. --without metrics');
+  const args: CliArgs = { incident, json: values.json ?? false, verbose: values.verbose ?? false, help: false, without };
   if (values.engine !== undefined) {
     const engine = values.engine.trim().toLowerCase();
     if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) {
@@ -82,6 +89,7 @@ function parse(argv: string[]) {
       since: { type: 'string' },
       json: { type: 'boolean' },
       config: { type: 'string' },
+      without: { type: 'string', multiple: true },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },

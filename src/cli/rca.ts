@@ -2,13 +2,18 @@
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from '../config.js';
 import { HostConfigError } from '../host/config.js';
+import { describeMissing } from '../report/completeness.js';
 import { renderReportText } from '../report/render.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { formatAgentEvent, formatHostEvent } from './progress.js';
 
-/** Exit codes: 0 analysed, 1 the analysis failed, 2 usage or configuration to fix, 130 interrupted. */
+/**
+ * Exit codes: 0 analysed, 3 analysed but incomplete (a configured source did not answer, so the report is no
+ * all-clear), 1 the analysis failed, 2 usage or configuration to fix, 130 interrupted.
+ */
 const EXIT_OK = 0;
+const EXIT_INCOMPLETE = 3;
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
@@ -55,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     runtime = await createRuntime({
       ...(args.config ? { configPath: args.config } : {}),
       ...(args.data ? { dataDir: args.data } : {}),
+      ...(args.without.length > 0 ? { without: args.without } : {}),
       ...(args.model ? { env: { ...process.env, OLLAMA_MODEL: args.model } } : {}),
       onHostEvent: (event) => print(formatHostEvent(event, args.verbose)),
     });
@@ -73,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
     });
     if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`\n${renderReportText(report)}\n`);
+    if (report.incomplete?.length) {
+      process.stderr.write(`rca: incomplete: ${describeMissing(report.incomplete)}\n`);
+      return EXIT_INCOMPLETE;
+    }
     return EXIT_OK;
   } catch (error) {
     if (interrupted) return EXIT_INTERRUPTED;

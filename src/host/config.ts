@@ -60,16 +60,28 @@ export function expandVars(text: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * A relative argument that names an existing file next to the config (e.g. `dist/mcp-servers/logs/index.js`) is made
- * absolute, so the CLI works from any folder; flags and package names such as `-y` or `@scope/pkg` are left alone.
+ * A relative argument that names an existing file next to the config (e.g. `dist/mcp-servers/logs/index.js`), or else
+ * in the install folder (a team's own mcp-servers.json elsewhere naming the bundled servers), is made absolute, so the
+ * CLI works from any folder and never from the caller's; flags and package names such as `-y` or `@scope/pkg` are
+ * left alone.
  */
-function resolveArg(arg: string, baseDir: string): string {
+function resolveArg(arg: string, dirs: readonly string[]): string {
   if (arg === '' || arg.startsWith('-') || path.isAbsolute(arg) || !/[\\/]|\.(?:c|m)?js$|\.py$/.test(arg)) return arg;
-  const candidate = path.resolve(baseDir, arg);
-  return existsSync(candidate) ? candidate : arg;
+  for (const dir of dirs) {
+    const candidate = path.resolve(dir, arg);
+    if (existsSync(candidate)) return candidate;
+  }
+  return arg;
 }
 
-export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.ProcessEnv): ServerSpec[] {
+/** `node` is the Node running this process: the first `node` on PATH may be another version, or missing under systemd. */
+const NODE_COMMANDS = new Set(['node', 'node.exe', 'nodejs']);
+
+function resolveCommand(command: string, dirs: readonly string[]): string {
+  return NODE_COMMANDS.has(command) ? process.execPath : resolveArg(command, dirs);
+}
+
+export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.ProcessEnv, installDir?: string): ServerSpec[] {
   const parsed = McpConfigSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -78,6 +90,7 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
     throw new HostConfigError(`${configPath}: invalid at ${where}${entry}: ${issue?.message ?? 'invalid'}`);
   }
   const baseDir = path.dirname(path.resolve(configPath));
+  const dirs = installDir && path.resolve(installDir) !== baseDir ? [baseDir, path.resolve(installDir)] : [baseDir];
   const specs: ServerSpec[] = [];
   for (const [name, entry] of Object.entries(parsed.data.mcpServers)) {
     if (entry.disabled) continue;
@@ -92,8 +105,8 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
       specs.push({
         name,
         kind: 'stdio',
-        command: resolveArg(command, baseDir),
-        args: (entry.args ?? []).map((arg) => resolveArg(expandVars(arg, env), baseDir)),
+        command: resolveCommand(command, dirs),
+        args: (entry.args ?? []).map((arg) => resolveArg(expandVars(arg, env), dirs)),
         env: Object.fromEntries(Object.entries(entry.env ?? {}).map(([key, value]) => [key, expandVars(value, env)])),
         cwd: cwdRaw === '' ? baseDir : path.resolve(baseDir, cwdRaw),
         ...policy,
@@ -114,7 +127,7 @@ export function parseHostConfig(data: unknown, configPath: string, env: NodeJS.P
   return specs;
 }
 
-export function loadHostConfig(configPath: string, env: NodeJS.ProcessEnv): ServerSpec[] {
+export function loadHostConfig(configPath: string, env: NodeJS.ProcessEnv, installDir?: string): ServerSpec[] {
   let text: string;
   try {
     text = readFileSync(configPath, 'utf8');
@@ -129,5 +142,5 @@ export function loadHostConfig(configPath: string, env: NodeJS.ProcessEnv): Serv
   } catch (error) {
     throw new HostConfigError(`${configPath} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseHostConfig(data, configPath, env);
+  return parseHostConfig(data, configPath, env, installDir);
 }

@@ -34,7 +34,7 @@ export function checkDataSources(sources: readonly ServerDataSource[]): { sample
   if (live.length === 0) return { sampleData: [...new Set(sample.map((source) => source.dataset))].join(', ') };
   const fixes = sample.map(
     (source) =>
-      `server "${source.server}" serves the bundled sample dataset "${source.dataset}"${source.liveVariable ? ` (set ${source.liveVariable})` : ''}`,
+      `server "${source.server}" serves the bundled sample dataset "${source.dataset}" (${source.liveVariable ? `set ${source.liveVariable}, or ` : ''}leave it out with DISABLE_SERVERS=${source.server} or the CLI's --without ${source.server})`,
   );
   throw new DataSourceError(
     `mixed data sources: ${live.map((source) => `"${source.server}"`).join(', ')} serve${live.length === 1 ? 's' : ''} live systems but ${fixes.join('; ')}. ` +

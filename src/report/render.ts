@@ -1,3 +1,4 @@
+import { describeMissing } from './completeness.js';
 import type { Report } from './schema.js';
 import { AI_MARKER } from './screen.js';
 
@@ -14,6 +15,7 @@ export function renderReportText(report: Report): string {
   const out: string[] = [];
   if (report.sampleData) out.push(`[sample data: ${report.sampleData} — not your systems]`);
   if (report.aiGenerated) out.push(`[${AI_MARKER}]`);
+  if (report.incomplete?.length) out.push(`[INCOMPLETE — ${describeMissing(report.incomplete)}; this is no all-clear]`);
   out.push(`Summary: ${report.summary}`);
   const suspect = report.suspect
     ? ` · suspect: ${report.suspect.kind}${report.suspect.id ? ` ${report.suspect.id}` : ''}${report.suspect.service ? ` (${report.suspect.service})` : ''}`

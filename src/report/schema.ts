@@ -78,6 +78,11 @@ export const ReportSchema = z.object({
   aiGenerated: z.boolean().optional(),
   /** Set when the servers read a bundled dataset, not live systems: every surface stamps "sample data: <name>". */
   sampleData: z.string().optional(),
+  /**
+   * Configured sources that did not answer (a server that did not start, or whose every call failed): the report is
+   * incomplete, never an all-clear; the CLI exits 3 and every surface names them.
+   */
+  incomplete: z.array(z.object({ source: z.string(), reason: z.string() })).optional(),
   /** Past incidents like this one (at most three), added by the Slack worker from its memory. */
   similar: z.array(SimilarPastSchema).optional(),
 });

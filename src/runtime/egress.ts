@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config-error.js';
 
 /** What goes where: the start-up line that tells an operator exactly what leaves the machine. */
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalyzeRequest, Report } from '../agent/types.js';
+import type { AnalyzeRequest, Report, ToolOutputRecord } from '../agent/types.js';
 import { ConfigError, DEFAULT_MCP_CONFIG, type EngineChoice, type EngineConfig, loadConfig } from '../config.js';
 import { selectEngine } from '../engines/select.js';
 import { loadHostConfig } from '../host/config.js';
@@ -9,7 +9,9 @@ import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
 import { recordingHost } from '../memory/recording.js';
 import { configuredRedactor, configureRedaction, redactingHost, redactionOptions } from '../redaction/index.js';
+import { downServers, failedSources, markIncomplete, mergeMissing } from '../report/completeness.js';
 import { describeEgress } from './egress.js';
+import { absolutePaths, checkSourcePaths, serverList, withoutServers } from './sources.js';
 
 /** The config shipped with the package, for `incidentpilot-rca` run from a folder without its own. */
 function packagedConfig(): string | undefined {
@@ -19,6 +21,12 @@ function packagedConfig(): string | undefined {
     dir = path.dirname(dir);
   }
   return undefined;
+}
+
+/** The folder the package is installed in: relative server paths of any mcp-servers.json may name its files. */
+function installDir(): string | undefined {
+  const packaged = packagedConfig();
+  return packaged ? path.dirname(packaged) : undefined;
 }
 
 /** A relative path means the current folder; only the default name falls back to the packaged config. */
@@ -37,6 +45,8 @@ export interface RuntimeOptions {
   /** The environment to read; defaults to process.env. Never mutated. */
   env?: NodeJS.ProcessEnv;
   onHostEvent?: (event: HostEvent) => void;
+  /** Servers to leave out on top of DISABLE_SERVERS (the CLI's --without). */
+  without?: string[];
   /** The bot refuses to start when some servers are live and others serve the bundled sample (a ConfigError). */
   refuseMixedData?: boolean;
 }
@@ -76,13 +86,18 @@ export interface Runtime {
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const baseEnv = options.env ?? process.env;
-  const env: NodeJS.ProcessEnv = { ...baseEnv };
+  const env: NodeJS.ProcessEnv = absolutePaths(baseEnv);
   // Relative data folders mean "relative to where the user ran the command", not to the config file's folder.
   if (options.dataDir !== undefined) env.DATA_DIR = path.resolve(options.dataDir);
   else if (env.DATA_DIR?.trim()) env.DATA_DIR = path.resolve(env.DATA_DIR);
   const config = loadConfig(env);
   const configPath = resolveConfigPath(options.configPath ?? config.MCP_CONFIG);
-  const specs = loadHostConfig(configPath, env);
+  const specs = withoutServers(
+    withoutServers(loadHostConfig(configPath, env, installDir()), serverList(config.DISABLE_SERVERS), 'DISABLE_SERVERS'),
+    options.without ?? [],
+    '--without',
+  );
+  checkSourcePaths(specs);
   const redaction = redactionOptions(config);
   // The one configured redaction of this process: analyses, Slack blocks, logs and stored text all use it.
   configureRedaction(redaction);
@@ -118,6 +133,23 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   };
   const engineConfig = { ...config, ANALYSIS_TIMEOUT_MS: engineDeadlineMs(config.ANALYSIS_TIMEOUT_MS) };
   let lastEngine: string | undefined;
+  const health = (): RuntimeHealth => {
+    const configured = config.ANALYSIS_ENGINE === 'builtin' ? 'builtin' : `ollama:${config.OLLAMA_MODEL}`;
+    const engine =
+      config.ANALYSIS_ENGINE === 'auto'
+        ? `auto → ${lastEngine ?? 'chosen at the next analysis (Ollama first, built-in as fallback)'}`
+        : configured;
+    return {
+      engine,
+      servers: host.status().map((server) => ({
+        name: server.name,
+        state: server.state,
+        tools: server.tools.length,
+        restarts: server.restarts,
+        ...(server.error ? { error: server.error } : {}),
+      })),
+    };
+  };
   return {
     host,
     config,
@@ -127,43 +159,36 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       const { engine: choice, ...raw } = request;
       // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
       const redactor = configuredRedactor();
-      // Everything of the request the engine may show the model: the alert's labels and past incidents too.
+      const down = downServers(health().servers);
       const rest = {
         ...raw,
         incident: redactor.text(raw.incident),
         ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+        // Everything of the request the engine may show the model: the alert's labels and past incidents too.
         ...(raw.scope !== undefined ? { scope: redactor.value(raw.scope) } : {}),
         ...(raw.pastIncidents !== undefined ? { pastIncidents: redactor.value(raw.pastIncidents) } : {}),
+        ...(down.length > 0 ? { unavailable: down } : {}),
+      };
+      // Every call's outcome, whatever the engine: a server whose every call failed is a source that never answered.
+      const calls: ToolOutputRecord[] = [];
+      const record = (call: ToolOutputRecord) => {
+        calls.push(call);
+        raw.onToolOutput?.(call);
       };
       const selection = await selectEngine(
         choice ?? config.ANALYSIS_ENGINE,
-        recordingHost(redactingHost(host, redactor), raw.onToolOutput),
+        recordingHost(redactingHost(host, redactor), record),
         engineConfig,
       );
       lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
-      if (!selection.note) return stamp(await selection.engine.analyze(rest));
+      const complete = (report: Report) => stamp(markIncomplete(report, mergeMissing(down, failedSources(calls))));
+      if (!selection.note) return complete(await selection.engine.analyze(rest));
       rest.onEvent?.({ type: 'note', message: selection.note });
       const report = await selection.engine.analyze(rest);
       // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
-      return stamp({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+      return complete({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
     },
-    health() {
-      const configured = config.ANALYSIS_ENGINE === 'builtin' ? 'builtin' : `ollama:${config.OLLAMA_MODEL}`;
-      const engine =
-        config.ANALYSIS_ENGINE === 'auto'
-          ? `auto → ${lastEngine ?? 'chosen at the next analysis (Ollama first, built-in as fallback)'}`
-          : configured;
-      return {
-        engine,
-        servers: host.status().map((server) => ({
-          name: server.name,
-          state: server.state,
-          tools: server.tools.length,
-          restarts: server.restarts,
-          ...(server.error ? { error: server.error } : {}),
-        })),
-      };
-    },
+    health,
     close: () => host.close(),
   };
 }

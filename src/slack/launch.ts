@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import type { AnalyzeRequest } from '../agent/types.js';
 import { ConfigError } from '../config.js';
 import { HostConfigError } from '../host/config.js';
@@ -10,7 +11,7 @@ import { loadSlackConfig, type SlackConfig } from './config.js';
 import type { HealthView } from './deps.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { within } from './worker/run.js';
-import { DEFAULT_SLACK_RETRY, slackErrorCode } from './worker/slack-io.js';
+import { DEFAULT_SLACK_RETRY, slackErrorCode, webClientOptions } from './worker/slack-io.js';
 
 /** Exit code for "not configured to run": distinct from crashes (1). */
 export const EXIT_NOT_CONFIGURED = 2;
@@ -42,6 +43,17 @@ export type LaunchResult =
 const NO_SLACK_HINT =
   'SLACK_BOT_TOKEN is not set, so the Slack bot cannot start (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token; docs/slack.md). ' +
   'To analyse an incident without Slack: npm run rca -- "checkout returns 502 since 14:00"';
+
+/**
+ * One line for Slack out of reach or refusing at start. A refused token will be refused again: exit 2, which the unit
+ * does not restart. Anything else (no network, Slack down) exits 1 for systemd's back-off.
+ */
+function cannotConnect(error: unknown, io: LaunchIO): LaunchResult {
+  const code = slackErrorCode(error);
+  const refused = /invalid_auth|not_authed|token_revoked|account_inactive/.test(code);
+  io.error(`could not connect to Slack: ${code}${refused ? ' — check SLACK_BOT_TOKEN / SLACK_APP_TOKEN' : ''}`);
+  return { ok: false, exitCode: refused ? EXIT_NOT_CONFIGURED : 1 };
+}
 
 /**
  * Parses the configuration once, opens the state store, builds the engine runtime and the bot, and connects. Never
@@ -83,6 +95,16 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
   }
   if (runtime.sampleData)
     io.info?.(`every server reads the bundled sample dataset (${runtime.sampleData}); each message is stamped "sample data"`);
+  const slackRetry = { ...DEFAULT_SLACK_RETRY, timeoutMs: config.SLACK_HTTP_TIMEOUT_MS, maxRetryTimeMs: config.SLACK_RETRY_MAX_MS };
+  // Checked before the bot exists: Bolt starts its own token check when constructed and nothing awaits it until the
+  // first event, so an unreachable Slack would end as an unhandled rejection instead of one line and an exit code.
+  try {
+    await new webApi.WebClient(config.SLACK_BOT_TOKEN, webClientOptions(slackRetry, config.SLACK_API_URL)).auth.test();
+  } catch (error) {
+    await runtime.close().catch(() => {});
+    await store.close().catch(() => {});
+    return cannotConnect(error, io);
+  }
   const analyze: AnalyzeFn = (request) => runtime.analyze({ ...request, engine: config.ANALYSIS_ENGINE });
   const bot = createSlackBot({
     config,
@@ -90,7 +112,7 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     store,
     ...(runtime.sampleData ? { sampleData: runtime.sampleData } : {}),
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    slackRetry: { ...DEFAULT_SLACK_RETRY, timeoutMs: config.SLACK_HTTP_TIMEOUT_MS, maxRetryTimeMs: config.SLACK_RETRY_MAX_MS },
+    slackRetry,
     ...(runtime.health ? { health: () => runtime.health?.() ?? { engine: config.ANALYSIS_ENGINE, servers: [] } } : {}),
   });
   const stopRetention = startRetention(store, config.STATE_RETENTION_DAYS, bot.app.logger);
@@ -102,12 +124,9 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
   try {
     await bot.start();
   } catch (error) {
-    const code = slackErrorCode(error);
-    const hint = /invalid_auth|not_authed|token_revoked/.test(code) ? ' — check SLACK_BOT_TOKEN / SLACK_APP_TOKEN' : '';
-    io.error(`could not connect to Slack: ${code}${hint}`);
     await bot.stop().catch(() => {});
     await closeAll();
-    return { ok: false, exitCode: 1 };
+    return cannotConnect(error, io);
   }
   return {
     ok: true,

@@ -42,7 +42,9 @@ const createRuntime: RuntimeFactory = (_config, env) =>
 
 const result = await launch(process.env, { error: (line) => log('error', line), info: (line) => log('info', line) }, createRuntime);
 if (!result.ok) {
-  process.exitCode = result.exitCode;
+  // Exit now: requests the Slack clients started (their retries, a token check) would otherwise settle later as
+  // unhandled rejections with stack traces, after the one line that said what failed.
+  process.exit(result.exitCode);
 } else {
   running = result;
   const stop = (signal: string) => {

@@ -65,7 +65,8 @@ describe('host config (mcp-servers.json)', () => {
     expect(specs[0]).toEqual({
       name: 'x',
       kind: 'stdio',
-      command: 'node',
+      // The running Node, never whichever `node` PATH finds first.
+      command: process.execPath,
       args: [path.join(dir, 'servers', 'x.js'), '--flag', '-y', '/data/set'],
       env: { DATA_DIR: '/data/set', EMPTY: '' },
       cwd: dir,
@@ -77,6 +78,34 @@ describe('host config (mcp-servers.json)', () => {
       url: 'https://mcp.example.com/mcp',
       headers: { Authorization: 'Bearer t0k' },
     });
+  });
+
+  it('resolves a relative server path missing next to the config against the install folder, never the working directory', () => {
+    const install = mkdtempSync(path.join(tmpdir(), 'ip-install-'));
+    mkdirSync(path.join(install, 'dist'));
+    writeFileSync(path.join(install, 'dist', 'server.js'), '');
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'ip-team-'));
+    const config = { mcpServers: { x: { command: 'node', args: ['dist/server.js', 'dist/absent.js'] } } };
+    const [spec] = parseHostConfig(config, path.join(elsewhere, 'mcp.json'), {}, install);
+    expect(spec).toMatchObject({
+      command: process.execPath,
+      args: [path.join(install, 'dist', 'server.js'), 'dist/absent.js'],
+      cwd: elsewhere,
+    });
+    // Next to the config wins over the install folder: a team may ship its own build of a server.
+    mkdirSync(path.join(elsewhere, 'dist'));
+    writeFileSync(path.join(elsewhere, 'dist', 'server.js'), '');
+    const [own] = parseHostConfig(config, path.join(elsewhere, 'mcp.json'), {}, install);
+    expect(own).toMatchObject({ args: [path.join(elsewhere, 'dist', 'server.js'), 'dist/absent.js'] });
+    // Without an install folder only the config's own folder is searched.
+    const [bare] = parseHostConfig(config, path.join(install, 'elsewhere.json'), {});
+    expect(bare).toMatchObject({ args: [path.join(install, 'dist', 'server.js'), 'dist/absent.js'] });
+  });
+
+  it('starts `node` and `nodejs` with the running Node; other commands as written', () => {
+    const config = { mcpServers: { a: { command: 'node' }, b: { command: 'nodejs' }, c: { command: 'npx', args: ['-y', 'pkg'] } } };
+    const specs = parseHostConfig(config, 'm.json', {});
+    expect(specs.map((spec) => (spec.kind === 'stdio' ? spec.command : ''))).toEqual([process.execPath, process.execPath, 'npx']);
   });
 
   it('names the entry that is malformed', () => {

@@ -28,20 +28,31 @@ function heads(file: string) {
 describe('web server logs', () => {
   it('nginx combined: zone honoured, 5xx error, 4xx warn, upstream read from key=value or a trailing address', () => {
     const [ok, bad, missing, v6] = heads('nginx-access.log');
-    expect(ok).toEqual({ time: '2024-12-10T13:55:36.000Z', level: 'info', service: null, message: 'GET /api/products/1234 HTTP/1.1 200' });
-    expect(bad).toMatchObject({ level: 'error', message: 'POST /api/checkout HTTP/2.0 502 upstream=10.0.3.7:8080' });
+    expect(ok).toEqual({
+      time: '2024-12-10T13:55:36.000Z',
+      level: 'info',
+      service: null,
+      message: 'GET /api/products/1234 HTTP/1.1 200 OK route=api/products/1234',
+    });
+    expect(bad).toMatchObject({
+      level: 'error',
+      message: 'POST /api/checkout HTTP/2.0 502 Bad Gateway route=api/checkout upstream=10.0.3.7:8080',
+    });
     expect(missing).toMatchObject({
       time: '2024-12-10T13:55:38.000Z',
       level: 'warn',
-      message: 'GET /api/cart/9f2 HTTP/1.1 404 upstream=10.0.3.8:8080',
+      message: 'GET /api/cart/9f2 HTTP/1.1 404 Not Found route=api/cart/9f2 upstream=10.0.3.8:8080',
     });
-    expect(v6).toMatchObject({ level: 'info', message: 'GET /healthz HTTP/1.1 200' });
+    expect(v6).toMatchObject({ level: 'info', message: 'GET /healthz HTTP/1.1 200 OK route=healthz' });
   });
 
   it('Apache common format (no referer or agent, "-" bytes)', () => {
     const [first, second] = heads('apache-common.log');
     expect(first).toMatchObject({ time: '2000-10-10T20:55:36.000Z', level: 'info' });
-    expect(second).toMatchObject({ level: 'error', message: 'GET /cgi-bin/report.cgi HTTP/1.0 503' });
+    expect(second).toMatchObject({
+      level: 'error',
+      message: 'GET /cgi-bin/report.cgi HTTP/1.0 503 Service Unavailable route=cgi-bin/report.cgi',
+    });
   });
 
   it('nginx error log: level in brackets, pid#tid and connection number dropped, upstream kept in the text', () => {

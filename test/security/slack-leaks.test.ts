@@ -130,9 +130,26 @@ describe('Slack bot: data sources', () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? 0 : result.exitCode).toBe(2);
     expect(errors.join('\n')).toMatch(
-      /mixed data sources: "logs" serves live systems but server "git" serves the bundled sample dataset "secrets-fixture" \(set GIT_REPO_PATH\)/,
+      /mixed data sources: "logs" serves live systems but server "git" serves the bundled sample dataset "secrets-fixture" \(set GIT_REPO_PATH, or leave it out with DISABLE_SERVERS=git or the CLI's --without git\)/,
     );
     expect(errors.join('\n')).toContain('set PROMETHEUS_URL');
+  });
+
+  it('refuses to start when LOGS_PATH or GIT_REPO_PATH does not exist, naming the variable and the path (exit 2)', async () => {
+    for (const [variable, missing] of [
+      ['LOGS_PATH', '/nonexistent/var/log/app'],
+      ['GIT_REPO_PATH', '/nonexistent/src/app'],
+    ] as const) {
+      const errors: string[] = [];
+      const result = await launch(
+        baseEnv({ MCP_CONFIG: path.join(REPO, 'mcp-servers.json'), [variable]: missing }),
+        { error: (line) => errors.push(line) },
+        factory,
+      );
+      if (result.ok) await result.stop();
+      expect(result.ok ? 0 : result.exitCode).toBe(2);
+      expect(errors.join('\n')).toContain(`${variable}: "${missing}" does not exist`);
+    }
   });
 
   it('refuses an OLLAMA_API_KEY over plain HTTP to another host', async () => {

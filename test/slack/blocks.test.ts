@@ -144,6 +144,37 @@ describe('status, progress and usage messages', () => {
     expect(blockText(few as never)).toMatch(/`T0` \*search_logs\* on logs[\s\S]*`T1`/);
   });
 
+  it('an incomplete report says which source was missing in its stamp and its notification text', () => {
+    const report = makeReport({
+      summary: 'incomplete: logs unavailable (LOG_FORMATS: not valid JSON)',
+      incomplete: [{ source: 'logs', reason: 'LOG_FORMATS: not valid JSON' }],
+    });
+    const message = buildReportMessage(report, { analysisId: 'A9' });
+    expect(validateMessage(message as never)).toEqual([]);
+    expect(blockText(message as never)).toContain('incomplete — logs unavailable (LOG_FORMATS: not valid JSON)*; not an all-clear');
+    expect(message.text).toMatch(/^\[incomplete: logs unavailable\]/);
+    const complete = buildReportMessage(makeReport({}), { analysisId: 'A10' });
+    expect(blockText(complete as never)).not.toContain('incomplete');
+  });
+
+  it('/rca status shows a server that failed, with its error', () => {
+    const status = buildQueueStatusMessage(
+      [],
+      { concurrency: 2, queueMax: 10 },
+      { channel: 'C1', everything: true },
+      {
+        engine: 'builtin',
+        servers: [
+          { name: 'logs', state: 'failed', tools: 0, restarts: 3, error: 'LOG_FORMATS: not valid JSON' },
+          { name: 'git', state: 'ready', tools: 4, restarts: 0 },
+        ],
+      },
+    );
+    const text = blockText(status as never);
+    expect(text).toContain(':red_circle: logs — failed, 0 tools, 3 restarts: LOG_FORMATS: not valid JSON');
+    expect(text).toContain(':large_green_circle: git — ready, 4 tools, 0 restarts');
+  });
+
   it('usage and queue status are valid Block Kit', () => {
     expect(validateMessage(buildUsageMessage('/rca', 'U0BOT') as never)).toEqual([]);
     const status = buildQueueStatusMessage(

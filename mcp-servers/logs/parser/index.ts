@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseGoLogLine, parsePythonBasicLine, parseRubyLoggerLine } from './app-formats.js';
 import { parseCriLine } from './container.js';
 import { hasCustomFormats, parseCustomLine } from './custom.js';
 import { parseEnvoyLine } from './envoy.js';
@@ -8,6 +9,7 @@ import { parseGlogLine, parseSyslogLine } from './syslog.js';
 import { parseApacheLine, parseBglLine, parseHdfsLine, parseIsoLine, parseSparkLine } from './text-formats.js';
 import type { ParsedHead } from './types.js';
 import { parseAccessLine, parseNginxErrorLine } from './web-formats.js';
+import { withLocalZone } from './zone.js';
 
 export type { ParsedHead } from './types.js';
 
@@ -20,7 +22,19 @@ const DATE_SEP = 4;
  * costs one or two regex tests. `referenceMs` dates year-less timestamps (syslog, glog): the dataset's now or the
  * file's modification time; without it the wall clock.
  */
-export function parseHead(line: string, referenceMs: number = Date.now(), inContainer = false): ParsedHead | null {
+export function parseHead(line: string, context: number | HeadContext = Date.now(), inContainer = false): ParsedHead | null {
+  if (typeof context === 'number') return parseLine(line, context, inContainer);
+  if (context.zone === undefined) return parseLine(line, context.referenceMs, inContainer);
+  return withLocalZone(context.zone, () => parseLine(line, context.referenceMs, inContainer));
+}
+
+/** What dates a file's lines: the reference for year-less stamps, and the zone of offset-less ones (UTC when unset). */
+export interface HeadContext {
+  referenceMs: number;
+  zone?: string | undefined;
+}
+
+function parseLine(line: string, referenceMs: number, inContainer: boolean): ParsedHead | null {
   if (hasCustomFormats()) {
     const custom = parseCustomLine(line);
     if (custom) return custom;
@@ -41,7 +55,7 @@ export function parseHead(line: string, referenceMs: number = Date.now(), inCont
       if (pg) return pg;
     }
     if (sep === 0x2f /* / */) {
-      const nginx = parseNginxErrorLine(line);
+      const nginx = parseNginxErrorLine(line) ?? parseGoLogLine(line);
       if (nginx) return nginx;
     }
     return (
@@ -56,6 +70,8 @@ export function parseHead(line: string, referenceMs: number = Date.now(), inCont
   if (first === 0x20 || first === 0x09) return null;
   if (first === 0x3a /* : (IPv6 client) */) return parseAccessLine(line);
   return (
+    parseRubyLoggerLine(line) ??
+    parsePythonBasicLine(line) ??
     parseGlogLine(line, referenceMs) ??
     parseSyslogLine(line, referenceMs) ??
     parseIsoLine(line) ??

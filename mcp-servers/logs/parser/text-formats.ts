@@ -1,3 +1,4 @@
+import { pythonNameLevel } from './app-formats.js';
 import { normalizeLevel } from './levels.js';
 import { fractionMs, fullYear, ISO_PREFIX, isoMatchMs, monthIndex, utcMs } from './time.js';
 import type { ParsedHead } from './types.js';
@@ -37,7 +38,11 @@ export function parseIsoLine(line: string): ParsedHead | null {
     lvl = AFTER_TIME_THREAD.exec(rest);
     level = lvl ? normalizeLevel(lvl[1] ?? '') : null;
   }
-  if (!lvl || level === null) return { time, level: null, service, message: rest.trim() };
+  if (!lvl || level === null) {
+    const python = pythonNameLevel(rest);
+    if (python) return { time, level: python.level, service: service ?? python.service, message: rest.slice(python.length) };
+    return { time, level: null, service, message: rest.trim() };
+  }
   rest = rest.slice(lvl[0].length);
   const bracketed = BRACKETED_SERVICE.exec(rest);
   if (bracketed && service === null) return { time, level, service: bracketed[1] ?? null, message: rest.slice(bracketed[0].length) };

@@ -1,4 +1,9 @@
-/** Timestamp helpers: every parsed time is epoch milliseconds; a time without a zone is UTC. */
+import { fromLocalWall } from './zone.js';
+
+/**
+ * Timestamp helpers: every parsed time is epoch milliseconds; a time without a zone is wall-clock time in the zone
+ * of the file being read (LOG_TIMEZONE / LOG_TIMEZONES, UTC by default; see zone.ts).
+ */
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
@@ -37,7 +42,8 @@ export function utcMs(
   zone?: string,
 ): number | null {
   if (month0 < 0 || month0 > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-  const ms = Date.UTC(year, month0, day, hour, minute, second) + fractionMs(fraction) - zoneMinutes(zone) * 60_000;
+  const wall = Date.UTC(year, month0, day, hour, minute, second) + fractionMs(fraction);
+  const ms = zone ? wall - zoneMinutes(zone) * 60_000 : fromLocalWall(wall);
   return Number.isFinite(ms) ? ms : null;
 }
 

@@ -6,5 +6,7 @@ export interface ParsedHead {
   level: LogLevel | null;
   /** The service the line names; null means "use the file's name". */
   service: string | null;
+  /** An access line's upstream host name: the service, when the file's own name is none (`access.log`). */
+  upstream?: string;
   message: string;
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { LogLevel } from '../schemas.js';
 import { normalizeLevel } from './levels.js';
 import { monthIndex, utcMs } from './time.js';
@@ -33,8 +34,31 @@ export function parseAccessLine(line: string): ParsedHead | null {
   const tail = line.slice(m[0].length);
   const upstream = UPSTREAM.exec(tail)?.[1] ?? TRAILING_ADDR.exec(tail)?.[1];
   const request = m[12] ?? '';
-  const message = `${request} ${status}${upstream && upstream !== '-' ? ` upstream=${upstream}` : ''}`;
-  return { time, level: levelForStatus(status), service: null, message };
+  // Signatures mask numbers and paths: the reason phrase keeps 502 apart from 504, and the route (no leading slash,
+  // no query) keeps its shape (`api/orders/<n>/pay`) where the request's path becomes `<path>`.
+  const reason = STATUS_CODES[status];
+  const route = routeOf(request);
+  const message = `${request} ${status}${reason ? ` ${reason}` : ''}${route ? ` route=${route}` : ''}${upstream && upstream !== '-' ? ` upstream=${upstream}` : ''}`;
+  const host = upstream ? upstreamHost(upstream) : undefined;
+  return { time, level: levelForStatus(status), service: null, message, ...(host ? { upstream: host } : {}) };
+}
+
+/** `checkout:8080`, `http://checkout.shop.svc:8080` → `checkout`; an address (`10.0.3.7:8080`) names no service. */
+function upstreamHost(upstream: string): string | undefined {
+  const host = upstream.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+  if (!/^[a-z][a-z\d-]{0,62}(?:\.[a-z\d-]{1,63})*$/i.test(host)) return undefined;
+  return host.split('.')[0];
+}
+
+/** Segments of a route kept: enough for an endpoint's shape, bounded for a crafted request line. */
+const MAX_ROUTE_SEGMENTS = 8;
+const REQUEST_PATH = /^[A-Z]{3,10} \/([^\s?#]{0,2048})/;
+
+/** `POST /api/orders/123/pay?x=1 HTTP/1.1` → `api/orders/123/pay`; undefined for `/` or a line with no request. */
+function routeOf(request: string): string | undefined {
+  const path = REQUEST_PATH.exec(request)?.[1];
+  if (!path) return undefined;
+  return path.split('/').filter(Boolean).slice(0, MAX_ROUTE_SEGMENTS).join('/') || undefined;
 }
 
 /** nginx error log: `2024/12/10 13:00:01 [error] 1234#1234: *5 connect() failed … upstream: "http://…"`. */

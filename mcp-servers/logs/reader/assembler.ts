@@ -1,5 +1,6 @@
-import { parseHead } from '../parser/index.js';
+import { type HeadContext, parseHead } from '../parser/index.js';
 import type { LogEntry } from '../types.js';
+import { headService } from './head-service.js';
 
 /** A stack trace longer than this is cut into standalone lines; it bounds one entry's memory. */
 export const MAX_CONTINUATION_LINES = 300;
@@ -21,7 +22,7 @@ export class EntryAssembler {
   constructor(
     private readonly file: string,
     private readonly service: string,
-    private readonly referenceMs?: number,
+    private readonly referenceMs?: number | HeadContext,
   ) {}
 
   /** Feeds one line; returns the entries it completed (zero, one or two). `parsed` spares a second parse when the caller has one. */
@@ -31,7 +32,7 @@ export class EntryAssembler {
       this.head = {
         time: parsed.time,
         level: parsed.level,
-        service: parsed.service ?? this.service,
+        service: headService(parsed, this.service),
         message: parsed.message,
         raw: line,
         rest: '',

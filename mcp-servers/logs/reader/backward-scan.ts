@@ -1,8 +1,9 @@
 import { parseHead } from '../parser/index.js';
 import type { Visitor } from '../store.js';
-import type { LogEntry, LogFile } from '../types.js';
+import { headContext, type LogEntry, type LogFile } from '../types.js';
 import { MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './assembler.js';
 import { readLinesBackward } from './backward.js';
+import { headService } from './head-service.js';
 
 /** Lines read between cancellation checks. */
 const ABORT_CHECK_LINES = 16_384;
@@ -42,7 +43,7 @@ export async function readBackward(
   for await (const { text, offset } of readLinesBackward(file.abs, end, file.label)) {
     minOffset = offset;
     if (k % ABORT_CHECK_LINES === 0) options.signal?.throwIfAborted();
-    const head = parseHead(text, file.referenceMs ?? file.mtimeMs);
+    const head = parseHead(text, headContext(file));
     if (!head) {
       pending.push({ text, k });
       k += 1;
@@ -65,7 +66,7 @@ export async function readBackward(
     const entry: LogEntry = {
       time: head.time,
       level: head.level,
-      service: head.service ?? file.service,
+      service: headService(head, file.service),
       message: rest ? `${head.message}\n${rest}` : head.message,
       raw: text,
       rest,

@@ -1,5 +1,5 @@
-import { parseHead, sanitizeLine } from '../parser/index.js';
-import type { LogEntry, LogFile } from '../types.js';
+import { type HeadContext, parseHead, sanitizeLine } from '../parser/index.js';
+import { headContext, type LogEntry, type LogFile } from '../types.js';
 import { EntryAssembler, MAX_CONTINUATION_LINES } from './assembler.js';
 import { BLOCK_BYTES, gzipChunks, MAX_KEPT_LINE_BYTES, plainChunks } from './blocks.js';
 import { CUT_MARKER, MAX_READ_LINE_CHARS } from './lines.js';
@@ -52,6 +52,7 @@ export class FastScanner {
   private memoData: Buffer | null = null;
   private memoLine = '';
   private memoHead: ReturnType<typeof parseHead> = null;
+  private headContext: HeadContext | undefined;
 
   constructor(
     private readonly file: LogFile,
@@ -66,8 +67,9 @@ export class FastScanner {
   }
 
   /** What a year-less timestamp (syslog, klog) is dated against, as the full-parse path does. */
-  private get referenceMs(): number {
-    return this.file.referenceMs ?? this.file.mtimeMs;
+  private get referenceMs(): HeadContext {
+    this.headContext ??= headContext(this.file);
+    return this.headContext;
   }
 
   /** Feeds the next raw chunk of the file (any size, lines may straddle chunks); `final` marks the end. */

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
-import { parseHead } from '../parser/index.js';
-import type { LogFile } from '../types.js';
+import { type HeadContext, parseHead } from '../parser/index.js';
+import { headContext, type LogFile } from '../types.js';
 import { decodeLine } from './fast-scan.js';
+import { headService } from './head-service.js';
 import { readError } from './lines.js';
 
 /** Per-service figures of one file, exact from a full read or estimated from samples. */
@@ -9,6 +10,8 @@ export interface ServiceStats {
   entries: number;
   errors: number;
   warnings: number;
+  /** Entries whose level was recognised: none at all in a file that has entries means its layout is not understood. */
+  levelled: number;
   firstSeen: number | null;
   lastSeen: number | null;
 }
@@ -17,10 +20,11 @@ export interface ServiceStats {
 export function tally(stats: Map<string, ServiceStats>, service: string, level: string | null, time: number | null): void {
   let s = stats.get(service);
   if (!s) {
-    s = { entries: 0, errors: 0, warnings: 0, firstSeen: null, lastSeen: null };
+    s = { entries: 0, errors: 0, warnings: 0, levelled: 0, firstSeen: null, lastSeen: null };
     stats.set(service, s);
   }
   s.entries += 1;
+  if (level !== null) s.levelled += 1;
   if (level === 'error' || level === 'fatal') s.errors += 1;
   else if (level === 'warn') s.warnings += 1;
   if (time !== null) {
@@ -49,7 +53,7 @@ export async function sampleServiceStats(file: LogFile): Promise<Map<string, Ser
   } catch (error) {
     throw readError(error, file.label, false);
   }
-  const referenceMs = file.referenceMs ?? file.mtimeMs;
+  const referenceMs = headContext(file);
   const counts = new Map<string, ServiceStats>();
   let sampledBytes = 0;
   try {
@@ -74,12 +78,13 @@ export async function sampleServiceStats(file: LogFile): Promise<Map<string, Ser
     stats.entries = Math.max(1, Math.round(stats.entries * scale));
     stats.errors = Math.round(stats.errors * scale);
     stats.warnings = Math.round(stats.warnings * scale);
+    stats.levelled = Math.round(stats.levelled * scale);
   }
   return counts;
 }
 
 /** Counts the whole lines of one sample (a line cut at either edge is skipped); returns the bytes they span. */
-function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: number, counts: Map<string, ServiceStats>): number {
+function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: HeadContext, counts: Map<string, ServiceStats>): number {
   let start = offset === 0 ? 0 : data.indexOf(10) + 1;
   if (offset > 0 && start === 0) return 0;
   const from = start;
@@ -90,7 +95,7 @@ function countHeads(data: Buffer, offset: number, file: LogFile, referenceMs: nu
     if (nl === -1 && !(atFileEnd && start < data.length)) break;
     const stop = nl === -1 ? data.length : nl;
     const head = parseHead(decodeLine(data, start, stop), referenceMs);
-    if (head) tally(counts, head.service ?? file.service, head.level, head.time);
+    if (head) tally(counts, headService(head, file.service), head.level, head.time);
     end = stop + 1;
     if (nl === -1) break;
     start = nl + 1;

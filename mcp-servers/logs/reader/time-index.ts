@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { parseHead } from '../parser/index.js';
-import type { LogFile } from '../types.js';
+import { headContext, type LogFile } from '../types.js';
 import { decodeLine } from './fast-scan.js';
 import { readError } from './lines.js';
 
@@ -147,7 +147,7 @@ async function withFile<T>(file: LogFile, use: (probe: Prober) => Promise<T>): P
           const nl = buf.indexOf(10, start);
           if (nl === -1 && !atEof) break;
           const stop = nl === -1 ? buf.length : nl;
-          const head = parseHead(decodeLine(buf, start, stop), file.referenceMs ?? file.mtimeMs);
+          const head = parseHead(decodeLine(buf, start, stop), headContext(file));
           if (head && head.time !== null) return { pos: base + start, time: head.time };
           start = stop + 1;
         }
@@ -164,7 +164,7 @@ async function withFile<T>(file: LogFile, use: (probe: Prober) => Promise<T>): P
       while (start < buf.length) {
         const nl = buf.indexOf(10, start);
         const stop = nl === -1 ? buf.length : nl;
-        const head = parseHead(decodeLine(buf, start, stop), file.referenceMs ?? file.mtimeMs);
+        const head = parseHead(decodeLine(buf, start, stop), headContext(file));
         if (head && head.time !== null) found = { pos: from + start, time: head.time };
         start = stop + 1;
       }

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { guarded, renderBounded, toolOk } from '../../shared/tool-result.js';
 import { asToolError } from '../context.js';
+import { fileNotes } from '../file-notes.js';
 import { ListServicesOutput } from '../schemas.js';
 import { isoOrNull, type LogsToolContext, notesText, type ToolExtra } from './common.js';
 
@@ -24,13 +25,14 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
         } catch (error) {
           throw asToolError(error);
         }
-        const { stats, sampled, estimated } = result;
+        const { stats, sampled, estimated, perFile } = result;
         for (const file of sampled) {
           notes.push(
             `${file.label} (${(file.size / 2 ** 20).toFixed(0)} MiB) was sampled, not read whole: its services' entry, error and warning counts and first/last seen are estimates (~), and a service writing rarely may be missing; error_summary and search_logs count exactly`,
           );
         }
         const now = (await ctx.logs.now(files)).toISOString();
+        notes.push(...fileNotes(perFile, Date.parse(now)));
         const services = [...stats.entries()]
           .map(([service, s]) => ({
             service,

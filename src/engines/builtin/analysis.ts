@@ -1,4 +1,5 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
+import type { MissingSource } from '../../report/completeness.js';
 import type { Confidence } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
@@ -28,6 +29,8 @@ export interface Analysis {
   classes: ClassMatch[];
   hypotheses: Hypothesis[];
   confidence: Confidence;
+  /** Configured sources that never answered: a quiet verdict then reads "incomplete", never an all-clear. */
+  incomplete?: MissingSource[];
   /** Set when nothing is abnormal: what was checked, for the report to say so. */
   quiet?: QuietCheck;
   /** The newest change in a quiet period, to say why it is not named. */

@@ -1,5 +1,6 @@
 import { ToolSession } from '../../agent/tool-session.js';
 import type { AgentEvent, AnalyzeRequest, Engine, Report, ToolHost } from '../../agent/types.js';
+import { failedSources, mergeMissing } from '../../report/completeness.js';
 import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
@@ -103,7 +104,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     .map((symptom) => Date.parse(symptom.firstSeen ?? ''))
     .filter((time) => Number.isFinite(time))
     .sort((a, b) => a - b)[0];
-  if (firstNovel !== undefined && firstNovel < onset.getTime()) onset = new Date(firstNovel);
+  // Without a metric onset the fallback is only a guess: the first burst of new error signatures is the onset then,
+  // later as well as earlier, and the report says it came from the logs.
+  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly)) {
+    if (!onsetAnomaly) notes.push(`onset taken from the logs: the first new error signature at ${iso(new Date(firstNovel))}`);
+    onset = new Date(firstNovel);
+  }
   const strong = symptoms.filter((symptom) => symptom.score >= (symptoms[0]?.score ?? 0) * STRONG_SYMPTOM_SHARE);
   const symptomServices = [...new Set(strong.flatMap((symptom) => symptom.services))].sort();
   if (primary.length === 0) primary = symptomServices.slice(0, 2);
@@ -120,6 +126,12 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // A service known only from its deployments is still ours: errors that name it make it a candidate with its changes.
   const deployed = history.deployments.map(({ value }) => value.service).filter((service): service is string => !!service);
   const knownServices = [...new Set([...discovered.services, ...ranked.map((entry) => entry.service), ...deployed])].sort();
+  // "Nothing abnormal" only when every configured source answered: one down at the start or failing every call
+  // turns the quiet verdict into "incomplete".
+  const missing = mergeMissing(
+    request.unavailable,
+    failedSources(session.all().map((call) => ({ server: call.server, ok: call.ok, text: call.outcome.text }))),
+  );
   if (quiet.quiet) {
     const recent = buildChanges(history.deployments, history.commits).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const analysis: Analysis = {
@@ -131,6 +143,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
       confidence: 'low',
       quiet,
       recentChange: recent[0],
+      ...(missing.length > 0 ? { incomplete: missing } : {}),
     };
     return finish(analysis, session, notes, started, emit);
   }

@@ -8,6 +8,9 @@ import type { Cited, ErrorRate } from './facts.js';
 /** Result sizes: enough for a correlator to rank, small enough to keep every call quick. */
 export const LIMITS = { anomalies: 40, signatures: 40, deployments: 50, commits: 100 } as const;
 
+/** list_services notes about a file's layout or dating (mcp-servers/logs/file-notes.ts). */
+const FILE_NOTE = /no level recognised|after now: |from the other files' span/;
+
 export interface Parsed<T> {
   callId: string;
   data: T;
@@ -45,6 +48,9 @@ export async function discover(session: ToolSession, notes: string[]) {
   const services = await callParsed(session, notes, 'list_services', {}, ListServicesOutput);
   const metrics = await callParsed(session, notes, 'list_metrics', {}, ListMetricsOutput);
   const nowText = services?.data.now ?? metrics?.data.now;
+  // What the logs server says about the files themselves (levels it cannot read, lines dated in the future) is
+  // something the reader of the report must see: it explains an analysis that finds nothing in them.
+  for (const note of services?.data.notes ?? []) if (FILE_NOTE.test(note)) notes.push(note);
   const firstSeen = (services?.data.services ?? [])
     .map((entry) => (entry.firstSeen ? Date.parse(entry.firstSeen) : Number.NaN))
     .filter((time) => Number.isFinite(time));

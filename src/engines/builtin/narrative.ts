@@ -163,6 +163,11 @@ export function recommendationsOf(analysis: Analysis): string[] {
   const best = analysis.hypotheses[0];
   const out: string[] = [];
   const watch = analysis.onsetAnomaly?.value.metric ?? analysis.anomalies[0]?.value.metric;
+  if (analysis.quiet && analysis.incomplete?.length) {
+    for (const item of analysis.incomplete)
+      out.push(`Bring back ${item.source} (${item.reason}) and re-run: until then treat the incident as unexplained`);
+    return out;
+  }
   if (analysis.quiet) {
     out.push(
       'No action indicated by the data; if users still see a problem, ask for a time, an endpoint or a request id and re-run on that narrower window',

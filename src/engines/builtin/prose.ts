@@ -1,4 +1,5 @@
 import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
+import { describeMissing } from '../../report/completeness.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
@@ -82,6 +83,9 @@ export function cascadeSentence(analysis: Analysis): string {
 }
 
 export function quietSummary(analysis: Analysis): string {
+  if (analysis.incomplete?.length) {
+    return `incomplete: ${describeMissing(analysis.incomplete)}; the sources that answered show no cause, but the missing one could hold it`;
+  }
   const checked = [...new Set(analysis.errorRates.map(({ value }) => value.service))].sort();
   const services = checked.length > 0 ? `all ${checked.length} services (${clip(checked.join(', '), 120)})` : 'the services';
   return `No anomaly found: ${services} stayed within baseline from ${analysis.windowStart.toISOString().slice(11, 16)} to ${analysis.now.toISOString().slice(11, 16)} UTC; nothing abnormal to explain`;
@@ -91,7 +95,9 @@ export function quietRootCause(analysis: Analysis): string {
   const quiet = analysis.quiet;
   if (!quiet) return '';
   const parts = [
-    `Nothing abnormal: no anomaly found in the data.`,
+    analysis.incomplete?.length
+      ? `The analysis is incomplete: ${describeMissing(analysis.incomplete)}. No all-clear can be given while a source is missing. In the sources that answered:`
+      : `Nothing abnormal: no anomaly found in the data.`,
     `Checked ${quiet.seriesChecked} metric series (none left its baseline in a way that lasted${quiet.minorAnomalies.length > 0 ? `; ${quiet.minorAnomalies.length} brief or minor move${quiet.minorAnomalies.length > 1 ? 's' : ''} such as ${quiet.minorAnomalies[0]?.value.metric}` : ''}),`,
     `${quiet.ratesOk} of ${quiet.ratesChecked} error rates within baseline,`,
     `and ${quiet.signaturesChecked} error and warning signatures (none new or grown beyond what their earlier rate explains).`,

@@ -154,6 +154,7 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
     alternatives: alternativesOf(analysis),
     engine: 'builtin',
     durationMs,
+    ...(analysis.incomplete?.length ? { incomplete: analysis.incomplete } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
   return finalizeReport(draft, session);

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { describeMissing } from '../../report/completeness.js';
 import type { Evidence, Report, ToolCallRecord } from '../../report/schema.js';
 import { AI_MARKER } from '../../report/screen.js';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
@@ -72,9 +73,14 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-/** What the reader must know before trusting the report: a model wrote it, or it describes a sample dataset. */
-export function reportStamps(report: Pick<Report, 'aiGenerated' | 'sampleData'>): string | undefined {
+/**
+ * What the reader must know before trusting the report: a source never answered (so it is no all-clear), a model
+ * wrote it, or it describes a sample dataset.
+ */
+export function reportStamps(report: Pick<Report, 'aiGenerated' | 'sampleData' | 'incomplete'>): string | undefined {
   const parts: string[] = [];
+  if (report.incomplete?.length)
+    parts.push(`:warning: *incomplete — ${oneLine(describeMissing(report.incomplete), 600)}*; not an all-clear`);
   if (report.sampleData) parts.push(sampleStamp(report.sampleData));
   if (report.aiGenerated) parts.push(`:warning: *${AI_MARKER}*`);
   return parts.length > 0 ? parts.join('  ·  ') : undefined;
@@ -185,7 +191,11 @@ function similarBlock(similar: NonNullable<Report['similar']>): types.SectionBlo
 
 /** The notification / screen-reader text of the report message. */
 export function reportFallback(report: Report): string {
-  const stamps = [report.sampleData ? `sample data: ${report.sampleData}` : '', report.aiGenerated ? AI_MARKER : ''].filter(Boolean);
+  const stamps = [
+    report.incomplete?.length ? `incomplete: ${report.incomplete.map((item) => `${item.source} unavailable`).join(', ')}` : '',
+    report.sampleData ? `sample data: ${report.sampleData}` : '',
+    report.aiGenerated ? AI_MARKER : '',
+  ].filter(Boolean);
   const prefix = stamps.length > 0 ? `[${stamps.join(' · ')}] ` : '';
   return mrkdwn(`${prefix}Root cause (${report.confidence} confidence): ${report.summary}`, SLACK_LIMITS.fallbackText);
 }
