@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   onHostEvent?: (event: HostEvent) => void;
   /** The bot refuses to start when some servers are live and others serve the bundled sample (a ConfigError). */
   refuseMixedData?: boolean;
+  /** After each analysis: how many values of each kind were masked (the bot's redaction metrics). */
+  onRedactions?: (counts: Record<string, number>) => void;
 }
 
 /**
@@ -117,31 +119,38 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   };
   const engineConfig = { ...config, ANALYSIS_TIMEOUT_MS: engineDeadlineMs(config.ANALYSIS_TIMEOUT_MS) };
   let lastEngine: string | undefined;
+  const analyzeWith = async (redactor: Redactor, request: AnalyzeRequest & { engine?: EngineChoice }): Promise<Report> => {
+    const { engine: choice, ...raw } = request;
+    const rest = {
+      ...raw,
+      incident: redactor.text(raw.incident),
+      ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+    };
+    const selection = await selectEngine(
+      choice ?? config.ANALYSIS_ENGINE,
+      recordingHost(redactingHost(host, redactor), raw.onToolOutput),
+      engineConfig,
+    );
+    lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
+    if (!selection.note) return stamp(await selection.engine.analyze(rest));
+    rest.onEvent?.({ type: 'note', message: selection.note });
+    const report = await selection.engine.analyze(rest);
+    // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
+    return stamp({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+  };
   return {
     host,
     config,
     ...(sampleData ? { sampleData } : {}),
     egress,
     async analyze(request) {
-      const { engine: choice, ...raw } = request;
       // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
       const redactor = new Redactor(redaction, compiledExtra);
-      const rest = {
-        ...raw,
-        incident: redactor.text(raw.incident),
-        ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
-      };
-      const selection = await selectEngine(
-        choice ?? config.ANALYSIS_ENGINE,
-        recordingHost(redactingHost(host, redactor), raw.onToolOutput),
-        engineConfig,
-      );
-      lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
-      if (!selection.note) return stamp(await selection.engine.analyze(rest));
-      rest.onEvent?.({ type: 'note', message: selection.note });
-      const report = await selection.engine.analyze(rest);
-      // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
-      return stamp({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+      try {
+        return await analyzeWith(redactor, request);
+      } finally {
+        options.onRedactions?.(redactor.summary());
+      }
     },
     health() {
       const configured = config.ANALYSIS_ENGINE === 'builtin' ? 'builtin' : `ollama:${config.OLLAMA_MODEL}`;

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { METRICS_PATH, metricsHandler } from '../observability/endpoint.js';
+import { metrics } from '../observability/metrics.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
 import { type SlackConfig, slackMode } from './config.js';
@@ -10,7 +12,7 @@ import { registerListeners } from './listeners/index.js';
 import { SlackDirectory } from './policy/directory.js';
 import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
-import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, webhookRoutes } from './webhooks/index.js';
+import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, listenerRoutes, webhookRoutes } from './webhooks/index.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { BusyNotices } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
@@ -38,6 +40,7 @@ export type BotConfig = Pick<
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
 > &
+  Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig>;
 
@@ -95,6 +98,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
   let webhooks: AlertWebhooks | undefined;
   const webhooksOn = Boolean(config.ALERT_WEBHOOK_TOKEN);
   const ownsStore = !options.store;
+  const serveMetrics = config.METRICS_ENABLED ? metricsHandler(metrics, config.METRICS_TOKEN) : undefined;
   const store = options.store ?? SqliteStore.open(':memory:');
 
   const receiver =
@@ -112,7 +116,10 @@ export function createSlackBot(options: BotOptions): SlackBot {
           token: config.SLACK_BOT_TOKEN,
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
           port: config.PORT,
-          customRoutes: webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+          customRoutes: [
+            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+            ...(serveMetrics ? [{ path: METRICS_PATH, method: ['GET', 'HEAD'], handler: serveMetrics }] : []),
+          ],
           logLevel,
           clientOptions: clientOptions(),
         });
@@ -136,6 +143,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
   });
+  metrics.watchLoad(() => service.load);
+  metrics.configuredEngine = config.ANALYSIS_ENGINE;
   const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
   const channelAllowed: ChannelAllowed =
@@ -189,9 +198,11 @@ export function createSlackBot(options: BotOptions): SlackBot {
       service.lifecycle.startReportRetry();
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
-      // Socket Mode has no HTTP server; the webhooks get a small one of their own on PORT.
-      if (mode === 'socket' && webhooks) listener = await startWebhookServer(webhooks.handler, config.PORT);
-      const webhookNote = webhooks ? `; alert webhooks on port ${listener?.port ?? address?.port}` : '';
+      // Socket Mode has no HTTP server; the webhooks and /metrics get a small one of their own on PORT.
+      if (mode === 'socket' && (webhooks || serveMetrics))
+        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics), config.PORT);
+      const port = listener?.port ?? address?.port;
+      const webhookNote = `${webhooks ? `; alert webhooks on port ${port}` : ''}${serveMetrics ? `; metrics on port ${port} ${METRICS_PATH}` : ''}`;
       logger.info(
         `IncidentPilot connected as ${auth.user ?? self.userId} (${mode === 'socket' ? 'Socket Mode' : `HTTP on port ${address?.port}`}${webhookNote})`,
       );

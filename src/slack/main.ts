@@ -1,5 +1,7 @@
 import dotenv from 'dotenv';
 import { formatHostEvent } from '../host/log.js';
+import { observeHostEvent } from '../observability/events.js';
+import { metrics } from '../observability/metrics.js';
 import { failing, installFatalHandlers } from '../process/fatal.js';
 import { guardStdio, safeWrite } from '../process/stdio-guard.js';
 import { createRuntime as createEngineRuntime } from '../runtime/runtime.js';
@@ -41,7 +43,9 @@ const createRuntime: RuntimeFactory = (_config, env) =>
   createEngineRuntime({
     env,
     refuseMixedData: true,
+    onRedactions: (counts) => metrics.redacted(counts),
     onHostEvent: (event) => {
+      observeHostEvent(event);
       const { level, line } = formatHostEvent(event);
       if (level !== 'debug') log(level, line);
     },

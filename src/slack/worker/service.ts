@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { metrics, outcomeOf, secondsBetween } from '../../observability/metrics.js';
 import type { StateStore } from '../../store/types.js';
 import type { SlackMessage } from '../blocks/report.js';
 import type { QueueEntryView } from '../blocks/usage.js';
@@ -104,6 +105,11 @@ export class AnalysisService {
       logger: options.logger,
       reportRetryMs: options.reportRetryMs ?? DEFAULT_REPORT_RETRY_MS,
     });
+  }
+
+  /** Analyses holding a slot and waiting for one (the queue gauges). */
+  get load(): { running: number; queued: number } {
+    return this.counts();
   }
 
   get limits(): { concurrency: number; queueMax: number } {
@@ -324,6 +330,12 @@ export class AnalysisService {
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
     job.state = state;
     job.finishedAt = this.now();
+    metrics.analysisFinished(
+      job.trigger.origin,
+      job.report?.engine,
+      outcomeOf(state, job.report),
+      secondsBetween(job.startedAt, job.finishedAt),
+    );
     this.active = this.active.filter((other) => other !== job);
     this.anchoredIds.delete(job.id);
     this.board.forget(job);
@@ -343,6 +355,7 @@ export class AnalysisService {
     const threadTs = job.threadTs;
     job.state = 'running';
     job.startedAt = this.now();
+    metrics.analysisStarted(job.trigger.origin);
     this.persist(job);
     this.board.refreshPositions(this.active);
     void this.board.update(job);
