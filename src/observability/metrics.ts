@@ -64,6 +64,7 @@ export class BotMetrics {
   readonly firstProgress: Histogram<'origin'>;
   readonly queued: Gauge;
   readonly running: Gauge;
+  readonly queueLimit: Gauge;
   readonly toolCalls: Counter<'server' | 'tool' | 'outcome'>;
   readonly toolDuration: Histogram<'server' | 'tool'>;
   readonly serverRestarts: Counter<'server'>;
@@ -122,6 +123,11 @@ export class BotMetrics {
       collect() {
         this.set(load().running);
       },
+    });
+    this.queueLimit = new Gauge({
+      name: `${PREFIX}analyses_queue_limit`,
+      help: 'QUEUE_MAX: analyses that may wait before new ones are refused as busy',
+      registers,
     });
     this.toolCalls = new Counter({
       name: `${PREFIX}tool_calls_total`,
@@ -192,9 +198,10 @@ export class BotMetrics {
     });
   }
 
-  /** Where the queue gauges read from (the analysis service). */
-  watchLoad(load: () => { running: number; queued: number }): void {
+  /** Where the queue gauges read from (the analysis service), and its QUEUE_MAX. */
+  watchLoad(load: () => { running: number; queued: number }, queueMax: number): void {
     this.load = load;
+    this.queueLimit.set(queueMax);
   }
 
   /** The configured engine (ANALYSIS_ENGINE), the label of analyses before their report says which one ran. */

@@ -143,7 +143,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
   });
-  metrics.watchLoad(() => service.load);
+  metrics.watchLoad(() => service.load, config.QUEUE_MAX);
   metrics.configuredEngine = config.ANALYSIS_ENGINE;
   const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
