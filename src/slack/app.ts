@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { METRICS_PATH, metricsHandler } from '../observability/endpoint.js';
+import { LineLogger } from '../observability/log.js';
 import { metrics } from '../observability/metrics.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
@@ -40,7 +41,7 @@ export type BotConfig = Pick<
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
 > &
-  Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE'>> &
+  Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE' | 'LOG_FORMAT'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig>;
 
@@ -95,6 +96,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const retry = options.slackRetry ?? DEFAULT_SLACK_RETRY;
   const clientOptions = () => webClientOptions(retry, config.SLACK_API_URL);
   const logLevel = LOG_LEVELS[config.SLACK_LOG_LEVEL];
+  // LOG_FORMAT=json: Bolt's and the Socket Mode client's lines as JSON objects too; text keeps Bolt's own logger.
+  const jsonLogs = config.LOG_FORMAT === 'json';
   let webhooks: AlertWebhooks | undefined;
   const webhooksOn = Boolean(config.ALERT_WEBHOOK_TOKEN);
   const ownsStore = !options.store;
@@ -106,12 +109,13 @@ export function createSlackBot(options: BotOptions): SlackBot {
       ? new SocketModeReceiver({
           appToken: config.SLACK_APP_TOKEN ?? '',
           logLevel,
+          ...(jsonLogs ? { logger: new LineLogger('json', logLevel, 'socket-mode') } : {}),
           installerOptions: { clientOptions: clientOptions() },
         })
       : undefined;
   const app =
     receiver !== undefined
-      ? new App({ token: config.SLACK_BOT_TOKEN, receiver, logLevel, clientOptions: clientOptions() })
+      ? new App({ token: config.SLACK_BOT_TOKEN, receiver, logLevel, clientOptions: clientOptions(), ...appLogger(jsonLogs, logLevel) })
       : new App({
           token: config.SLACK_BOT_TOKEN,
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
@@ -122,6 +126,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
           ],
           logLevel,
           clientOptions: clientOptions(),
+          ...appLogger(jsonLogs, logLevel),
         });
 
   const self: SelfIdentity = {};
@@ -229,4 +234,8 @@ function watchSocket(receiver: SocketModeReceiver, logger: App['logger']): void 
   });
   receiver.client.on('reconnecting', () => logger.warn('Socket Mode connection lost; reconnecting'));
   receiver.client.on('disconnected', () => logger.info('Socket Mode disconnected'));
+}
+
+function appLogger(json: boolean, level: LogLevel): { logger?: LineLogger } {
+  return json ? { logger: new LineLogger('json', level) } : {};
 }

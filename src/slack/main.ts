@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { formatHostEvent } from '../host/log.js';
 import { observeHostEvent } from '../observability/events.js';
+import { formatLogLine, type LevelName, type LogFormat } from '../observability/log.js';
 import { metrics } from '../observability/metrics.js';
 import { failing, installFatalHandlers } from '../process/fatal.js';
 import { guardStdio, safeWrite } from '../process/stdio-guard.js';
@@ -20,8 +21,9 @@ dotenv.config({ quiet: true });
 // Before anything logs: a closed stdout/stderr silences that stream instead of throwing into the process.
 guardStdio();
 
-const log = (level: string, line: string) =>
-  safeWrite('stderr', `${new Date().toISOString()} [${level.toUpperCase()}] incidentpilot: ${line}\n`);
+/** LOG_FORMAT is validated with the rest of the configuration in launch(); the log format is needed before that. */
+const logFormat: LogFormat = process.env.LOG_FORMAT?.trim().toLowerCase() === 'json' ? 'json' : 'text';
+const log = (level: LevelName, line: string) => safeWrite('stderr', formatLogLine(logFormat, level, 'incidentpilot', line));
 
 /** Past the grace, stopping Slack and the MCP servers gets this long before the process exits anyway. */
 const SHUTDOWN_MARGIN_MS = 5_000;

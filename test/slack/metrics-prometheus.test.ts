@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
+import { blockText, FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
 import { prometheusBinaries, type RunningPrometheus, startScrapingPrometheus } from '../support/prometheus.js';
 import { assertBuilt, type BotProcess, cleanup, REPO, startBot } from './support/bot-process.js';
 
@@ -81,6 +81,7 @@ describe('Prometheus scrapes the bot', () => {
         ANALYSIS_ENGINE: 'builtin',
         METRICS_ENABLED: 'true',
         METRICS_TOKEN: TOKEN,
+        LOG_FORMAT: 'json',
         PORT: '0',
       },
       dir,
@@ -106,13 +107,29 @@ describe('Prometheus scrapes the bot', () => {
     );
     await until('up{job="incidentpilot"}', (result) => value(result) === 1);
 
+    const reports: StoredMessage[] = [];
     for (const text of ['checkout returns 502 since 14:00', 'payments slow since 13:00', 'checkout errors after the deploy']) {
       await fake.slashCommand(text);
       const parent = await fake.waitFor(`status of ${text}`, () =>
         fake?.messages.find((m) => m.channel === CHANNEL && !m.thread_ts && (m.text ?? '').includes(text)),
       );
-      await fake.waitFor(`report of ${text}`, () => fake?.thread(CHANNEL, parent.ts).find(isReport));
+      reports.push(await fake.waitFor(`report of ${text}`, () => fake?.thread(CHANNEL, parent.ts).find(isReport)));
     }
+
+    // LOG_FORMAT=json: every line an object; the id in a report's footer finds that analysis' log lines.
+    const lines = bot
+      .log()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { level: string; message: string; analysis?: string; channel?: string });
+    const id = /analysis (A\d+-[0-9a-f]{10})/.exec(blockText(reports[0]!))?.[1];
+    expect(id).toBeDefined();
+    const about = lines.filter((line) => line.analysis === id);
+    expect(about.map((line) => line.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ started \(command\)/), expect.stringMatching(/ done in channel .* after /)]),
+    );
+    expect(about.every((line) => line.channel === CHANNEL)).toBe(true);
+    expect(lines.filter((line) => line.message.includes(id!)).every((line) => line.analysis === id)).toBe(true);
 
     const finished = await until('sum(incidentpilot_analyses_finished_total{origin="command",engine="builtin"})', (r) => value(r) === 3);
     expect(value(finished)).toBe(3);

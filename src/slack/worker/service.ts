@@ -330,11 +330,10 @@ export class AnalysisService {
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
     job.state = state;
     job.finishedAt = this.now();
-    metrics.analysisFinished(
-      job.trigger.origin,
-      job.report?.engine,
-      outcomeOf(state, job.report),
-      secondsBetween(job.startedAt, job.finishedAt),
+    const seconds = secondsBetween(job.startedAt, job.finishedAt);
+    metrics.analysisFinished(job.trigger.origin, job.report?.engine, outcomeOf(state, job.report), seconds);
+    this.options.logger.info(
+      `analysis ${job.id} ${state} in channel ${job.channel}${seconds !== undefined ? ` after ${seconds.toFixed(1)} s` : ''}`,
     );
     this.active = this.active.filter((other) => other !== job);
     this.anchoredIds.delete(job.id);
@@ -356,6 +355,7 @@ export class AnalysisService {
     job.state = 'running';
     job.startedAt = this.now();
     metrics.analysisStarted(job.trigger.origin);
+    this.options.logger.info(`analysis ${job.id} started (${job.trigger.origin}) in channel ${job.channel}`);
     this.persist(job);
     this.board.refreshPositions(this.active);
     void this.board.update(job);
