@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { metrics } from '../../src/observability/metrics.js';
-import type { StoredMessage } from '../fakes/slack/server.js';
-import { type Harness, startSocketHarness } from './helpers.js';
+import { createSlackBot } from '../../src/slack/app.js';
+import { FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
+import { botConfig, type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
 
 /**
  * /metrics on the Socket Mode listener: bearer auth, the text format, and bounded label cardinality over 100
@@ -66,6 +66,36 @@ describe('/metrics', () => {
     expect((await fetch(`http://127.0.0.1:${listenerPort}/healthz`)).status).toBe(200);
   });
 
+  it("HTTP mode: /metrics beside /slack/events and /healthz on Slack's port; without METRICS_ENABLED it is 404", async () => {
+    const fake = await FakeSlack.start();
+    const on = createSlackBot({
+      config: botConfig(fake, {
+        SLACK_APP_TOKEN: undefined,
+        SLACK_SIGNING_SECRET: 'http-mode-signing-secret',
+        PORT: 0,
+        METRICS_ENABLED: true,
+      }),
+      analyze: new ScriptedEngine().analyze,
+    });
+    const off = createSlackBot({
+      config: botConfig(fake, { SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: 'http-mode-signing-secret', PORT: 0 }),
+      analyze: new ScriptedEngine().analyze,
+    });
+    try {
+      const onPort = (await on.start()).port;
+      const offPort = (await off.start()).port;
+      const served = await fetch(`http://127.0.0.1:${onPort}/metrics`);
+      expect(served.status).toBe(200);
+      expect(await served.text()).toMatch(/^incidentpilot_analyses_running 0$/m);
+      expect((await fetch(`http://127.0.0.1:${onPort}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${offPort}/metrics`)).status).toBe(404);
+    } finally {
+      await on.stop();
+      await off.stop();
+      await fake.close();
+    }
+  });
+
   it('label cardinality stays bounded over 100 analyses with distinct texts, channels and people', async () => {
     harness = await startSocketHarness({ METRICS_ENABLED: true, ANALYSIS_CONCURRENCY: 4, QUEUE_MAX: 20 });
     const listenerPort = listenerPortOf(harness);
@@ -77,7 +107,13 @@ describe('/metrics', () => {
     expect(text).toMatch(/^incidentpilot_analyses_finished_total\{origin="command",engine="other",outcome="done"\} 100$/m);
     expect(text).toMatch(/^incidentpilot_tool_calls_total\{server="git",tool="list_deployments",outcome="ok"\} 100$/m);
     // Same series, other values: nothing per channel, person or incident.
-    const names = (lines: string[]) => lines.map((line) => line.replace(/ [^ ]+$/, '')).sort();
+    // Node's default metrics grow GC kinds (a fixed set of four) as collections happen; the bot's own must not grow.
+    const names = (lines: string[]) =>
+      lines
+        .map((line) => line.replace(/ [^ ]+$/, ''))
+        .filter((name) => !/^incidentpilot_(nodejs|process)_/.test(name))
+        .sort();
+    expect(names(after100).length).toBeGreaterThan(20);
     expect(names(after100)).toEqual(names(after10));
     expect(text).not.toMatch(/C0CHAN|U0PERSON|zebra|warehouse/);
   }, 120_000);

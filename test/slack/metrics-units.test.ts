@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analysisObserver, observeHostEvent } from '../../src/observability/events.js';
 import { BotMetrics, engineFamily, MAX_LABEL_VALUES, outcomeOf } from '../../src/observability/metrics.js';
 import { countingFetch } from '../../src/observability/slack-fetch.js';
 
@@ -87,5 +88,34 @@ describe('Slack requests', () => {
     expect(await get({ method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
     // After the 429, after the 503, after the network error; not after "ok": false (the client does not retry it).
     expect(await value(metrics, 'incidentpilot_slack_api_retries_total', { method: 'chat.postMessage' })).toBe(3);
+  });
+});
+
+describe('event observers', () => {
+  it('first progress once, tool calls with latency, model rounds with tokens, MCP server state and restarts', async () => {
+    const metrics = new BotMetrics();
+    let now = 1_000;
+    const observe = analysisObserver('command', () => now, metrics);
+    observe({ type: 'started', engine: 'ollama:qwen3:8b', incident: 'zebra outage' });
+    now = 3_500;
+    observe({ type: 'model_turn', round: 1, toolCalls: 1, promptTokens: 1200, outputTokens: 40 });
+    now = 9_000;
+    observe({ type: 'tool_started', callId: 'T1', server: 'logs', tool: 'search_logs', args: {} });
+    observe({ type: 'tool_finished', callId: 'T1', server: 'logs', tool: 'search_logs', args: {}, ok: false, ms: 250, summary: 'x' });
+    const first = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'incidentpilot_analysis_first_progress_seconds');
+    const sum = ((first?.values ?? []) as { metricName?: string; value: number }[]).find((v) => v.metricName?.endsWith('_sum'));
+    expect(sum?.value).toBe(2.5);
+    expect(await value(metrics, 'incidentpilot_tool_calls_total', { server: 'logs', tool: 'search_logs', outcome: 'error' })).toBe(1);
+    expect(await value(metrics, 'incidentpilot_model_calls_total', { engine: 'ollama' })).toBe(1);
+    expect(await value(metrics, 'incidentpilot_model_tokens_total', { kind: 'prompt' })).toBe(1200);
+    expect(await value(metrics, 'incidentpilot_model_tokens_total', { kind: 'output' })).toBe(40);
+
+    observeHostEvent({ type: 'server_started', server: 'git', tools: ['a'], ms: 5 }, metrics);
+    expect(await value(metrics, 'incidentpilot_mcp_server_up', { server: 'git' })).toBe(1);
+    observeHostEvent({ type: 'server_exited', server: 'git', detail: 'exit 1', attempt: 1, restartInMs: 100 }, metrics);
+    expect(await value(metrics, 'incidentpilot_mcp_server_up', { server: 'git' })).toBe(0);
+    observeHostEvent({ type: 'server_restarted', server: 'git', attempt: 1, tools: ['a'] }, metrics);
+    expect(await value(metrics, 'incidentpilot_mcp_server_up', { server: 'git' })).toBe(1);
+    expect(await value(metrics, 'incidentpilot_mcp_server_restarts_total', { server: 'git' })).toBe(1);
   });
 });
