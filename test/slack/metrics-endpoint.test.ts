@@ -50,7 +50,12 @@ async function runAnalyses(h: Harness, from: number, to: number): Promise<void> 
 
 describe('/metrics', () => {
   it('needs the bearer token when METRICS_TOKEN is set, and serves the text format', async () => {
-    harness = await startSocketHarness({ METRICS_ENABLED: true, METRICS_TOKEN: TOKEN });
+    harness = await startSocketHarness({
+      METRICS_ENABLED: true,
+      METRICS_TOKEN: TOKEN,
+      ALERT_WEBHOOK_TOKEN: 'webhook-token-0123456789',
+      ALLOWED_CHANNELS: ['C0INCIDENT'],
+    });
     const listenerPort = listenerPortOf(harness);
     const refused = await scrape(listenerPort, null);
     expect(refused.status).toBe(401);
@@ -64,6 +69,13 @@ describe('/metrics', () => {
     expect(text).toMatch(/^incidentpilot_process_cpu_seconds_total /m);
     expect((await fetch(`http://127.0.0.1:${listenerPort}/metrics`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`http://127.0.0.1:${listenerPort}/healthz`)).status).toBe(200);
+
+    // The seams: a webhook delivery counted by its status, an access refusal by its reason.
+    expect((await fetch(`http://127.0.0.1:${listenerPort}/alerts/alertmanager`, { method: 'POST', body: '{}' })).status).toBe(401);
+    await harness.fake.slashCommand('checkout is down', { channel: 'C0ELSEWHERE' });
+    const after = await (await scrape(listenerPort)).text();
+    expect(after).toMatch(/^incidentpilot_webhook_deliveries_total\{code="401"\} 1$/m);
+    expect(after).toMatch(/^incidentpilot_access_refusals_total\{reason="channel"\} 1$/m);
   });
 
   it("HTTP mode: /metrics beside /slack/events and /healthz on Slack's port; without METRICS_ENABLED it is 404", async () => {
