@@ -14,6 +14,7 @@ export async function runStdio(server: McpServer, name: string): Promise<void> {
     process.exit(code);
   };
   guardStdio({
+    note: false,
     onClosed: (stream) => {
       if (stream === 'stdout') void shutdown(0);
     },
@@ -37,8 +38,9 @@ export function serveStdio(
   configMessage: (error: unknown) => string | undefined,
   fatalText: (error: unknown) => unknown = (error) => error,
 ): void {
-  // Before the first diagnostic: a closed stderr must not turn a log line into a crash.
-  guardStdio();
+  // Before the first diagnostic: a closed stderr must not turn a log line into a crash. No note on the other
+  // stream: stdout carries only protocol messages.
+  guardStdio({ note: false });
   const main = async () => {
     let server: McpServer;
     try {

@@ -74,6 +74,12 @@ describe('MCP server with a closed stdio stream', () => {
       );
       expect(server.child.exitCode).toBeNull();
       expect(server.stdout()).toContain('"id":4');
+      // Stdout carries only protocol messages: no note about the closed stderr there.
+      const lines = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line !== '');
+      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     } finally {
       server.child.kill('SIGKILL');
     }
