@@ -1,9 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { guardStdio } from '../../src/process/stdio-guard.js';
 
 /**
  * Serves `server` on stdin/stdout. Stdout carries only protocol messages, so diagnostics go to stderr;
- * the process exits when its client closes stdin, leaving no orphan behind a host that died.
+ * the process exits when its client closes stdin or stdout (no orphan behind a host that died). A closed stderr
+ * only silences the diagnostics: the server goes on answering.
  */
 export async function runStdio(server: McpServer, name: string): Promise<void> {
   const transport = new StdioServerTransport();
@@ -11,6 +13,12 @@ export async function runStdio(server: McpServer, name: string): Promise<void> {
     await server.close().catch(() => undefined);
     process.exit(code);
   };
+  guardStdio({
+    note: false,
+    onClosed: (stream) => {
+      if (stream === 'stdout') void shutdown(0);
+    },
+  });
   process.stdin.on('end', () => void shutdown(0));
   process.stdin.on('close', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
@@ -30,6 +38,9 @@ export function serveStdio(
   configMessage: (error: unknown) => string | undefined,
   fatalText: (error: unknown) => unknown = (error) => error,
 ): void {
+  // Before the first diagnostic: a closed stderr must not turn a log line into a crash. No note on the other
+  // stream: stdout carries only protocol messages.
+  guardStdio({ note: false });
   const main = async () => {
     let server: McpServer;
     try {

@@ -28,7 +28,7 @@ export interface ToolHost {
 /** Progress an engine reports while it works; the CLI and Slack render these, the engine never renders. */
 export type AgentEvent =
   | { type: 'started'; engine: string; incident: string }
-  | { type: 'model_turn'; round: number; toolCalls: number; promptTokens?: number; contextWindow?: number }
+  | { type: 'model_turn'; round: number; toolCalls: number; promptTokens?: number; outputTokens?: number; contextWindow?: number }
   | { type: 'tool_started'; callId: string; server: string; tool: string; args: Record<string, unknown> }
   | {
       type: 'tool_finished';

@@ -2,6 +2,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from '../config.js';
 import { HostConfigError } from '../host/config.js';
+import { guardStdio } from '../process/stdio-guard.js';
 import { describeMissing } from '../report/completeness.js';
 import { renderReportText } from '../report/render.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
@@ -19,6 +20,18 @@ const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 /** After the work is done, a straggling handle must not keep the CLI alive. */
 const EXIT_GRACE_MS = 3_000;
+
+/**
+ * `rca … | head`: once the reader has what it wanted, stdout is gone. The analysis stops and the CLI exits 0 without
+ * a word (a broken pipe is how a pipeline ends, not an error); a closed stderr only silences the progress.
+ */
+const readerGone = new AbortController();
+guardStdio({
+  note: false,
+  onClosed: (stream) => {
+    if (stream === 'stdout') readerGone.abort();
+  },
+});
 
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseCliArgs>;
@@ -74,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       incident: args.incident,
       ...(args.since ? { since: args.since } : {}),
       ...(args.engine ? { engine: args.engine } : {}),
-      signal: controller.signal,
+      signal: AbortSignal.any([controller.signal, readerGone.signal]),
       onEvent: (event) => print(formatAgentEvent(event)),
     });
     if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -86,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     if (interrupted) return EXIT_INTERRUPTED;
+    if (readerGone.signal.aborted) return EXIT_OK;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConfigError || error instanceof HostConfigError) {
       process.stderr.write(`rca: ${message}\n`);

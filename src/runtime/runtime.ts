@@ -8,7 +8,7 @@ import { checkDataSources, DataSourceError } from '../host/data-source.js';
 import type { HostEvent } from '../host/events.js';
 import { McpHost } from '../host/host.js';
 import { recordingHost } from '../memory/recording.js';
-import { configuredRedactor, configureRedaction, redactingHost, redactionOptions } from '../redaction/index.js';
+import { configuredRedactor, configureRedaction, type Redactor, redactingHost, redactionOptions } from '../redaction/index.js';
 import { downServers, failedSources, markIncomplete, mergeMissing } from '../report/completeness.js';
 import { describeEgress } from './egress.js';
 import { absolutePaths, checkSourcePaths, serverList, withoutServers } from './sources.js';
@@ -49,6 +49,8 @@ export interface RuntimeOptions {
   without?: string[];
   /** The bot refuses to start when some servers are live and others serve the bundled sample (a ConfigError). */
   refuseMixedData?: boolean;
+  /** After each analysis: how many values of each kind were masked (the bot's redaction metrics). */
+  onRedactions?: (counts: Record<string, number>) => void;
 }
 
 /**
@@ -150,43 +152,50 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       })),
     };
   };
+  const analyzeWith = async (redactor: Redactor, request: AnalyzeRequest & { engine?: EngineChoice }): Promise<Report> => {
+    const { engine: choice, ...raw } = request;
+    const down = downServers(health().servers);
+    const rest = {
+      ...raw,
+      incident: redactor.text(raw.incident),
+      ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
+      // Everything of the request the engine may show the model: the alert's labels and past incidents too.
+      ...(raw.scope !== undefined ? { scope: redactor.value(raw.scope) } : {}),
+      ...(raw.pastIncidents !== undefined ? { pastIncidents: redactor.value(raw.pastIncidents) } : {}),
+      ...(down.length > 0 ? { unavailable: down } : {}),
+    };
+    // Every call's outcome, whatever the engine: a server whose every call failed is a source that never answered.
+    const calls: ToolOutputRecord[] = [];
+    const record = (call: ToolOutputRecord) => {
+      calls.push(call);
+      raw.onToolOutput?.(call);
+    };
+    const selection = await selectEngine(
+      choice ?? config.ANALYSIS_ENGINE,
+      recordingHost(redactingHost(host, redactor), record),
+      engineConfig,
+    );
+    lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
+    const complete = (report: Report) => stamp(markIncomplete(report, mergeMissing(down, failedSources(calls))));
+    if (!selection.note) return complete(await selection.engine.analyze(rest));
+    rest.onEvent?.({ type: 'note', message: selection.note });
+    const report = await selection.engine.analyze(rest);
+    // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
+    return complete({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+  };
   return {
     host,
     config,
     ...(sampleData ? { sampleData } : {}),
     egress,
     async analyze(request) {
-      const { engine: choice, ...raw } = request;
       // One redactor per analysis: placeholders are numbered consistently across the incident, context and tools.
       const redactor = configuredRedactor();
-      const down = downServers(health().servers);
-      const rest = {
-        ...raw,
-        incident: redactor.text(raw.incident),
-        ...(raw.context !== undefined ? { context: redactor.text(raw.context) } : {}),
-        // Everything of the request the engine may show the model: the alert's labels and past incidents too.
-        ...(raw.scope !== undefined ? { scope: redactor.value(raw.scope) } : {}),
-        ...(raw.pastIncidents !== undefined ? { pastIncidents: redactor.value(raw.pastIncidents) } : {}),
-        ...(down.length > 0 ? { unavailable: down } : {}),
-      };
-      // Every call's outcome, whatever the engine: a server whose every call failed is a source that never answered.
-      const calls: ToolOutputRecord[] = [];
-      const record = (call: ToolOutputRecord) => {
-        calls.push(call);
-        raw.onToolOutput?.(call);
-      };
-      const selection = await selectEngine(
-        choice ?? config.ANALYSIS_ENGINE,
-        recordingHost(redactingHost(host, redactor), record),
-        engineConfig,
-      );
-      lastEngine = selection.note ? `${selection.engine.name} (${selection.note})` : selection.engine.name;
-      const complete = (report: Report) => stamp(markIncomplete(report, mergeMissing(down, failedSources(calls))));
-      if (!selection.note) return complete(await selection.engine.analyze(rest));
-      rest.onEvent?.({ type: 'note', message: selection.note });
-      const report = await selection.engine.analyze(rest);
-      // The reader of a builtin report must learn why the model was not used, wherever the report is shown.
-      return complete({ ...report, notes: [selection.note, ...(report.notes ?? [])] });
+      try {
+        return await analyzeWith(redactor, request);
+      } finally {
+        options.onRedactions?.(redactor.summary());
+      }
     },
     health,
     close: () => host.close(),

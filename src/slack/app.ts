@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { METRICS_PATH, metricsHandler } from '../observability/endpoint.js';
+import { LineLogger } from '../observability/log.js';
+import { metrics } from '../observability/metrics.js';
 import { configureRedaction, DEFAULT_REDACTION, redactionOptions } from '../redaction/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
@@ -11,7 +14,7 @@ import { registerListeners } from './listeners/index.js';
 import { SlackDirectory } from './policy/directory.js';
 import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
-import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, webhookRoutes } from './webhooks/index.js';
+import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, listenerRoutes, webhookRoutes } from './webhooks/index.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { BusyNotices } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
@@ -39,6 +42,7 @@ export type BotConfig = Pick<
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
 > &
+  Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE' | 'LOG_FORMAT'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig> &
   // auto unless set.
@@ -107,9 +111,12 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const retry = options.slackRetry ?? DEFAULT_SLACK_RETRY;
   const clientOptions = () => webClientOptions(retry, config.SLACK_API_URL);
   const logLevel = LOG_LEVELS[config.SLACK_LOG_LEVEL];
+  // LOG_FORMAT=json: Bolt's and the Socket Mode client's lines as JSON objects too; text keeps Bolt's own logger.
+  const jsonLogs = config.LOG_FORMAT === 'json';
   let webhooks: AlertWebhooks | undefined;
   const webhooksOn = Boolean(config.ALERT_WEBHOOK_TOKEN);
   const ownsStore = !options.store;
+  const serveMetrics = config.METRICS_ENABLED ? metricsHandler(metrics, config.METRICS_TOKEN) : undefined;
   const store = options.store ?? SqliteStore.open(':memory:');
 
   const receiver =
@@ -117,19 +124,24 @@ export function createSlackBot(options: BotOptions): SlackBot {
       ? new SocketModeReceiver({
           appToken: config.SLACK_APP_TOKEN ?? '',
           logLevel,
+          ...(jsonLogs ? { logger: new LineLogger('json', logLevel, 'socket-mode') } : {}),
           installerOptions: { clientOptions: clientOptions() },
         })
       : undefined;
   const app =
     receiver !== undefined
-      ? new App({ token: config.SLACK_BOT_TOKEN, receiver, logLevel, clientOptions: clientOptions() })
+      ? new App({ token: config.SLACK_BOT_TOKEN, receiver, logLevel, clientOptions: clientOptions(), ...appLogger(jsonLogs, logLevel) })
       : new App({
           token: config.SLACK_BOT_TOKEN,
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
           port: config.PORT,
-          customRoutes: webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+          customRoutes: [
+            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+            ...(serveMetrics ? [{ path: METRICS_PATH, method: ['GET', 'HEAD'], handler: serveMetrics }] : []),
+          ],
           logLevel,
           clientOptions: clientOptions(),
+          ...appLogger(jsonLogs, logLevel),
         });
 
   const self: SelfIdentity = {};
@@ -152,6 +164,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
     ...(config.SLACK_STREAMING === 'off' ? {} : { streamTeam: () => self.teamId }),
   });
+  metrics.watchLoad(() => service.load, config.QUEUE_MAX);
+  metrics.configuredEngine = config.ANALYSIS_ENGINE;
   const policy = new AccessPolicy(policyConfig, new SlackDirectory(app.client), self, config.ALERT_CHANNELS, logger);
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
   const channelAllowed: ChannelAllowed =
@@ -205,9 +219,11 @@ export function createSlackBot(options: BotOptions): SlackBot {
       service.lifecycle.startReportRetry();
       const started = (await app.start()) as unknown;
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
-      // Socket Mode has no HTTP server; the webhooks get a small one of their own on PORT.
-      if (mode === 'socket' && webhooks) listener = await startWebhookServer(webhooks.handler, config.PORT);
-      const webhookNote = webhooks ? `; alert webhooks on port ${listener?.port ?? address?.port}` : '';
+      // Socket Mode has no HTTP server; the webhooks and /metrics get a small one of their own on PORT.
+      if (mode === 'socket' && (webhooks || serveMetrics))
+        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics), config.PORT);
+      const port = listener?.port ?? address?.port;
+      const webhookNote = `${webhooks ? `; alert webhooks on port ${port}` : ''}${serveMetrics ? `; metrics on port ${port} ${METRICS_PATH}` : ''}`;
       logger.info(
         `IncidentPilot connected as ${auth.user ?? self.userId} (${mode === 'socket' ? 'Socket Mode' : `HTTP on port ${address?.port}`}${webhookNote})`,
       );
@@ -234,4 +250,8 @@ function watchSocket(receiver: SocketModeReceiver, logger: App['logger']): void 
   });
   receiver.client.on('reconnecting', () => logger.warn('Socket Mode connection lost; reconnecting'));
   receiver.client.on('disconnected', () => logger.info('Socket Mode disconnected'));
+}
+
+function appLogger(json: boolean, level: LogLevel): { logger?: LineLogger } {
+  return json ? { logger: new LineLogger('json', level) } : {};
 }

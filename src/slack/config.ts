@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EngineEnvSchema, parseEnv } from '../config.js';
 import { assertSafeModelTransport } from '../runtime/egress.js';
-import { idList, PolicyEnvShape } from './policy/env.js';
+import { flag, idList, PolicyEnvShape } from './policy/env.js';
 
 /**
  * The Slack bot's configuration: the engine's env schema extended with the bot's own variables, parsed once at start.
@@ -123,6 +123,21 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   SLACK_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' }).default('info'),
+  ),
+  /** GET /metrics on the /healthz listener (HTTP mode: Slack's port; Socket Mode: the small listener on PORT). */
+  METRICS_ENABLED: flag(false),
+  /** Bearer token a scrape must send to /metrics; unset leaves /metrics open to whoever reaches the port. */
+  METRICS_TOKEN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .min(16, { error: 'too short: use at least 16 random characters, e.g. `openssl rand -hex 32` (docs/operations.md)' })
+      .optional(),
+  ),
+  /** `json`: one JSON object per log line (time, level, message, analysis id, …); `text` (default) stays human-readable. */
+  LOG_FORMAT: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(['text', 'json'], { error: 'expected text or json' }).default('text'),
   ),
   // Who may ask, and who sees what (docs/slack.md, "Access").
   ...PolicyEnvShape,

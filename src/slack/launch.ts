@@ -38,7 +38,16 @@ export interface LaunchIO {
 
 export type LaunchResult =
   | { ok: false; exitCode: number }
-  | { ok: true; bot: SlackBot; runtime: Runtime; store: StateStore; stop(): Promise<void>; crash(reason: string): Promise<void> };
+  | {
+      ok: true;
+      bot: SlackBot;
+      runtime: Runtime;
+      store: StateStore;
+      /** SHUTDOWN_GRACE_MS: what a SIGTERM waits for running analyses. */
+      shutdownGraceMs: number;
+      stop(): Promise<void>;
+      crash(reason: string): Promise<void>;
+    };
 
 const NO_SLACK_HINT =
   'SLACK_BOT_TOKEN is not set, so the Slack bot cannot start (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token; docs/slack.md). ' +
@@ -133,6 +142,7 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     bot,
     runtime,
     store,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     async stop() {
       await bot.stop().catch(() => {});
       await closeAll();

@@ -1,5 +1,10 @@
 import dotenv from 'dotenv';
 import { formatHostEvent } from '../host/log.js';
+import { observeHostEvent } from '../observability/events.js';
+import { formatLogLine, type LevelName, type LogFormat } from '../observability/log.js';
+import { metrics } from '../observability/metrics.js';
+import { failing, installFatalHandlers } from '../process/fatal.js';
+import { guardStdio, safeWrite } from '../process/stdio-guard.js';
 import { createRuntime as createEngineRuntime } from '../runtime/runtime.js';
 import { redactSecrets } from './blocks/text.js';
 import { type LaunchResult, launch, type RuntimeFactory } from './launch.js';
@@ -7,34 +12,42 @@ import { type LaunchResult, launch, type RuntimeFactory } from './launch.js';
 /**
  * `npm start`: the Slack bot. Loads .env, parses the configuration once, opens the state store, wires the engine
  * runtime and connects (Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT). SIGTERM/SIGINT drain gracefully;
- * an uncaught exception marks running analyses failed in their threads and exits 1 for the supervisor to restart.
+ * an uncaught exception marks running analyses failed in their threads and exits 1 for the supervisor to restart;
+ * a closed log stream is silenced, never a crash (process/stdio-guard.ts).
  */
 
 dotenv.config({ quiet: true });
 
-const log = (level: string, line: string) => console.error(`${new Date().toISOString()} [${level.toUpperCase()}] incidentpilot: ${line}`);
+// Before anything logs: a closed stdout/stderr silences that stream instead of throwing into the process.
+guardStdio();
+
+/** LOG_FORMAT is validated with the rest of the configuration in launch(); the log format is needed before that. */
+const logFormat: LogFormat = process.env.LOG_FORMAT?.trim().toLowerCase() === 'json' ? 'json' : 'text';
+const log = (level: LevelName, line: string) => safeWrite('stderr', formatLogLine(logFormat, level, 'incidentpilot', line));
+
+/** Past the grace, stopping Slack and the MCP servers gets this long before the process exits anyway. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+/** How long the crash path may take (telling threads is bounded at 10 s, then closing) before exiting anyway. */
+const CRASH_LIMIT_MS = 15_000;
 
 let running: Extract<LaunchResult, { ok: true }> | undefined;
-let exiting = false;
-
-async function crash(kind: string, error: unknown): Promise<void> {
-  const message = redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  log('error', `${kind}: ${message}`);
-  if (exiting) return;
-  exiting = true;
-  const reason = redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300);
-  await running?.crash(`${kind}: ${reason}`).catch(() => {});
-  process.exit(1);
-}
-process.on('uncaughtException', (error) => void crash('uncaught exception', error));
-process.on('unhandledRejection', (reason) => void crash('unhandled rejection', reason));
+installFatalHandlers({
+  log,
+  redact: redactSecrets,
+  limitMs: CRASH_LIMIT_MS,
+  onFatal: async (reason) => {
+    await running?.crash(reason);
+  },
+});
 
 /** MCP servers start once here and live as long as the bot; every analysis shares them; their events reach the log. */
 const createRuntime: RuntimeFactory = (_config, env) =>
   createEngineRuntime({
     env,
     refuseMixedData: true,
+    onRedactions: (counts) => metrics.redacted(counts),
     onHostEvent: (event) => {
+      observeHostEvent(event);
       const { level, line } = formatHostEvent(event);
       if (level !== 'debug') log(level, line);
     },
@@ -47,14 +60,19 @@ if (!result.ok) {
   process.exit(result.exitCode);
 } else {
   running = result;
+  let stopping = false;
   const stop = (signal: string) => {
-    if (exiting) {
+    if (stopping || failing()) {
       log('warn', `${signal} again: exiting now`);
       process.exit(1);
     }
-    exiting = true;
+    stopping = true;
     log('info', `${signal}: no new analyses; finishing running ones`);
-    void result.stop().then(() => process.exit(0));
+    setTimeout(() => process.exit(1), result.shutdownGraceMs + SHUTDOWN_MARGIN_MS);
+    void result.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

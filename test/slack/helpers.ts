@@ -120,16 +120,19 @@ export interface Harness {
   fake: FakeSlack;
   bot: SlackBot;
   engine: ScriptedEngine;
+  /** The listener's port (alert webhooks, /metrics) when one was started. */
+  port?: number;
   close(): Promise<void>;
 }
 
 export async function startSocketHarness(overrides: Partial<BotConfig> = {}, engine = new ScriptedEngine()): Promise<Harness> {
   const fake = await FakeSlack.start();
   const bot = createSlackBot({ config: botConfig(fake, overrides), analyze: engine.analyze, pacingMs: 5 });
-  await bot.start();
+  const { port } = await bot.start();
   return {
     fake,
     bot,
+    ...(port !== undefined ? { port } : {}),
     engine,
     async close() {
       engine.release();

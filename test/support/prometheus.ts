@@ -55,19 +55,27 @@ export async function startPrometheus(openMetrics: string): Promise<RunningProme
   execFileSync(bin.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, tsdb], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  return servePrometheus(bin.prometheus, dir, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n', [
+    '--storage.tsdb.retention.time=30d',
+  ]);
+}
+
+/** A real Prometheus with `config` (YAML) scraping whatever it names, on a fresh TSDB, until stopped. */
+export async function startScrapingPrometheus(config: string): Promise<RunningPrometheus> {
+  const bin = prometheusBinaries();
+  return servePrometheus(bin.prometheus, mkdtempSync(path.join(tmpdir(), 'ip-prometheus-')), config, []);
+}
+
+/** Starts Prometheus on a loopback port with its TSDB in `dir`/tsdb; resolves once /-/ready answers. */
+async function servePrometheus(binary: string, dir: string, configText: string, flags: string[]): Promise<RunningPrometheus> {
   const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
+  writeFileSync(config, configText);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const stderr: string[] = [];
   const child: ChildProcess = spawn(
-    bin.prometheus,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${tsdb}`,
-      '--storage.tsdb.retention.time=30d',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
+    binary,
+    [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, ...flags, `--web.listen-address=127.0.0.1:${port}`],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr?.on('data', (chunk: Buffer) => {

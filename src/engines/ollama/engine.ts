@@ -141,6 +141,7 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
           round,
           toolCalls: response.toolCalls.length,
           promptTokens: response.promptTokens ?? estimate,
+          ...(response.outputTokens !== undefined ? { outputTokens: response.outputTokens } : {}),
           contextWindow: options.numCtx,
         });
         if (!contextWarned && used >= options.numCtx * CONTEXT_WARN_RATIO) {

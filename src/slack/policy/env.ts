@@ -32,7 +32,7 @@ export function idList(pattern: RegExp, what: string) {
   );
 }
 
-function flag(defaultValue: boolean) {
+export function flag(defaultValue: boolean) {
   return z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z

@@ -1,3 +1,4 @@
+import { metrics } from '../../observability/metrics.js';
 import type { Logger } from '../worker/service.js';
 import type { DirectoryUser, SlackDirectory } from './directory.js';
 import type { PolicyConfig } from './env.js';
@@ -91,6 +92,7 @@ export class AccessPolicy {
     });
     const decision = await Promise.race([this.decide(request), late]).finally(() => clearTimeout(timer));
     if (!decision.allowed) {
+      metrics.accessRefused(decision.reason);
       this.logger.warn(
         `access refused: action=${request.action} user=${request.user ?? '-'} bot=${request.botId ?? '-'} channel=${request.channel} reason=${decision.reason}`,
       );

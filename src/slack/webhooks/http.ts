@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { metrics } from '../../observability/metrics.js';
 import type { Logger } from '../worker/service.js';
 import type { AlertGroups, IntakeOutcome } from './groups.js';
 import {
@@ -216,6 +217,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         else refuse(req, res, 405, 'use GET', { allow: 'GET' });
         return;
       }
+      // Every delivery counted by the status it was answered with (/metrics).
+      res.once('finish', () => metrics.webhookDelivery(res.statusCode));
       const source = sources.get(url.pathname);
       if (!source) {
         refuse(req, res, 404, `no such path; alerts go to ${Object.values(WEBHOOK_PATHS).join(' or ')}`);

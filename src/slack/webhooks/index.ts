@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { METRICS_PATH } from '../../observability/endpoint.js';
 import type { StateStore } from '../../store/types.js';
 import type { AnalysisService, Logger } from '../worker/service.js';
 import type { SlackIO } from '../worker/slack-io.js';
@@ -67,4 +68,26 @@ export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undef
     routes.push({ path, method: ['POST', 'GET', 'PUT'], handler: (req, res) => handle()?.handle(req, res) });
   }
   return routes;
+}
+
+/**
+ * What the small Socket Mode listener answers: /metrics when on, the alert webhooks when on, /healthz always,
+ * 404 for anything else.
+ */
+export function listenerRoutes(
+  handler: WebhookHandler | undefined,
+  serveMetrics: ((req: IncomingMessage, res: ServerResponse) => void) | undefined,
+): Pick<WebhookHandler, 'handle'> {
+  return {
+    handle(req, res) {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (serveMetrics && path === METRICS_PATH) serveMetrics(req, res);
+      else if (handler) handler.handle(req, res);
+      else if (path === HEALTH_PATH) healthOnly(req, res);
+      else {
+        res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+        res.end('{"ok":false,"error":"no such path"}');
+      }
+    },
+  };
 }

@@ -11,10 +11,10 @@ export interface WebhookServer {
 }
 
 /**
- * Socket Mode has no HTTP server of its own, so the alert webhooks get this one on PORT: only the alert paths and
- * /healthz, nothing of Slack's.
+ * Socket Mode has no HTTP server of its own, so the alert webhooks and /metrics get this one on PORT: the alert
+ * paths, /metrics and /healthz, nothing of Slack's.
  */
-export async function startWebhookServer(handler: WebhookHandler, port: number, host?: string): Promise<WebhookServer> {
+export async function startWebhookServer(handler: Pick<WebhookHandler, 'handle'>, port: number, host?: string): Promise<WebhookServer> {
   const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => handler.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 import type { AgentEvent, ToolOutputRecord } from '../../agent/types.js';
 import type { IncidentMemory } from '../../memory/types.js';
+import { analysisObserver } from '../../observability/events.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
 import { buildRerunNoticeMessage } from '../blocks/status.js';
@@ -98,7 +99,9 @@ export async function runEngine(job: AnalysisJob, ctx: RunContext, threadTs: str
     lastStatusAt = ctx.now();
     void ctx.board.update(job);
   });
+  const observe = analysisObserver(job.trigger.origin, ctx.now);
   const onEvent = (event: AgentEvent) => {
+    observe(event);
     try {
       reporter.handle(event);
     } catch (error) {

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { metrics, outcomeOf, secondsBetween } from '../../observability/metrics.js';
 import type { StateStore } from '../../store/types.js';
 import type { SlackMessage } from '../blocks/report.js';
 import type { QueueEntryView } from '../blocks/usage.js';
@@ -112,6 +113,11 @@ export class AnalysisService {
       logger: options.logger,
       reportRetryMs: options.reportRetryMs ?? DEFAULT_REPORT_RETRY_MS,
     });
+  }
+
+  /** Analyses holding a slot and waiting for one (the queue gauges). */
+  get load(): { running: number; queued: number } {
+    return this.counts();
   }
 
   get limits(): { concurrency: number; queueMax: number } {
@@ -332,6 +338,11 @@ export class AnalysisService {
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
     job.state = state;
     job.finishedAt = this.now();
+    const seconds = secondsBetween(job.startedAt, job.finishedAt);
+    metrics.analysisFinished(job.trigger.origin, job.report?.engine, outcomeOf(state, job.report), seconds);
+    this.options.logger.info(
+      `analysis ${job.id} ${state} in channel ${job.channel}${seconds !== undefined ? ` after ${seconds.toFixed(1)} s` : ''}`,
+    );
     this.active = this.active.filter((other) => other !== job);
     this.anchoredIds.delete(job.id);
     this.board.forget(job);
@@ -351,6 +362,8 @@ export class AnalysisService {
     const threadTs = job.threadTs;
     job.state = 'running';
     job.startedAt = this.now();
+    metrics.analysisStarted(job.trigger.origin);
+    this.options.logger.info(`analysis ${job.id} started (${job.trigger.origin}) in channel ${job.channel}`);
     this.persist(job);
     this.board.refreshPositions(this.active);
     void this.board.update(job);

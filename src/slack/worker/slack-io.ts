@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { countingFetch } from '../../observability/slack-fetch.js';
 import { neutraliseMentions, safePost, safeReply } from '../blocks/hygiene.js';
 import type { SlackMessage } from '../blocks/report.js';
 import { type StreamChunk, sanitiseChunks } from '../blocks/stream.js';
@@ -131,6 +132,8 @@ export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = { timeoutMs: 10_000, retrie
 export function webClientOptions(policy: SlackRetryPolicy, slackApiUrl?: string) {
   return {
     ...(slackApiUrl ? { slackApiUrl } : {}),
+    // Every request counted by method and outcome for /metrics (observability/slack-fetch.ts).
+    fetch: countingFetch(),
     timeout: policy.timeoutMs,
     rejectRateLimitedCalls: false,
     retryConfig: {
