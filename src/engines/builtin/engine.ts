@@ -5,6 +5,7 @@ import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
+import { calibrate, evidenceFor, evidenceNote } from './evidence.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
 import { findLockHolder, isLockWait } from './holder.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
@@ -244,6 +245,20 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
+  // Calibrated: high only when two independent kinds of evidence link the suspect to the symptoms.
+  const evidence = evidenceFor(best, {
+    symptoms,
+    concentration,
+    infra: links[0],
+    exhaustion: climbing,
+    cascade,
+    sustain,
+    holder: holder?.service,
+  });
+  const calibrated = calibrate(confidence, evidence);
+  const evidenceLine = evidenceNote(confidence, calibrated, evidence);
+  if (evidenceLine) notes.push(evidenceLine);
+  confidence = calibrated;
   const analysis: Analysis = {
     ...base,
     onsetAnomaly,
