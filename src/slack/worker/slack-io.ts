@@ -10,6 +10,8 @@ export interface SlackIO {
   ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
   /** A link to a message (chat.getPermalink), for "similar past incidents". */
   permalink?(channel: string, ts: string): Promise<string | undefined>;
+  /** Whether a channel is private (conversations.info `is_private`), for which incidents may be shown where. */
+  channelPrivate?(channel: string): Promise<boolean | undefined>;
 }
 
 export function webClientIO(client: webApi.WebClient): SlackIO {
@@ -37,6 +39,10 @@ export function webClientIO(client: webApi.WebClient): SlackIO {
     async permalink(channel, ts) {
       const result = await client.chat.getPermalink({ channel, message_ts: ts });
       return result.permalink;
+    },
+    async channelPrivate(channel) {
+      const result = await client.conversations.info({ channel });
+      return typeof result.channel?.is_private === 'boolean' ? result.channel.is_private : undefined;
     },
   };
 }

@@ -74,6 +74,8 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** usergroups.users.list answers by user-group id. */
   readonly groups = new Map<string, string[]>();
+  /** Channels conversations.info reports as private (`is_private: true`); every other channel id is public. */
+  readonly privateChannels = new Set<string>();
   /** HTTP-level faults for the next calls of a method: a status (429 with Retry-After, 500) or no answer at all. */
   readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly server: Server;
@@ -409,6 +411,23 @@ export class FakeSlack {
         const ts = String(args.message_ts ?? '');
         if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
         return { ok: true, channel, permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      }
+      case 'conversations.info': {
+        // As the Web API answers: the conversation object, `channel_not_found` for an id that names none.
+        const channel = String(args.channel ?? '');
+        if (!/^[CG][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+        const isPrivate = this.privateChannels.has(channel);
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_channel: !isPrivate,
+            is_group: isPrivate,
+            is_im: false,
+            is_private: isPrivate,
+          },
+        };
       }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
