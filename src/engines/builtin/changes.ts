@@ -61,6 +61,8 @@ export interface ScoredChange {
   links: ('time' | 'service' | 'text')[];
   /** How strongly the symptoms use each shared word, 0..1. */
   weights?: Map<string, number>;
+  /** Of a multi-commit change, the commit that can produce the symptoms (culprit.ts), quoted and reverted. */
+  causeCommit?: string;
 }
 
 /** A change this close before the onset is linked to it by time alone. */

@@ -64,8 +64,12 @@ export function codeRefs(text: string): CodeRef[] {
       add(token, normal(stemOf(token)), 'file');
       continue;
     }
-    // `com.acme.OrderReserver.reserveItems` and `(*Handler).Serve`: each dotted part may be a class or a function.
-    const parts = token.split('.').filter((part) => IDENTIFIER.test(part));
+    // `com.acme.OrderReserver.reserveItems` and `(*Handler).Serve`: each dotted part may be a class or a function;
+    // generated proxies (`CheckoutService$$SpringCGLIB$$0`) and inner classes (`Outer$Inner`) name their class first.
+    const parts = token
+      .split('.')
+      .map((part) => part.split('$').find((piece) => piece.length > 0) ?? '')
+      .filter((part) => IDENTIFIER.test(part));
     for (const part of parts) if (CLASS_NAME.test(part)) add(part, normal(part), 'class');
     const last = parts[parts.length - 1];
     if (last && last.length >= MIN_IDENTIFIER && FRAME_WORD.test(tokens[index - 1] ?? '') && FUNCTION_NAME.test(last))
@@ -82,11 +86,18 @@ export interface CodeLink {
 
 /** The code the symptoms name that this change touched: a file of the same stem, or its name in a commit message. */
 export function codeLinks(change: Change, symptoms: readonly Symptom[]): CodeLink[] {
-  const refs = symptoms.flatMap((symptom) => codeRefs(symptomText(symptom)));
+  return commitCodeLinks(
+    [...new Set([...change.files, ...change.commits.flatMap((commit) => commit.files)])],
+    change.commits.map((commit) => commit.message),
+    symptoms,
+  );
+}
+
+/** The code the symptoms name among these files, or named in these commit messages. */
+export function commitCodeLinks(changedFiles: readonly string[], messages: readonly string[], symptoms: readonly Symptom[]): CodeLink[] {
+  const refs = symptoms.flatMap((symptom) => codeRefs([symptomText(symptom), symptom.trace ?? ''].join('\n')));
   if (refs.length === 0) return [];
-  const files = [...new Set([...change.files, ...change.commits.flatMap((commit) => commit.files)])];
-  const stems = files.map((file) => ({ file, stem: normal(stemOf(file)) })).filter(({ stem }) => !GENERIC_STEMS.has(stem));
-  const messages = change.commits.map((commit) => commit.message);
+  const stems = changedFiles.map((file) => ({ file, stem: normal(stemOf(file)) })).filter(({ stem }) => !GENERIC_STEMS.has(stem));
   const links: CodeLink[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {

@@ -4,6 +4,7 @@ import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
+import { chooseCauseCommits } from './culprit.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { calibrate, evidenceFor, evidenceNote } from './evidence.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
@@ -200,6 +201,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     history.commits.map((commit) => commit.value.sha),
   );
   if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
+  // Inside a release, the commit whose code the errors ran through, not the one raising the limit they exhaust.
+  chooseCauseCommits(scored, symptoms);
 
   // Symptoms confined to some regions/zones/clusters/versions clear the changes that reached the healthy ones too.
   const concentration = findConcentration(anomalies, discovered.series, primary);

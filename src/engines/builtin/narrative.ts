@@ -3,6 +3,7 @@ import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
+import { culpritSentence } from './culprit.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
@@ -106,7 +107,7 @@ export function rootCauseOf(analysis: Analysis): string {
     const headline = changeHeadline(change);
     const quoted =
       matched && opening !== headline
-        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
+        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}".${culpritSentence(change, analysis.symptoms).replace(/\.$/, '')}`
         : `"${clip(headline, 160)}"`;
     return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
