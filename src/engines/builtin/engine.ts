@@ -4,6 +4,7 @@ import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
+import { traceCode, withTraced } from './code-trace.js';
 import { chooseCauseCommits } from './culprit.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { calibrate, evidenceFor, evidenceNote } from './evidence.js';
@@ -170,6 +171,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     );
     history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - SLOW_LOOKBACK_DAYS * 86_400_000)), iso(now));
   }
+  // Errors name code: the commits that touched it, however old, and the deployments that shipped them are candidates.
+  const traced = await traceCode(session, notes, symptoms, new Set(history.commits.map(({ value }) => value.sha)), now);
+  if (traced.commits.length > 0) history = withTraced(history, traced);
   const logChanges = changesFromLogs(
     await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
     knownServices,
@@ -180,6 +184,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     symptomServices: [...new Set([...symptomServices, ...(cascade ? [cascade.caller] : []), ...(holder ? [holder.service] : [])])],
     allServices: knownServices,
     symptomTokens: symptomVocabulary(symptoms, anomalies, request.incident),
+    codeSymptoms: symptoms,
     deploymentsRecorded: history.recorded && history.deployments.length > 0,
     ...(climbing ? { timeScaleMs: SLOW_TIME_SCALE_MS } : {}),
     // A lock wait belongs to the lock's holder as much as to the services that waited.

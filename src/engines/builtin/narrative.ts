@@ -8,6 +8,7 @@ import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
 import { infraSentence } from './infra.js';
+import { latentSentence } from './latent.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 import { exhaustionSentence } from './slow.js';
 import { sustainSentence } from './sustain.js';
@@ -109,7 +110,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}".${culpritSentence(change, analysis.symptoms).replace(/\.$/, '')}`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}.${latentSentence(change, analysis.changes, analysis.onset)} ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
