@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { correctness, formatReliability, overconfident, reliability } from '../../src/eval/reliability.js';
 import type { CaseResult } from '../../src/eval/runner.js';
@@ -61,5 +65,27 @@ describe('reliability table', () => {
     expect(overconfident(cases).map((entry) => entry.name)).toEqual(['wrong-high']);
     expect(formatReliability(cases)).toContain('wrong at high confidence: wrong-high');
     expect(formatReliability([result('ok', 'high')])).toContain('no wrong answer at high confidence');
+  });
+});
+
+describe('npm run eval prints the reliability table', () => {
+  test('a case answered wrongly at high confidence is listed under the table and the run exits 1', () => {
+    const cli = path.resolve('dist/src/eval/cli.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'reliability-'));
+    try {
+      // The checkout sample is answered with high confidence; expecting another deployment makes that answer wrong.
+      const original = readFileSync('test/evals/01-checkout-outage/case.yaml', 'utf8');
+      const wrong = original.replace(/id: \[dep-1340[^\]]*\]/, 'id: [dep-1341]');
+      expect(wrong).not.toBe(original);
+      mkdirSync(path.join(dir, '01-wrong'));
+      writeFileSync(path.join(dir, '01-wrong', 'case.yaml'), wrong);
+      const run = spawnSync(process.execPath, [cli, '--cases', dir], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).toContain('confidence  right  wrong  accuracy');
+      expect(run.stdout).toMatch(/high\s+0\s+1\s+0%/);
+      expect(run.stdout).toContain('wrong at high confidence: 01-wrong');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
