@@ -88,7 +88,7 @@ export function latentFeatureLimit(): ScenarioOutput {
   proxy.every(onset, w.now, 40, (r) => ({
     level: 'error',
     msg: 'panic serving request: botscore: feature file has 412 features, limit is 200',
-    fields: { path: '/v1/edge/' + r.int(1000, 9999), status: 500 },
+    fields: { path: `/v1/edge/${r.int(1000, 9999)}`, status: 500 },
     stack: [
       `goroutine ${r.int(1000, 9999)} [running]:`,
       'edge-proxy/internal/botscore.(*Loader).Load(0xc000a1c000, {0xc001f2e000, 0x1e240, 0x20000})',
@@ -110,7 +110,8 @@ export function latentFeatureLimit(): ScenarioOutput {
     ...place,
     files: w.finish(),
     evalCase: {
-      title: 'Proxy panics on a doubled feature file: a weeks-old limit, triggered by a warehouse grants change (after Cloudflare, 2025-11-18)',
+      title:
+        'Proxy panics on a doubled feature file: a weeks-old limit, triggered by a warehouse grants change (after Cloudflare, 2025-11-18)',
       incident: 'Most edge requests return 500 since about 11:10. We shipped edge-proxy 3.16.2 this morning, roll it back?',
       dataset: place.dataset,
       since: '4h',

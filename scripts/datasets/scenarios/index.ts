@@ -41,6 +41,7 @@ import { zoneVolume } from './42-zone-volume.js';
 import { teamLogFormat } from './43-team-log-format.js';
 import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
+import { thinEvidence } from './46-thin-evidence.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -92,4 +93,5 @@ export const SCENARIOS: Scenario[] = [
   teamLogFormat,
   clusterConntrack,
   latentFeatureLimit,
+  thinEvidence,
 ];

@@ -242,10 +242,11 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     holder: holder?.service,
   });
   applySustain(sustain, scored, classes);
-  // A change is named only when something ties it to the symptoms, never by elimination.
+  // A change is named only when something ties it to the symptoms, never by elimination; being the latest change
+  // before the onset (time alone) is no evidence of causation: then there is not enough evidence to name one.
   const hypotheses = breakTiesWithPast(
     rankHypotheses(
-      scored.filter((entry) => entry.links.length > 0),
+      scored.filter((entry) => entry.links.some((link) => link !== 'time')),
       classes,
     ),
     request.pastIncidents,
