@@ -42,6 +42,7 @@ import { teamLogFormat } from './43-team-log-format.js';
 import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
+import { leapSecond } from './47-leap-second.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -94,4 +95,5 @@ export const SCENARIOS: Scenario[] = [
   clusterConntrack,
   latentFeatureLimit,
   thinEvidence,
+  leapSecond,
 ];
