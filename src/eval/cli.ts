@@ -7,6 +7,7 @@ import { SqliteStore } from '../store/sqlite.js';
 import { CaseError, type EvalCase, listCaseDirs, loadCase } from './cases.js';
 import { ExportError, exportCase } from './export.js';
 import { ENGINE_CHOICES, type EngineChoice, providerFor } from './providers.js';
+import { formatReliability, overconfident, reliability } from './reliability.js';
 import { runCases, UsageError } from './runner.js';
 import { formatTable } from './table.js';
 
@@ -14,7 +15,8 @@ const USAGE = `usage: npm run eval -- [--cases DIR] [--case NAME]... [--engine b
        npm run eval -- --export ANALYSIS_ID --out test/evals/NN-slug [--state FILE]
 
 Runs every case folder under DIR (default test/evals), dataset and replay cases alike, scores each report against
-its case.yaml and prints a table. Exit status: 0 all passed, 1 a case failed, 2 usage or case-file error.
+its case.yaml and prints a table, then a reliability table (confidence x right/wrong). Exit status: 0 all passed,
+1 a case failed or a wrong answer came with high confidence, 2 usage or case-file error.
 --export writes a replay case from an analysis in the state store (--state, default STATE_PATH or
 .state/incidentpilot.db): its incident, recorded tool calls and, when confirmed, the expected answer.`;
 
@@ -93,11 +95,13 @@ async function main(argv: string[]): Promise<number> {
       confidence: report?.confidence,
       summary: report?.summary,
     }));
-    console.log(JSON.stringify({ engine: options.engine, results: slim }, null, 2));
+    const wrongAtHigh = overconfident(results).map((result) => result.name);
+    console.log(JSON.stringify({ engine: options.engine, results: slim, reliability: reliability(results), wrongAtHigh }, null, 2));
   } else {
-    console.log(formatTable(results));
+    console.log(`${formatTable(results)}\n\n${formatReliability(results)}`);
   }
-  return results.every((result) => result.verdict === 'pass') ? 0 : 1;
+  // A wrong answer said with high confidence fails the run even where the case's own checks did not ask about it.
+  return results.every((result) => result.verdict === 'pass') && overconfident(results).length === 0 ? 0 : 1;
 }
 
 async function exportCommand(id: string, out: string | undefined, state: string | undefined): Promise<number> {

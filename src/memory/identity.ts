@@ -27,7 +27,7 @@ function push(list: string[], value: string, max: number): void {
 export function identityOf(
   report: Report,
   calls: readonly RecordedToolCall[],
-  where: { analysisId: string; channel: string; threadTs?: string; at: number },
+  where: { analysisId: string; channel: string; channelPrivate?: boolean; threadTs?: string; at: number },
 ): IncidentIdentity {
   const services: string[] = [];
   const signatures: string[] = [];

@@ -7,6 +7,11 @@ import type { Confidence, SuspectKind } from '../report/schema.js';
 export interface IncidentIdentity {
   analysisId: string;
   channel: string;
+  /**
+   * Whether the channel is private (or its privacy unknown): its incidents are matched only inside it. Public
+   * channels' incidents are matched from every channel. Absent means unknown, treated as private.
+   */
+  channelPrivate?: boolean;
   threadTs?: string;
   at: number;
   engine: string;
@@ -34,7 +39,7 @@ export interface RememberedIncident extends IncidentIdentity {
 
 /** Why a past incident was matched: each reason is shown to the reader. */
 export interface SimilarityReason {
-  kind: 'signature' | 'service' | 'suspect_kind' | 'metric' | 'words';
+  kind: 'signature' | 'suspect' | 'service' | 'suspect_kind' | 'metric' | 'words';
   value: string;
   weight: number;
 }
@@ -53,6 +58,8 @@ export interface SimilarIncident {
 /** Which past analyses the asker may see: one channel's, or (responders) every channel's. */
 export interface MemoryScope {
   channel?: string;
+  /** With `channel`: every public channel's analyses too (teams open one channel per incident). */
+  withPublic?: boolean;
 }
 
 export interface EngineStats {

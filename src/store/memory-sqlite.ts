@@ -40,12 +40,14 @@ interface IncidentRow {
   confirmed_cause: string | null;
   confirmed_culprit: string | null;
   confirmed_by: string | null;
+  channel_private: number | null;
 }
 
 function toIdentity(row: IncidentRow): IncidentIdentity {
   return {
     analysisId: row.analysis_id,
     channel: row.channel,
+    ...(row.channel_private !== null ? { channelPrivate: row.channel_private === 1 } : {}),
     ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
     at: row.at,
     engine: row.engine,
@@ -59,6 +61,11 @@ function toIdentity(row: IncidentRow): IncidentIdentity {
     rootCause: row.root_cause,
     confidence: row.confidence as IncidentIdentity['confidence'],
   };
+}
+
+/** The suspect as one FTS token beside the signatures, so incidents blamed on the same change are candidates. */
+function suspectToken(id: string): string {
+  return token('s', `suspect:${id.trim().toLowerCase()}`);
 }
 
 /** FTS5 query syntax is never built from user text: only hex tokens and quoted alphanumeric words. */
@@ -92,7 +99,11 @@ export class SqliteMemory implements IncidentMemory {
   ) {}
 
   async remember(identity: IncidentIdentity): Promise<void> {
-    const sigTokens = [...identity.signatures.map((s) => token('s', s)), ...identity.metrics.map((m) => token('m', m))].join(' ');
+    const sigTokens = [
+      ...identity.signatures.map((s) => token('s', s)),
+      ...identity.metrics.map((m) => token('m', m)),
+      ...(identity.suspectId ? [suspectToken(identity.suspectId)] : []),
+    ].join(' ');
     const serviceTokens = identity.services.map((s) => token('v', s)).join(' ');
     const text = `${identity.incident}\n${identity.summary}\n${identity.services.join(' ')}`;
     this.db.transaction(() => {
@@ -103,10 +114,11 @@ export class SqliteMemory implements IncidentMemory {
       const info = this.db
         .prepare(
           `INSERT INTO incidents (analysis_id, channel, thread_ts, at, engine, incident, services, suspect_kind, suspect_id,
-             signatures, metrics, summary, root_cause, confidence)
+             signatures, metrics, summary, root_cause, confidence, channel_private)
            VALUES (@analysisId, @channel, @threadTs, @at, @engine, @incident, @services, @suspectKind, @suspectId, @signatures,
-             @metrics, @summary, @rootCause, @confidence)
+             @metrics, @summary, @rootCause, @confidence, @channelPrivate)
            ON CONFLICT (analysis_id) DO UPDATE SET thread_ts = excluded.thread_ts, at = excluded.at, engine = excluded.engine,
+             channel_private = excluded.channel_private,
              services = excluded.services, suspect_kind = excluded.suspect_kind, suspect_id = excluded.suspect_id,
              signatures = excluded.signatures, metrics = excluded.metrics, summary = excluded.summary,
              root_cause = excluded.root_cause, confidence = excluded.confidence`,
@@ -126,6 +138,7 @@ export class SqliteMemory implements IncidentMemory {
           summary: identity.summary,
           rootCause: identity.rootCause,
           confidence: identity.confidence,
+          channelPrivate: identity.channelPrivate === undefined ? null : identity.channelPrivate ? 1 : 0,
         });
       const rowid = old?.rowid ?? Number(info.lastInsertRowid);
       this.db
@@ -134,19 +147,28 @@ export class SqliteMemory implements IncidentMemory {
     })();
   }
 
+  /**
+   * Incidents the scope may see: its channel's, and with `withPublic` every channel known to be public. A channel of
+   * unknown privacy counts as private: its incidents never leave it.
+   */
   private candidates(match: string, scope: MemoryScope, exclude: string | undefined): IncidentRow[] {
     const channel = scope.channel ?? null;
     return this.db
       .prepare(
         `SELECT i.rowid, i.* FROM incidents_fts f JOIN incidents i ON i.rowid = f.rowid
-         WHERE incidents_fts MATCH ? AND (? IS NULL OR i.channel = ?) AND i.analysis_id != ?
+         WHERE incidents_fts MATCH ? AND (? IS NULL OR i.channel = ? OR (? = 1 AND i.channel_private = 0))
+           AND i.analysis_id != ?
          ORDER BY bm25(incidents_fts) LIMIT ?`,
       )
-      .all(match, channel, channel, exclude ?? '', MAX_CANDIDATES) as IncidentRow[];
+      .all(match, channel, channel, scope.withPublic ? 1 : 0, exclude ?? '', MAX_CANDIDATES) as IncidentRow[];
   }
 
   async similar(query: IncidentIdentity, scope: MemoryScope, limit: number): Promise<SimilarIncident[]> {
-    const sig = [...query.signatures.map((s) => token('s', s)), ...query.metrics.map((m) => token('m', m))];
+    const sig = [
+      ...query.signatures.map((s) => token('s', s)),
+      ...query.metrics.map((m) => token('m', m)),
+      ...(query.suspectId ? [suspectToken(query.suspectId)] : []),
+    ];
     const services = query.services.map((s) => token('v', s));
     const terms = [...sig.map((t) => `sig_tokens:${t}`), ...services.map((t) => `services:${t}`)];
     if (terms.length === 0) return [];
@@ -166,7 +188,8 @@ export class SqliteMemory implements IncidentMemory {
     return rows
       .map((row) => {
         const candidate = toIdentity(row);
-        const { score, reasons } = similarity(query, { ...candidate }, total, df);
+        const culprit = row.confirmed_culprit ?? undefined;
+        const { score, reasons } = similarity(query, { ...candidate, ...(culprit ? { culprit } : {}) }, total, df);
         return toSimilar(row, score, reasons);
       })
       .filter((match) => match.score >= MIN_SIMILARITY)

@@ -118,6 +118,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE votes ADD COLUMN culprit TEXT;
     `,
   },
+  {
+    version: 4,
+    description: "whether an incident's channel is private (NULL: unknown, matched only inside that channel)",
+    sql: `
+      ALTER TABLE incidents ADD COLUMN channel_private INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -81,6 +81,29 @@ describe('incident memory in Slack', () => {
     expect(harness.fake.hygiene).toEqual([]);
   });
 
+  it('similar incidents come from every public channel (linked); a private channel’s stay inside it', async () => {
+    const engine = new ScriptedEngine();
+    engine.outputs = [errorSummary(POOL, 'checkout-api')];
+    engine.reportOverrides = { suspect: { kind: 'deployment', id: 'v7', service: 'checkout-api' }, summary: 'Public pool outage' };
+    harness = await startSocketHarness({}, engine);
+    harness.fake.privateChannels.add('G0SECRET');
+    const open = await analyse(harness, 'checkout broken', 'C0INCPUB');
+    engine.reportOverrides = { suspect: { kind: 'deployment', id: 'v8', service: 'checkout-api' }, summary: 'Secret pool outage' };
+    await analyse(harness, 'checkout broken quietly', 'G0SECRET');
+
+    engine.reportOverrides = { suspect: { kind: 'config', service: 'checkout-api' }, summary: 'Third pool outage' };
+    const text = blockText((await analyse(harness, 'checkout broken again', 'C0INCNEW')).report);
+    expect(text).toContain('Public pool outage');
+    expect(text).toContain(`<https://fake.slack.com/archives/C0INCPUB/p${open.parent.ts.replace('.', '')}|`);
+    expect(text).not.toContain('Secret pool outage');
+    // Inside the private channel its own incident is shown, beside the public one.
+    const inside = blockText((await analyse(harness, 'checkout broken in secret again', 'G0SECRET')).report);
+    expect(inside).toContain('Secret pool outage');
+    expect(inside).toContain('Public pool outage');
+    expect(harness.fake.callsOf('conversations.info').map((c) => c.args.channel)).toContain('G0SECRET');
+    expect(harness.fake.invalid).toEqual([]);
+  });
+
   it('/rca history lists this channel’s analyses only (like /rca status), filtered by service; /rca stats counts them', async () => {
     const engine = new ScriptedEngine();
     engine.outputs = [errorSummary(POOL, 'checkout-api')];

@@ -23,7 +23,8 @@ function identity(id: string, overrides: Partial<IncidentIdentity> = {}): Incide
     incident: 'checkout is failing',
     services: ['checkout-api'],
     suspectKind: 'deployment',
-    suspectId: 'v1',
+    // Each incident blames its own release unless a test says otherwise: the same suspect makes incidents similar.
+    suspectId: `rel-${id}`,
     signatures: [POOL],
     metrics: [],
     summary: 'pool exhausted after a pool-size change',
@@ -115,6 +116,51 @@ describe('incident memory (SQLite FTS5)', () => {
     expect(here.map((m) => m.analysisId)).toEqual(['past-1']);
   });
 
+  it('a shared service plus a common metric is not similarity; a shared signature or the same suspect is', async () => {
+    store = SqliteStore.open(':memory:');
+    const errorRate = 'http_server_errors_rate';
+    await store.memory.remember(identity('past-1', { signatures: ['disk full on <path>'], metrics: [errorRate] }));
+    // Same service, same kind, same error-rate metric: 0.6 + 0.3 + 0.4 would clear the threshold by weight alone.
+    const coincidence = await store.memory.similar(identity('q1', { signatures: ['other error'], metrics: [errorRate] }), {}, 3);
+    expect(coincidence).toEqual([]);
+    const sameSuspect = await store.memory.similar(
+      identity('q2', { signatures: ['other error'], metrics: [errorRate], suspectId: 'REL-past-1' }),
+      {},
+      3,
+    );
+    expect(sameSuspect.map((m) => m.analysisId)).toEqual(['past-1']);
+    expect(sameSuspect[0]?.reasons.map((r) => r.kind)).toEqual(['suspect', 'service', 'metric', 'suspect_kind']);
+    expect(describeReason(sameSuspect[0]!.reasons[0]!)).toBe('same suspect REL-past-1');
+    const sameSignature = await store.memory.similar(identity('q3', { signatures: ['disk full on <path>'] }), {}, 3);
+    expect(sameSignature.map((m) => m.analysisId)).toEqual(['past-1']);
+  });
+
+  it('the culprit a responder confirmed counts as the same suspect', async () => {
+    store = SqliteStore.open(':memory:');
+    await store.memory.remember(identity('past-1', { signatures: ['disk full on <path>'] }));
+    await store.memory.confirm('past-1', { cause: 'retention lowered', culprit: 'cfg-77', by: 'U1' });
+    const query = identity('q', { signatures: ['other error'], suspectId: 'cfg-77' });
+    expect((await store.memory.similar(query, {}, 3)).map((m) => m.analysisId)).toEqual(['past-1']);
+  });
+
+  it('public channels’ incidents are matched from every channel; a private or unknown channel’s only inside it', async () => {
+    store = SqliteStore.open(':memory:');
+    const shared = { signatures: ['disk full on <path>'] };
+    await store.memory.remember(identity('public', { ...shared, channel: 'CPUB', channelPrivate: false }));
+    await store.memory.remember(identity('private', { ...shared, channel: 'GPRIV', channelPrivate: true }));
+    await store.memory.remember(identity('unknown', { ...shared, channel: 'CUNK' }));
+    const from = async (channel: string, withPublic: boolean) =>
+      (await store!.memory.similar(identity('q', { ...shared, channel }), { channel, withPublic }, 5)).map((m) => m.analysisId).sort();
+    expect(await from('CNEW', true)).toEqual(['public']);
+    expect(await from('GPRIV', true)).toEqual(['private', 'public']);
+    expect(await from('CUNK', true)).toEqual(['public', 'unknown']);
+    // Without withPublic the scope is the channel alone, as before.
+    expect(await from('CNEW', false)).toEqual([]);
+    expect((await store.memory.get('public'))?.channelPrivate).toBe(false);
+    expect((await store.memory.get('private'))?.channelPrivate).toBe(true);
+    expect((await store.memory.get('unknown'))?.channelPrivate).toBeUndefined();
+  });
+
   it('recall before analysis matches words and alert services, never injecting FTS syntax from the text', async () => {
     store = SqliteStore.open(':memory:');
     await store.memory.remember(identity('past-1'));
@@ -126,7 +172,7 @@ describe('incident memory (SQLite FTS5)', () => {
 
   it('history lists newest first with votes and confirmed cause, filtered by service and channel; stats count per engine', async () => {
     store = SqliteStore.open(':memory:');
-    await store.memory.remember(identity('a', { at: 1000 }));
+    await store.memory.remember(identity('a', { at: 1000, suspectId: 'v1' }));
     await store.memory.remember(identity('b', { at: 2000, channel: 'C2', services: ['search'], engine: 'ollama:qwen3' }));
     await store.recordVote({ analysisId: 'a', user: 'U1', vote: 'down', cause: 'the pool', culprit: 'v1', at: new Date().toISOString() });
     await store.recordVote({ analysisId: 'a', user: 'U1', vote: 'up', at: new Date().toISOString() });

@@ -40,6 +40,9 @@ import { grpcDependency } from './41-grpc-dependency.js';
 import { zoneVolume } from './42-zone-volume.js';
 import { teamLogFormat } from './43-team-log-format.js';
 import { clusterConntrack } from './44-cluster-conntrack.js';
+import { latentFeatureLimit } from './45-latent-feature-limit.js';
+import { thinEvidence } from './46-thin-evidence.js';
+import { leapSecond } from './47-leap-second.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -90,4 +93,7 @@ export const SCENARIOS: Scenario[] = [
   zoneVolume,
   teamLogFormat,
   clusterConntrack,
+  latentFeatureLimit,
+  thinEvidence,
+  leapSecond,
 ];

@@ -25,6 +25,13 @@ export const PEER_KEYS = [
   'remote_service',
   'downstream',
   'server',
+  // Istio's called side, and OpenTelemetry's peer attributes as written in records or as Prometheus labels.
+  'destination_workload',
+  'destination_service_name',
+  'destination_app',
+  'peer.service',
+  'net.peer.name',
+  'net_peer_name',
 ];
 const TRAFFIC = /request|calls?\b|calls_|rps|qps|throughput|traffic|outbound|invocations|rate/i;
 const NOT_TRAFFIC = /error|fail|latency|duration|time|5xx|4xx|p9\d|bytes|size|retry_?delay/i;

@@ -1,5 +1,7 @@
 import type { CommitOut, DeploymentOut } from '../../../mcp-servers/git/schemas.js';
+import { codeLinks } from './code-refs.js';
 import type { Cited } from './facts.js';
+import type { Symptom } from './symptoms.js';
 import { pathTouchesService, tokens } from './text.js';
 
 /** Anomaly onsets are bucketed; a change this close after the onset may still be its cause. */
@@ -57,16 +59,27 @@ export interface ScoredChange {
   touches: string[];
   /** Share of the symptom weight on services the change touches, 0..1. */
   coverage: number;
-  /** What ties it to the symptoms: time (shortly before the onset), service (an affected one), text (shared words). */
-  links: ('time' | 'service' | 'text')[];
+  /**
+   * What ties it to the symptoms: time (shortly before the onset), service (an affected one), text (shared words),
+   * code (it touched code the errors ran through).
+   */
+  links: ('time' | 'service' | 'text' | 'code')[];
   /** How strongly the symptoms use each shared word, 0..1. */
   weights?: Map<string, number>;
+  /** Of a multi-commit change, the commit that can produce the symptoms (culprit.ts), quoted and reverted. */
+  causeCommit?: string;
 }
 
 /** A change this close before the onset is linked to it by time alone. */
 const TIME_LINK_MS = 2 * 3_600_000;
 /** Shared words worth a link: overlap past this is more than one common word. */
 const TEXT_LINK = 0.2;
+/**
+ * A change that touched the code the errors ran through is not discounted for its age (a defect can wait weeks for
+ * its trigger): its time factor is at least this, and its score is raised by CODE_FACTOR.
+ */
+const CODE_TIME_FACTOR = 0.8;
+const CODE_FACTOR = 1.5;
 
 function linksOf(lead: number, service: number, overlapNorm: number): ScoredChange['links'] {
   const links: ScoredChange['links'] = [];
@@ -88,6 +101,8 @@ export interface ChangeContext {
   timeScaleMs?: number;
   /** Each symptom's weight and the services it belongs to (its emitters and the services its text names). */
   symptomOwners?: readonly { owners: readonly string[]; weight: number }[];
+  /** Symptoms whose named code (frames, files, functions) links a change that touched it, whatever its age. */
+  codeSymptoms?: readonly Symptom[];
 }
 
 function shaMatches(a: string, b: string): boolean {
@@ -199,7 +214,9 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
     const shared = [...own].filter((token) => ctx.symptomTokens.has(token)).sort();
     const overlap = shared.reduce((sum, token) => sum + (ctx.symptomTokens.get(token) ?? 0) / (df.get(token) ?? 1), 0);
     const overlapNorm = 1 - Math.exp(-overlap / OVERLAP_SCALE);
-    const time = timeFactor(change.at, ctx.onset, ctx.timeScaleMs);
+    const code = ctx.codeSymptoms ? codeLinks(change, ctx.codeSymptoms).length > 0 : false;
+    const decayed = timeFactor(change.at, ctx.onset, ctx.timeScaleMs);
+    const time = code && !decayed.afterOnset ? { ...decayed, factor: Math.max(decayed.factor, CODE_TIME_FACTOR) } : decayed;
     const touches = servicesTouched(change, ctx.allServices);
     const service = serviceFactor(touches, ctx);
     const coverage = coverageOf(touches, ctx);
@@ -208,7 +225,8 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
       service *
       rolloutFactor(change, ctx) *
       (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage) *
-      (BASE_EXPLAIN + (1 - BASE_EXPLAIN) * overlapNorm);
+      (BASE_EXPLAIN + (1 - BASE_EXPLAIN) * overlapNorm) *
+      (code ? CODE_FACTOR : 1);
     return {
       coverage,
       change,
@@ -220,7 +238,7 @@ export function scoreChanges(changes: readonly Change[], ctx: ChangeContext): Sc
       shared,
       afterOnset: time.afterOnset,
       touches,
-      links: linksOf(ctx.onset.getTime() - Date.parse(change.at), service, overlapNorm),
+      links: [...linksOf(ctx.onset.getTime() - Date.parse(change.at), service, overlapNorm), ...(code ? (['code'] as const) : [])],
       weights: new Map(shared.map((token) => [token, ctx.symptomTokens.get(token) ?? 0])),
     };
   });

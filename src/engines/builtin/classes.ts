@@ -32,6 +32,12 @@ export interface FailureClass {
    * loss of capacity looks like, and a rising count of failed requests is errors, not traffic.
    */
   needsTrafficRise?: boolean;
+  /**
+   * A share of a fixed capacity (a CPU percentage or utilisation ratio) counts only when it came near that capacity:
+   * CPU rising from 28 % to 49 % is busier, not saturated. Series that are not shares (throttled periods, load, event
+   * loop lag) are judged by their move alone.
+   */
+  nearCapacity?: boolean;
   advice: string[];
 }
 
@@ -131,6 +137,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     metrics: /cpu|load|event_?loop/i,
     direction: 'up',
     external: false,
+    nearCapacity: true,
     advice: ['Scale out or up the CPU-bound service and profile the hot path'],
   },
 ];
@@ -172,7 +179,8 @@ export function matchClasses(symptoms: readonly Symptom[], anomalies: readonly C
         !(cls.notBetweenOwnServices && isOwnService(subjectOf(value), knownServices)) &&
         !(cls.ingressOnly && (peerOf(value) !== undefined || (scope.onset !== undefined && !nearOnset(value, scope.onset)))) &&
         (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)) &&
-        !(cls.needsTrafficRise && !isTrafficRise(value)),
+        !(cls.needsTrafficRise && !isTrafficRise(value)) &&
+        !(cls.nearCapacity && !nearCapacity(value)),
     );
     if (cls.needsTrafficRise && metricHits.length === 0) continue;
     const metricStrength = Math.max(0, ...metricHits.map(({ value }) => SEVERITY_SHARE[value.severity]));
@@ -208,6 +216,17 @@ function namesOwnService(symptom: Symptom, knownServices: readonly string[]): bo
 
 function isOwnService(subject: string | undefined, knownServices: readonly string[]): boolean {
   return subject !== undefined && knownServices.includes(subject);
+}
+
+/** A share of a capacity at or above this is near it: the saturation a capacity class needs. */
+export const NEAR_CAPACITY_SHARE = 0.85;
+
+/** Whether a series that is a share of a capacity (percent, or a 0..1 utilisation) peaked near it; other series pass. */
+export function nearCapacity(anomaly: AnomalyOut): boolean {
+  const unit = (anomaly.unit ?? '').toLowerCase();
+  if (unit === '%' || unit === 'percent') return anomaly.peak >= NEAR_CAPACITY_SHARE * 100;
+  if (unit === 'ratio' || /(_ratio|utili[sz]ation)$/i.test(anomaly.metric)) return anomaly.peak >= NEAR_CAPACITY_SHARE;
+  return true;
 }
 
 /** Total traffic must rise by at least this share of its baseline to be a surge rather than noise or a daily swing. */

@@ -40,6 +40,32 @@ export interface Concentration {
   healthy: string[];
   /** The anomalies that show the unhealthy values, for the evidence. */
   anomalies: Cited<AnomalyOut>[];
+  /** The healthy values rose too, but to a small fraction of the unhealthy one's peak: concentration, not confinement. */
+  othersRose?: boolean;
+}
+
+/** One value holds the failure when its peak is at least this many times every other value's peak on the same series. */
+export const DOMINANCE_RATIO = 5;
+
+/**
+ * When every value suffered: the value whose peak on one suffering series is DOMINANCE_RATIO times every other
+ * value's peak holds most of the failure (the others rose too, far less). Undefined when no value dominates.
+ */
+export function dominantValue(bad: readonly Cited<AnomalyOut>[], key: string): string | undefined {
+  const byMetric = new Map<string, Map<string, number>>();
+  for (const { value } of bad) {
+    const slice = value.tags[key];
+    if (slice === undefined) continue;
+    const peaks = byMetric.get(value.metric) ?? new Map<string, number>();
+    peaks.set(slice, Math.max(peaks.get(slice) ?? 0, value.peak));
+    byMetric.set(value.metric, peaks);
+  }
+  for (const peaks of byMetric.values()) {
+    const ranked = [...peaks.entries()].sort((a, b) => b[1] - a[1]);
+    const [top, second] = ranked;
+    if (top && second && top[1] > 0 && top[1] >= DOMINANCE_RATIO * second[1]) return top[0];
+  }
+  return undefined;
 }
 
 /**
@@ -68,6 +94,12 @@ export function findConcentration(
       const healthy = values.filter((v) => !unhealthy.includes(v));
       if (unhealthy.length > 0 && healthy.length > 0) {
         return { service, dimension: DIMENSION_KEYS[key]!, key, unhealthy, healthy, anomalies: bad };
+      }
+      const dominant = unhealthy.length > 1 && healthy.length === 0 ? dominantValue(bad, key) : undefined;
+      if (dominant) {
+        const rest = values.filter((v) => v !== dominant);
+        const own = bad.filter(({ value }) => value.tags[key] === dominant);
+        return { service, dimension: DIMENSION_KEYS[key]!, key, unhealthy: [dominant], healthy: rest, anomalies: own, othersRose: true };
       }
     }
   }
@@ -124,5 +156,7 @@ export function clearedByDimension(
 export function concentrationSentence(concentration: Concentration | undefined): string {
   if (!concentration) return '';
   const { service, dimension, unhealthy, healthy } = concentration;
+  if (concentration.othersRose)
+    return ` The symptoms of ${service} are concentrated in ${dimension} ${unhealthy.join(', ')}: its peak is at least ${DOMINANCE_RATIO} times that of ${healthy.join(', ')}, which rose far less, so whatever broke is specific to that ${dimension}.`;
   return ` The symptoms of ${service} are concentrated in ${dimension} ${unhealthy.join(', ')}; ${healthy.join(', ')} stayed healthy, so whatever broke is specific to ${unhealthy.length === 1 ? 'that' : 'those'} ${dimension}${unhealthy.length === 1 ? '' : 's'}.`;
 }

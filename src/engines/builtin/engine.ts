@@ -5,7 +5,10 @@ import type { Analysis } from './analysis.js';
 import { blamedDependency, findCascade, namedUnobserved } from './cascade.js';
 import { buildChanges, type Change, type ChangeContext, scoreChanges } from './changes.js';
 import { matchClasses } from './classes.js';
+import { traceCode, withTraced } from './code-trace.js';
+import { chooseCauseCommits } from './culprit.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
+import { calibrate, evidenceFor, evidenceNote } from './evidence.js';
 import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
 import { findLockHolder, isLockWait } from './holder.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
@@ -185,6 +188,9 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     );
     history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - SLOW_LOOKBACK_DAYS * 86_400_000)), iso(now));
   }
+  // Errors name code: the commits that touched it, however old, and the deployments that shipped them are candidates.
+  const traced = await traceCode(session, notes, symptoms, new Set(history.commits.map(({ value }) => value.sha)), now);
+  if (traced.commits.length > 0) history = withTraced(history, traced);
   const logChanges = changesFromLogs(
     await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
     knownServices,
@@ -195,6 +201,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     symptomServices: [...new Set([...symptomServices, ...(cascade ? [cascade.caller] : []), ...(holder ? [holder.service] : [])])],
     allServices: knownServices,
     symptomTokens: symptomVocabulary(symptoms, anomalies, request.incident),
+    codeSymptoms: symptoms,
     deploymentsRecorded: history.recorded && history.deployments.length > 0,
     ...(climbing ? { timeScaleMs: SLOW_TIME_SCALE_MS } : {}),
     // A lock wait belongs to the lock's holder as much as to the services that waited.
@@ -216,6 +223,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     history.commits.map((commit) => commit.value.sha),
   );
   if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
+  // Inside a release, the commit whose code the errors ran through, not the one raising the limit they exhaust.
+  chooseCauseCommits(scored, symptoms);
 
   // Symptoms confined to some regions/zones/clusters/versions clear the changes that reached the healthy ones too.
   const concentration = findConcentration(anomalies, discovered.series, primary);
@@ -250,10 +259,11 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     holder: holder?.service,
   });
   applySustain(sustain, scored, classes);
-  // A change is named only when something ties it to the symptoms, never by elimination.
+  // A change is named only when something ties it to the symptoms, never by elimination; being the latest change
+  // before the onset (time alone) is no evidence of causation: then there is not enough evidence to name one.
   const hypotheses = breakTiesWithPast(
     rankHypotheses(
-      scored.filter((entry) => entry.links.length > 0),
+      scored.filter((entry) => entry.links.some((link) => link !== 'time')),
       classes,
     ),
     request.pastIncidents,
@@ -261,6 +271,20 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const best = hypotheses[0];
   let confidence = confidenceOf(best?.score ?? 0, rivalOf(hypotheses)?.score ?? 0);
   if (best?.change && best.change.links.length === 1 && best.change.links[0] === 'time') confidence = 'low';
+  // Calibrated: high only when two independent kinds of evidence link the suspect to the symptoms.
+  const evidence = evidenceFor(best, {
+    symptoms,
+    concentration,
+    infra: links[0],
+    exhaustion: climbing,
+    cascade,
+    sustain,
+    holder: holder?.service,
+  });
+  const calibrated = calibrate(confidence, evidence);
+  const evidenceLine = evidenceNote(confidence, calibrated, evidence);
+  if (evidenceLine) notes.push(evidenceLine);
+  confidence = calibrated;
   const analysis: Analysis = {
     ...base,
     onsetAnomaly,

@@ -3,10 +3,12 @@ import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
 import { subjectOf } from './classes.js';
+import { culpritSentence } from './culprit.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
 import { concentrationSentence } from './dimensions.js';
 import type { Hypothesis } from './hypotheses.js';
 import { infraSentence } from './infra.js';
+import { latentSentence } from './latent.js';
 import { cascadeSentence, changeHeadline, matchingCommit, quietRootCause, quietSummary, rollbackSentence } from './prose.js';
 import { exhaustionSentence } from './slow.js';
 import { sustainSentence } from './sustain.js';
@@ -106,9 +108,9 @@ export function rootCauseOf(analysis: Analysis): string {
     const headline = changeHeadline(change);
     const quoted =
       matched && opening !== headline
-        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}"`
+        ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}".${culpritSentence(change, analysis.symptoms).replace(/\.$/, '')}`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}. ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}.${latentSentence(change, analysis.changes, analysis.onset)} ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);

@@ -2,62 +2,20 @@ import type { CommitOut } from '../../../mcp-servers/git/schemas.js';
 import { describeMissing } from '../../report/completeness.js';
 import type { Analysis } from './analysis.js';
 import type { ScoredChange } from './changes.js';
+import { causeCommit } from './culprit.js';
 import { clip, describeChange, firstLine, round } from './describe.js';
-import { tokens } from './text.js';
 
 /** Pieces of prose the narrative shares: the commit that matches, the cascade, the quiet verdict. */
 
-/** Log field names and package folders: shared by symptoms and commits alike without saying anything. */
-const GENERIC = new Set([
-  'status',
-  'code',
-  'path',
-  'method',
-  'level',
-  'host',
-  'port',
-  'took',
-  'duration',
-  'com',
-  'org',
-  'net',
-  'main',
-  'resources',
-  'internal',
-  'pkg',
-  'cmd',
-]);
-/** A shared word found only in a commit's file paths counts this much of one in its message. */
-const PATH_WEIGHT = 0.25;
-const INERT_FILE = /(^|\/)(tests?|__tests__|spec|docs?)\/|\.(md|rst|txt|adoc)$|[._-](test|spec)\.\w+$|Tests?\.java$/i;
-
 /**
- * The commit of a multi-commit deployment whose message and files share most with the symptoms, each shared word
- * weighted by how strongly the symptoms use it (so a package name in a stack trace counts less than "index").
+ * The commit of a multi-commit deployment that can produce the symptoms (culprit.ts): the one the engine chose, else
+ * the one whose code path, message and files share most with the symptoms, mitigations passed over.
  */
 export function matchingCommit(change: ScoredChange): CommitOut | undefined {
   const commits = change.change.commits;
   if (commits.length <= 1) return commits[0];
-  const shared = new Set(change.shared);
-  let best: CommitOut | undefined;
-  let bestHits = -1;
-  for (const commit of commits) {
-    // A commit that only touches tests or docs changes nothing that runs.
-    const inert = commit.files.length > 0 && commit.files.every((file) => INERT_FILE.test(file));
-    const said = tokens(commit.message);
-    // Words of file paths (package folders) say less about intent than the message does.
-    const pathOnly = [...tokens(commit.files.join('\n'))].filter((token) => !said.has(token));
-    const weigh = (list: Iterable<string>, factor: number) =>
-      [...list]
-        .filter((token) => shared.has(token) && !GENERIC.has(token))
-        .reduce((sum, token) => sum + factor * (change.weights?.get(token) ?? 1), 0);
-    const hits = inert ? 0 : weigh(said, 1) + weigh(pathOnly, PATH_WEIGHT);
-    if (hits > bestHits) {
-      best = commit;
-      bestHits = hits;
-    }
-  }
-  return best;
+  const chosen = change.causeCommit ? commits.find((commit) => commit.sha === change.causeCommit) : undefined;
+  return chosen ?? causeCommit(change, [])?.commit;
 }
 
 /** What a change says about itself: the matching commit's message for a multi-commit deployment. */

@@ -4,7 +4,7 @@ import type { ToolSession } from '../../agent/tool-session.js';
 import type { ScoredChange } from './changes.js';
 import type { Cited } from './facts.js';
 import { commitDetail, fullEntry } from './gather.js';
-import { causeLine, literalPrefix, type Symptom } from './symptoms.js';
+import { causeLine, literalPrefix, type Symptom, traceOf } from './symptoms.js';
 
 /** Steps of the analysis that call tools for detail: stack traces of the top symptoms, commits of the top deployments. */
 
@@ -30,6 +30,8 @@ export async function addDetails(session: ToolSession, notes: string[], symptoms
       symptom.detail = detail;
       symptom.detailCallId = entry.callId;
     }
+    const trace = entry ? traceOf(entry.message) : undefined;
+    if (trace) symptom.trace = trace;
   }
 }
 

@@ -28,6 +28,8 @@ export interface Symptom {
   /** The first line of the full entry's continuation (an exception class and message), when one was fetched. */
   detail?: string;
   detailCallId?: string;
+  /** The full entry's stack frames (bounded): the code the error ran through, to trace to the commits that touched it. */
+  trace?: string;
 }
 
 /** Everything a symptom says, for matching against failure classes, services and changes. */
@@ -45,6 +47,20 @@ export function causeLine(message: string): string | undefined {
     .slice(1)
     .map((line) => line.trim())
     .find((line) => line.length > 0 && !/^(at |File "|\.\.\.|#\d|goroutine |\w+\.go:\d)/.test(line));
+}
+
+/** Frames kept from one entry: the top of a trace names the application's code, the rest is framework. */
+const MAX_TRACE_LINES = 40;
+const MAX_TRACE_LINE = 300;
+
+/** The continuation lines of a multi-line entry (its stack frames and causes), bounded. */
+export function traceOf(message: string): string | undefined {
+  const lines = message
+    .split('\n')
+    .slice(1, 1 + MAX_TRACE_LINES)
+    .map((line) => line.trim().slice(0, MAX_TRACE_LINE))
+    .filter((line) => line.length > 0);
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 /** The literal text of a signature before its first mask, to search for entries of that signature. */

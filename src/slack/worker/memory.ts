@@ -10,11 +10,22 @@ import type { SlackIO } from './slack-io.js';
 export const MAX_SIMILAR = 3;
 
 /**
- * Past incidents are matched within the analysis' own channel only: a report is read by everyone in that channel,
- * and another channel's incidents (a private one's) must not leak into it. Responders see all of them in /rca history.
+ * Teams open one channel per incident, so past incidents come from the analysis' own channel and from every public
+ * channel; a private channel's incidents (and those of a channel whose privacy is unknown) never leave it. Responders
+ * see all of them in /rca history.
  */
 function scopeOf(job: AnalysisJob) {
-  return { channel: job.channel };
+  return { channel: job.channel, withPublic: true };
+}
+
+/** The channel's privacy, or undefined (treated as private) when Slack does not say (missing scope, an error). */
+async function privacyOf(io: SlackIO, channel: string): Promise<boolean | undefined> {
+  if (!io.channelPrivate) return undefined;
+  try {
+    return await io.channelPrivate(channel);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Before the engine runs: past incidents whose wording or alert services match, as past data for the engine. */
@@ -62,9 +73,11 @@ export async function rememberAnalysis(
   calls: readonly ToolOutputRecord[],
   now: number,
 ): Promise<Report> {
+  const channelPrivate = await privacyOf(io, job.channel);
   const identity = identityOf(report, calls, {
     analysisId: job.id,
     channel: job.channel,
+    ...(channelPrivate !== undefined ? { channelPrivate } : {}),
     ...(job.threadTs ? { threadTs: job.threadTs } : {}),
     at: now,
   });

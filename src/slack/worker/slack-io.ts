@@ -14,6 +14,8 @@ export interface SlackIO {
   permalink?(channel: string, ts: string): Promise<string | undefined>;
   /** Slack's agent surfaces (streamed task cards, the thread status line); absent where only messages are possible. */
   stream?: SlackStreamIO;
+  /** Whether a channel is private (conversations.info `is_private`), for which incidents may be shown where. */
+  channelPrivate?(channel: string): Promise<boolean | undefined>;
 }
 
 /** Whom a stream in a channel thread is for: Slack requires the person and their workspace. */
@@ -88,6 +90,10 @@ export function webClientIO(client: webApi.WebClient): SlackIO {
       return result.permalink;
     },
     stream: webClientStreamIO(client),
+    async channelPrivate(channel) {
+      const result = await client.conversations.info({ channel });
+      return typeof result.channel?.is_private === 'boolean' ? result.channel.is_private : undefined;
+    },
   };
 }
 

@@ -75,6 +75,8 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** usergroups.users.list answers by user-group id. */
   readonly groups = new Map<string, string[]>();
+  /** Channels conversations.info reports as private (`is_private: true`); every other channel id is public. */
+  readonly privateChannels = new Set<string>();
   /** HTTP-level faults for the next calls of a method: a status (429 with Retry-After, 500) or no answer at all. */
   readonly httpFaults = new Map<string, HttpFault[]>();
   /** chat.startStream / appendStream / stopStream and assistant.threads.setStatus, with what each recorded. */
@@ -438,6 +440,23 @@ export class FakeSlack {
       case 'chat.stopStream':
       case 'assistant.threads.setStatus':
         return this.streaming.reply(method, args) ?? { ok: false, error: 'unknown_method' };
+      case 'conversations.info': {
+        // As the Web API answers: the conversation object, `channel_not_found` for an id that names none.
+        const channel = String(args.channel ?? '');
+        if (!/^[CG][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+        const isPrivate = this.privateChannels.has(channel);
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_channel: !isPrivate,
+            is_group: isPrivate,
+            is_im: false,
+            is_private: isPrivate,
+          },
+        };
+      }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
