@@ -1,4 +1,7 @@
+import type { ToolOutcome } from '../report/calls.js';
 import type { Report, ToolCallRecord } from '../report/schema.js';
+
+export type { ToolOutcome };
 
 /** A tool as the host exposes it to engines: `name` is unique across servers. */
 export interface HostTool {
@@ -8,15 +11,6 @@ export interface HostTool {
   serverToolName: string;
   description: string;
   inputSchema: Record<string, unknown>;
-}
-
-/** What a tool call returned, whatever went wrong: engines never see protocol exceptions. */
-export interface ToolOutcome {
-  ok: boolean;
-  /** The text content as a model would read it (for errors: the message and hint). */
-  text: string;
-  structured?: Record<string, unknown>;
-  ms: number;
 }
 
 export interface ToolHost {

@@ -1,4 +1,4 @@
-import type { RecordedCall } from '../agent/tool-session.js';
+import type { RecordedCall } from './calls.js';
 import { type Evidence, type Report, ReportSchema, type ToolCallRecord } from './schema.js';
 
 /** What finalizeReport needs of a ToolSession: the calls made and what each returned. */
