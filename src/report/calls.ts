@@ -18,3 +18,20 @@ export interface ToolOutcome {
 export interface RecordedCall extends ToolCallRecord {
   outcome: ToolOutcome;
 }
+
+/** Runs of whitespace (including line breaks and the output's indentation) compare equal; nothing else does. */
+export function normalizeForQuote(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Resolves an evidence item's `tool` to the recorded call: a call id (T3, also t3 or [T3]) or, when exactly one call
+ * used that tool, the tool's name.
+ */
+export function resolveCall(reference: string, calls: readonly RecordedCall[]): RecordedCall | undefined {
+  const trimmed = reference.trim().replace(/^\[|\]$/g, '');
+  const byId = calls.find((call) => call.id.toLowerCase() === trimmed.toLowerCase());
+  if (byId) return byId;
+  const byName = calls.filter((call) => call.tool === trimmed);
+  return byName.length === 1 ? byName[0] : undefined;
+}
