@@ -23,6 +23,7 @@ export const RunbookHitSchema = z.object({
   score: z.number().describe('BM25, higher is better; compare only within one answer'),
   why: WhySchema,
   steps: z.array(z.string()).describe("the section's list items, verbatim (cut at 300 characters)"),
+  procedure: z.boolean().describe('false for a section that describes (Symptoms, Impact, Escalation …): its list is not steps to take'),
 });
 export type RunbookHitOut = z.infer<typeof RunbookHitSchema>;
 
@@ -41,7 +42,7 @@ export const ReadRunbookOutput = z.object({
   tags: z.array(z.string()),
   link: z.string().optional(),
   resolvedFrom: z.enum(['base-url', 'path']).optional().describe('how a url argument was matched to this runbook'),
-  sections: z.array(z.object({ section: z.string(), title: z.string(), steps: z.number().int() })),
+  sections: z.array(z.object({ section: z.string(), title: z.string(), steps: z.number().int(), procedure: z.boolean() })),
   section: z.object({
     section: z.string(),
     title: z.string(),

@@ -50,6 +50,11 @@ export interface AnalyzeRequest {
    */
   scope?: Record<string, string>;
   /**
+   * The alerts that started this analysis: their names and `runbook_url` annotations. The runbook an alert links is
+   * read first. Untrusted data, like the incident text.
+   */
+  alerts?: AlertRef[];
+  /**
    * Past incidents that look like this one (incident memory), best first. Past data, not evidence: the Ollama engine
    * shows them fenced as untrusted, the builtin engine uses them only to break ties.
    */
@@ -58,6 +63,11 @@ export interface AnalyzeRequest {
   onToolOutput?: (call: ToolOutputRecord) => void;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+}
+
+export interface AlertRef {
+  name: string;
+  runbookUrl?: string;
 }
 
 export interface PastIncident {

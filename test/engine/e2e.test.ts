@@ -25,7 +25,7 @@ import { REPO } from './helpers.js';
 
 const DATA = path.join(REPO, 'data/checkout-outage');
 const CONFIG = path.join(REPO, 'mcp-servers.json');
-const SERVERS = ['logs', 'git', 'metrics'];
+const SERVERS = ['logs', 'git', 'metrics', 'runbooks'];
 const TOOLS = [
   'read_logs',
   'search_logs',
@@ -39,6 +39,8 @@ const TOOLS = [
   'get_metrics',
   'get_anomalies',
   'get_error_rates',
+  'search_runbooks',
+  'read_runbook',
 ];
 
 let host: McpHost;
@@ -86,7 +88,7 @@ afterAll(async () => {
 });
 
 describe('end to end through the real MCP servers', () => {
-  it('starts all three servers with the twelve tools, no clashes', () => {
+  it('starts all four servers with the fourteen tools, no clashes', () => {
     expect(host.status().map((server) => [server.name, server.state])).toEqual(SERVERS.map((name) => [name, 'ready']));
     expect(
       host

@@ -24,6 +24,8 @@ export interface RunbookSection {
   markdown: string;
   /** The list items of the section, in order: the procedure a responder follows. */
   steps: string[];
+  /** False for sections that describe rather than instruct (Symptoms, Impact, Escalation …): their lists are not steps to take. */
+  procedure: boolean;
 }
 
 /** Lines read per file: a runbook is a page or two; a generated megabyte file is not a procedure. */
@@ -51,6 +53,10 @@ const NOT_SERVICES = new Set([
   'oncall',
   'on-call',
 ]);
+
+/** Headings of sections that describe the incident or the follow-up; their lists are signs, not steps to take now. */
+const DESCRIPTIVE =
+  /^(?:symptoms?|signs?|impact|overview|background|context|description|detection|when|alerts?|dashboards?|links|references|see also|owners?|contacts?|escalation|follow[- ]?ups?|prevention|post[- ]?mortem|notes?|faq)\b/i;
 
 /** A heading's text keeps its closing `#`s here; they are trimmed in code, as a lazy regex would retry per start. */
 const HEADING = /^(#{1,6})[ \t]+(.*)$/;
@@ -114,6 +120,7 @@ function splitSections(lines: string[]): RawSection[] {
       title: current.title,
       markdown,
       steps: stepsOf(current.lines),
+      procedure: current.level > 0 && !DESCRIPTIVE.test(current.title),
     });
   };
   let fenced = false;

@@ -12,6 +12,8 @@ const STOP_WORDS = new Set(
     'after before while when than then into over under per via out up down all any can could should would ' +
     // The logs server's masks: placeholders, not words of the error.
     'n id ip hex uuid url path email time duration num ' +
+    // Host-name furniture: every URL has it, no procedure is about it.
+    'www com org net svc http https example ' +
     // Log furniture present in every line.
     'error errors err warn warning info debug fatal failed failure exception level msg message service'
   ).split(' '),

@@ -15,7 +15,7 @@ export function registerReadRunbookTool(server: McpServer, ctx: RunbookToolConte
     {
       title: 'Read a runbook',
       description:
-        "One runbook section's Markdown and steps. Give the id from search_runbooks, or an alert's runbook_url as url (resolved against RUNBOOKS_BASE_URL or the runbook file paths). Without section: the URL's #anchor, else the first section with steps (the procedure).",
+        "One runbook section's Markdown and steps. Give the id from search_runbooks, or an alert's runbook_url as url (resolved against RUNBOOKS_BASE_URL or the runbook file paths). Without section: the URL's #anchor, else the first procedure section with steps (Mitigation, Steps …; not Symptoms).",
       inputSchema: {
         id: z.string().max(1_000).optional().describe('The runbook id from search_runbooks, e.g. checkout-api/db-pool-exhausted.md.'),
         url: z
@@ -39,7 +39,11 @@ export function registerReadRunbookTool(server: McpServer, ctx: RunbookToolConte
         : { runbook: byId(ctx, args.id ?? '') };
       const { runbook } = resolved;
       const wanted = args.section ?? resolved.section;
-      const section = wanted ? findSection(runbook, wanted) : (runbook.sections.find((s) => s.steps.length > 0) ?? runbook.sections[0]);
+      const section = wanted
+        ? findSection(runbook, wanted)
+        : (runbook.sections.find((s) => s.procedure && s.steps.length > 0) ??
+          runbook.sections.find((s) => s.steps.length > 0) ??
+          runbook.sections[0]);
       if (!section) throw new ToolInputError(`runbook ${runbook.id} has no text`);
       const truncated = section.markdown.length > MAX_SECTION_CHARS;
       const markdown = truncated ? `${section.markdown.slice(0, MAX_SECTION_CHARS)}\n…` : section.markdown;
@@ -51,7 +55,7 @@ export function registerReadRunbookTool(server: McpServer, ctx: RunbookToolConte
         tags: runbook.tags,
         ...linkOf(ctx, runbook.id, section.slug),
         ...('how' in resolved ? { resolvedFrom: resolved.how } : {}),
-        sections: runbook.sections.map((s) => ({ section: s.slug, title: s.title, steps: s.steps.length })),
+        sections: runbook.sections.map((s) => ({ section: s.slug, title: s.title, steps: s.steps.length, procedure: s.procedure })),
         section: { section: section.slug, title: section.title, markdown, truncated, steps: section.steps },
       };
       const text = [

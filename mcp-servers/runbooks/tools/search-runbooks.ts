@@ -80,6 +80,7 @@ function hitOut(ctx: RunbookToolContext, hit: SearchHit): RunbookHitOut {
     score: Math.round(hit.score * 1e6) / 1e6,
     why: { service: hit.service, alert: hit.alert, terms: hit.terms },
     steps: hit.section.steps,
+    procedure: hit.section.procedure,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
-import type { Confidence } from '../../report/schema.js';
+import type { Confidence, RunbookRef } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
@@ -42,6 +42,8 @@ export interface Analysis {
   sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */
   cascade?: Cascade;
+  /** The team's runbook that fits what was found, with the call that returned its steps. */
+  runbook?: RunbookRef;
   /** Which call each commit came from, so commit evidence cites the right output. */
   commitCalls?: Map<string, string>;
 }
