@@ -54,7 +54,9 @@ export async function findRunbook(session: ToolSession, notes: string[], query: 
   const classTerms = new Set(query.failureClass ? queryTerms(`${query.failureClass.key} ${query.failureClass.title}`) : []);
   const text = [query.failureClass?.title ?? '', query.signature ?? ''].join(' ').trim();
   const alert = query.alerts?.[0]?.name;
-  if (queryTerms(text).length === 0 && !alert) return undefined;
+  // Words of the failure only: the alert's name ranks runbooks that mention it, but `Failing` is no shared failure.
+  const failureTerms = new Set(queryTerms(text));
+  if (failureTerms.size === 0 && !alert) return undefined;
   for (const service of query.services.slice(0, MAX_RUNBOOK_SERVICES)) {
     const found = await callParsed(
       session,
@@ -64,7 +66,7 @@ export async function findRunbook(session: ToolSession, notes: string[], query: 
       SearchRunbooksOutput,
     );
     const hit = found?.data.results.find((result) =>
-      fits(result, classTerms, new Set(queryTerms([service, ...result.services].join(' ')))),
+      fits(result, classTerms, failureTerms, new Set(queryTerms([service, ...result.services].join(' ')))),
     );
     if (!found || !hit) continue;
     const why = whyOf(hit, service);
@@ -99,12 +101,18 @@ export function runbookQuery(analysis: Analysis, request: AnalyzeRequest): Runbo
 
 /**
  * Declared for the alert; or the service's own runbook sharing the failure's words, one of them the class's. Words of
- * the service's name (`api` of checkout-api) say which service, not which failure, and do not count.
+ * the service's name (`api` of checkout-api) say which service, not which failure, and do not count; nor do words
+ * that came only from the alert's name.
  */
-export function fits(hit: RunbookHitOut, classTerms: ReadonlySet<string>, nameTerms: ReadonlySet<string>): boolean {
+export function fits(
+  hit: RunbookHitOut,
+  classTerms: ReadonlySet<string>,
+  failureTerms: ReadonlySet<string>,
+  nameTerms: ReadonlySet<string>,
+): boolean {
   if (hit.why.alert) return true;
   if (hit.why.service !== 'declared' && hit.why.service !== 'path') return false;
-  const shared = hit.why.terms.filter((term) => !nameTerms.has(term));
+  const shared = hit.why.terms.filter((term) => failureTerms.has(term) && !nameTerms.has(term));
   // `timeout` and `timeouts` are one word shared, not two.
   const distinct = new Set(shared.map((term) => (term.length >= 5 ? term.replace(/(?:es|s|ed|ing)$/, '') : term))).size;
   if (classTerms.size === 0) return distinct >= MIN_SIGNATURE_WORDS;
