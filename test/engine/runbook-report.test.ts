@@ -87,3 +87,21 @@ describe('the Runbook block in finalizeReport', () => {
     expect(renderReportText(without)).not.toContain('Runbook');
   });
 });
+
+describe('the Ollama engine is told about alerts’ runbooks', () => {
+  it('lists each alert with its runbook_url inside the untrusted fence', async () => {
+    const { buildUserPrompt } = await import('../../src/engines/ollama/prompt.js');
+    const { createFence } = await import('../../src/engines/ollama/untrusted.js');
+    const fence = createFence('n0nce');
+    const prompt = buildUserPrompt(
+      {
+        incident: 'pool alerts',
+        alerts: [{ name: 'CheckoutDbPoolExhausted', runbookUrl: 'https://rb.example/pool.md' }, { name: 'Other' }],
+      },
+      undefined,
+      fence,
+    );
+    expect(prompt).toContain(fence.wrap('alerts', 'CheckoutDbPoolExhausted runbook_url=https://rb.example/pool.md\nOther'));
+    expect(buildUserPrompt({ incident: 'x' }, undefined, fence)).not.toContain('Alerts that fired');
+  });
+});
