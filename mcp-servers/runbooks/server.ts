@@ -20,7 +20,9 @@ export function createServer(options: RunbooksServerOptions): McpServer {
         dataSourceLine(
           options.sampleDataset
             ? { kind: 'sample', dataset: options.sampleDataset, liveVariable: 'RUNBOOKS_PATH' }
-            : { kind: 'live', detail: 'RUNBOOKS_PATH' },
+            : options.paths.length > 0
+              ? { kind: 'live', detail: 'RUNBOOKS_PATH' }
+              : { kind: 'none', detail: 'no runbooks: set RUNBOOKS_PATH' },
         ),
     },
   );
