@@ -23,7 +23,16 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** RUNBOOKS_PATH when set; else DATA_DIR/runbooks when it exists; else no runbooks (the tools say so). */
+/**
+ * The other servers' live switches. With one of them set and neither RUNBOOKS_PATH nor DATA_DIR, the analysis is of
+ * live systems: the default sample dataset's runbooks must not be offered as the team's, so there are none.
+ */
+const LIVE_VARIABLES = ['LOGS_PATH', 'GIT_REPO_PATH', 'PROMETHEUS_URL'] as const;
+
+/**
+ * RUNBOOKS_PATH when set; else DATA_DIR/runbooks when it exists (the default dataset's only while no other server is
+ * pointed at live systems); else no runbooks (the tools say so).
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunbooksServerOptions {
   const raw = nonEmpty(env.RUNBOOKS_PATH);
   const baseUrl = nonEmpty(env.RUNBOOKS_BASE_URL);
@@ -34,7 +43,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunbooksSer
       .map((entry) => entry.trim())
       .filter(Boolean)
       .map((entry) => path.resolve(entry));
-  } else {
+  } else if (nonEmpty(env.DATA_DIR) || !LIVE_VARIABLES.some((name) => nonEmpty(env[name]))) {
     const dataDir = resolveDataDir(env);
     const folder = path.join(dataDir, DATASET_RUNBOOKS);
     if (isDirectory(folder)) {

@@ -153,4 +153,11 @@ describe('configuration', () => {
     expect(configFromEnv({ DATA_DIR: dir })).toEqual({ paths: [path.join(dir, 'runbooks')], sampleDataset: path.basename(dir) });
     expect(configFromEnv({ DATA_DIR: path.join(dir, 'runbooks') }).paths).toEqual([]);
   });
+
+  it('offers the default dataset’s runbooks only while no other server reads live systems', () => {
+    expect(configFromEnv({}).sampleDataset).toBe('checkout-outage');
+    for (const name of ['LOGS_PATH', 'GIT_REPO_PATH', 'PROMETHEUS_URL']) expect(configFromEnv({ [name]: '/x' }).paths, name).toEqual([]);
+    const dir = runbooksDir({ 'runbooks/a.md': '# A\n' });
+    expect(configFromEnv({ LOGS_PATH: '/x', DATA_DIR: dir }).sampleDataset).toBe(path.basename(dir));
+  });
 });
