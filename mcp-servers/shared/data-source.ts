@@ -6,7 +6,11 @@ import { readDatasetMeta } from './dataset.js';
  * parses (src/host/data-source.ts): a bot must never present a bundled sample incident as the company's own.
  */
 
-export type DataSource = { kind: 'live'; detail: string } | { kind: 'sample'; dataset: string; liveVariable: string };
+export type DataSource =
+  | { kind: 'live'; detail: string }
+  | { kind: 'sample'; dataset: string; liveVariable: string }
+  /** A server with nothing configured to read (no runbooks folder): neither live nor sample, so it mixes with either. */
+  | { kind: 'none'; detail: string };
 
 /** The dataset's name from dataset.json, else its folder name; a broken dataset.json is reported by the tools. */
 export function datasetName(dataDir: string): string {
@@ -18,7 +22,7 @@ export function datasetName(dataDir: string): string {
 }
 
 export function dataSourceLine(source: DataSource): string {
-  return source.kind === 'live'
-    ? `Data source: live (${source.detail}).`
-    : `Data source: sample dataset "${source.dataset.replace(/["\n]/g, '')}" (set ${source.liveVariable} to read live systems).`;
+  if (source.kind === 'live') return `Data source: live (${source.detail}).`;
+  if (source.kind === 'none') return `Data source: none (${source.detail}).`;
+  return `Data source: sample dataset "${source.dataset.replace(/["\n]/g, '')}" (set ${source.liveVariable} to read live systems).`;
 }

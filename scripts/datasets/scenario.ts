@@ -8,6 +8,8 @@ export interface EvalCase {
   since?: string;
   /** The team's own log formats the case is read with (LOG_FORMATS), for a service whose format no built-in reads. */
   logFormats?: { name: string; pattern: string; timeLayout?: string }[];
+  /** The alerts that started the analysis (name and runbook_url), as a webhook gives them. */
+  alerts?: { name: string; runbookUrl?: string }[];
   expect: {
     suspect?: { kind: string | string[]; id?: string[]; service?: string[] };
     rootCauseKeywords: string[];
@@ -15,6 +17,8 @@ export interface EvalCase {
     minConfidence?: 'low' | 'medium' | 'high';
     maxConfidence?: 'low' | 'medium' | 'high';
     service?: string[];
+    /** The runbook id the report must show (test/evals/runbooks), or `none`. */
+    runbook?: string;
   };
 }
 

@@ -11,6 +11,8 @@ export interface DatasetFiles {
   commits: CommitOut[];
   deployments: DeploymentOut[];
   metrics: { series: SeriesOut[] };
+  /** The team's runbooks shipped with a sample dataset (runbooks/<file>), so `npm run rca` shows the Runbook block. */
+  runbooks?: { file: string; text: string }[];
 }
 
 export interface WorldOptions {

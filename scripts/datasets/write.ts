@@ -21,6 +21,11 @@ export function writeDataset(dir: string, files: DatasetFiles): void {
   writeFileSync(path.join(dir, 'git', 'commits.json'), `${JSON.stringify(files.commits, null, 2)}\n`);
   writeFileSync(path.join(dir, 'git', 'deployments.json'), `${JSON.stringify(files.deployments, null, 2)}\n`);
   writeFileSync(path.join(dir, 'metrics', 'metrics.json'), metricsJson(files.metrics.series));
+  for (const runbook of files.runbooks ?? []) {
+    const target = path.join(dir, 'runbooks', runbook.file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, runbook.text);
+  }
 }
 
 /** One series per line-group and its points on one line: diffable, and a third of the size of indent-2 JSON. */

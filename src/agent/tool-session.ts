@@ -1,12 +1,11 @@
+import type { RecordedCall } from '../report/calls.js';
 import type { ToolCallRecord } from '../report/schema.js';
 import type { AgentEvent, HostTool, ToolHost, ToolOutcome } from './types.js';
 
+export type { RecordedCall };
+
 /** The longest one-line result summary shown in progress output. */
 const SUMMARY_CHARS = 160;
-
-export interface RecordedCall extends ToolCallRecord {
-  outcome: ToolOutcome;
-}
 
 /**
  * One analysis' view of the tool host: numbers calls T1, T2 …, emits tool_started / tool_finished events and

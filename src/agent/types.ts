@@ -1,5 +1,8 @@
+import type { ToolOutcome } from '../report/calls.js';
 import type { MissingSource } from '../report/completeness.js';
 import type { Report, ToolCallRecord } from '../report/schema.js';
+
+export type { ToolOutcome };
 
 /** A tool as the host exposes it to engines: `name` is unique across servers. */
 export interface HostTool {
@@ -9,15 +12,6 @@ export interface HostTool {
   serverToolName: string;
   description: string;
   inputSchema: Record<string, unknown>;
-}
-
-/** What a tool call returned, whatever went wrong: engines never see protocol exceptions. */
-export interface ToolOutcome {
-  ok: boolean;
-  /** The text content as a model would read it (for errors: the message and hint). */
-  text: string;
-  structured?: Record<string, unknown>;
-  ms: number;
 }
 
 export interface ToolHost {
@@ -59,6 +53,11 @@ export interface AnalyzeRequest {
    */
   scope?: Record<string, string>;
   /**
+   * The alerts that started this analysis: their names and `runbook_url` annotations. The runbook an alert links is
+   * read first. Untrusted data, like the incident text.
+   */
+  alerts?: AlertRef[];
+  /**
    * Past incidents that look like this one (incident memory), best first. Past data, not evidence: the Ollama engine
    * shows them fenced as untrusted, the builtin engine uses them only to break ties.
    */
@@ -72,6 +71,11 @@ export interface AnalyzeRequest {
   onToolOutput?: (call: ToolOutputRecord) => void;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+}
+
+export interface AlertRef {
+  name: string;
+  runbookUrl?: string;
 }
 
 export interface PastIncident {

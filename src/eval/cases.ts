@@ -32,6 +32,8 @@ export const ExpectSchema = z
     maxConfidence: ConfidenceSchema.optional(),
     /** Strict: the suspect must name exactly one of these services, whatever its kind; no service fails. */
     service: oneOrMany(z.string().min(1)).optional(),
+    /** The runbook id the report must show (e.g. checkout-api/db-pool-exhausted.md), or `none`: no runbook fits. */
+    runbook: z.string().min(1).optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof ExpectSchema>;
@@ -59,6 +61,10 @@ export const CaseFileSchema = z
       .optional(),
     /** Set while the expected answer is still to be written: the case fails until a person removes it. */
     todo: z.string().optional(),
+    /** The alerts that started the analysis, as a webhook or alert message gives them: name and runbook_url. */
+    alerts: z.array(z.object({ name: z.string().min(1), runbookUrl: z.string().min(1).optional() }).strict()).optional(),
+    /** A runbooks folder relative to the case; default: the `runbooks` folder beside the case folders, when there is one. */
+    runbooks: z.string().min(1).optional(),
     expect: ExpectSchema,
   })
   .refine((c) => (c.dataset === undefined) !== (c.replay === undefined), { message: 'give exactly one of dataset and replay' });
@@ -79,6 +85,9 @@ export interface EvalCase {
   todo?: string;
   /** Custom log formats (LOG_FORMATS) the case's logs need, already validated. */
   logFormats?: CustomFormatSpec[];
+  alerts?: { name: string; runbookUrl?: string }[];
+  /** Absolute runbooks folder the runbooks server reads (RUNBOOKS_PATH), when the case has one. */
+  runbooksDir?: string;
   expect: Expectation;
 }
 
@@ -127,6 +136,10 @@ export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCas
     ...(data.scope !== undefined ? { scope: data.scope } : {}),
     ...(data.todo !== undefined ? { todo: data.todo } : {}),
     ...(data.logFormats !== undefined ? { logFormats: caseFormats(data.logFormats, dir, file) } : {}),
+    ...(data.alerts !== undefined
+      ? { alerts: data.alerts.map(({ name, runbookUrl }) => ({ name, ...(runbookUrl ? { runbookUrl } : {}) })) }
+      : {}),
+    ...runbooksOf(data.runbooks, dir, file),
   };
   if (data.replay !== undefined) {
     const replayFile = path.resolve(dir, data.replay);
@@ -139,6 +152,19 @@ export function loadCase(dir: string, repoRoot: string = process.cwd()): EvalCas
   const dataDir = isDirectory(local) ? local : fromRoot;
   if (!isDirectory(dataDir)) throw new CaseError(`${file}: dataset ${dataset} is neither ${local} nor ${fromRoot}`);
   return { ...common, dataDir };
+}
+
+/** The runbooks folder beside the case folders: near-miss runbooks and the right ones, shared by every case. */
+export const SHARED_RUNBOOKS = 'runbooks';
+
+function runbooksOf(value: string | undefined, dir: string, file: string): { runbooksDir?: string } {
+  if (value !== undefined) {
+    const named = path.resolve(dir, value);
+    if (!isDirectory(named)) throw new CaseError(`${file}: runbooks folder ${named} does not exist`);
+    return { runbooksDir: named };
+  }
+  const shared = path.resolve(dir, '..', SHARED_RUNBOOKS);
+  return isDirectory(shared) ? { runbooksDir: shared } : {};
 }
 
 /** A case's log formats, inline or from a JSON file beside it; compiled once here so a bad pattern fails the load. */

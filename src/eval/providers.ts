@@ -6,8 +6,8 @@ export const ENGINE_CHOICES = ['builtin', 'ollama', 'auto'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 /** The built-in correlator over the in-process servers: fast, deterministic, no model. */
-export const builtinProvider: EngineProvider = async (dataDir, replayFile) => {
-  const host = replayFile ? await replayHost(replayFile) : await datasetHost(dataDir);
+export const builtinProvider: EngineProvider = async (dataDir, replayFile, runbooksDir) => {
+  const host = replayFile ? await replayHost(replayFile) : await datasetHost(dataDir, runbooksDir);
   return { engine: createBuiltinEngine(host), close: () => host.close() };
 };
 

@@ -12,8 +12,11 @@ export interface BoundEngine {
   close(): Promise<void>;
 }
 
-/** Builds an engine over a dataset folder, or over a replay case's recording; the CLI picks builtin, ollama or auto. */
-export type EngineProvider = (dataDir: string, replayFile?: string) => Promise<BoundEngine>;
+/**
+ * Builds an engine over a dataset folder (and its runbooks folder), or over a replay case's recording; the CLI picks
+ * builtin, ollama or auto.
+ */
+export type EngineProvider = (dataDir: string, replayFile?: string, runbooksDir?: string) => Promise<BoundEngine>;
 
 export interface CaseResult {
   name: string;
@@ -33,13 +36,15 @@ export async function runCase(evalCase: EvalCase, provide: EngineProvider): Prom
   const base = { name: evalCase.name, title: evalCase.title };
   let bound: BoundEngine | undefined;
   const restoreFormats = useLogFormats(evalCase.logFormats ?? []);
+  const restoreRunbooks = useRunbooks(evalCase.runbooksDir);
   try {
-    bound = await provide(evalCase.dataDir, evalCase.replayFile);
+    bound = await provide(evalCase.dataDir, evalCase.replayFile, evalCase.runbooksDir);
     const report = await bound.engine.analyze({
       incident: evalCase.incident,
       ...(evalCase.since ? { since: evalCase.since } : {}),
       ...(evalCase.context ? { context: evalCase.context } : {}),
       ...(evalCase.scope ? { scope: evalCase.scope } : {}),
+      ...(evalCase.alerts ? { alerts: evalCase.alerts } : {}),
     });
     const score = scoreReport(report, evalCase.expect);
     // An exported case without its expected answer must not pass: a person has to write it first.
@@ -66,6 +71,7 @@ export async function runCase(evalCase: EvalCase, provide: EngineProvider): Prom
   } finally {
     await bound?.close().catch(() => undefined);
     restoreFormats();
+    restoreRunbooks();
   }
 }
 
@@ -98,5 +104,28 @@ function useLogFormats(specs: readonly CustomFormatSpec[]): () => void {
     if (before === undefined) delete process.env.LOG_FORMATS;
     else process.env.LOG_FORMATS = before;
     setCustomFormats([]);
+  };
+}
+
+/** Where the eval's runbooks say they are published: alerts' runbook_url in cases point here. */
+export const EVAL_RUNBOOKS_BASE_URL = 'https://runbooks.example.com/';
+
+/**
+ * The case's runbooks for servers a runtime starts as child processes (RUNBOOKS_PATH, RUNBOOKS_BASE_URL), for the
+ * length of the case; what was there before is put back.
+ */
+function useRunbooks(dir: string | undefined): () => void {
+  if (dir === undefined) return () => {};
+  const before = { path: process.env.RUNBOOKS_PATH, base: process.env.RUNBOOKS_BASE_URL };
+  process.env.RUNBOOKS_PATH = dir;
+  process.env.RUNBOOKS_BASE_URL = EVAL_RUNBOOKS_BASE_URL;
+  return () => {
+    for (const [key, value] of [
+      ['RUNBOOKS_PATH', before.path],
+      ['RUNBOOKS_BASE_URL', before.base],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   };
 }

@@ -14,6 +14,7 @@ export interface CheckFailure {
     | 'minConfidence'
     | 'maxConfidence'
     | 'service'
+    | 'runbook'
     | 'todo';
   detail: string;
 }
@@ -68,5 +69,10 @@ export function scoreReport(report: Report, expect: Expectation): Score {
       check: 'service',
       detail: `suspect service ${suspect?.service ?? '(none)'}, want exactly ${expect.service.join('|')}`,
     });
+  if (expect.runbook !== undefined) {
+    const shown = report.runbook?.id;
+    if (expect.runbook === 'none' ? shown !== undefined : shown !== expect.runbook)
+      failures.push({ check: 'runbook', detail: `runbook ${shown ?? '(none)'}, want ${expect.runbook}` });
+  }
   return { pass: failures.length === 0, failures };
 }

@@ -3,17 +3,20 @@ import { createServer as createLogsServer } from '../../mcp-servers/logs/server.
 import { createServer as createMetricsServer } from '../../mcp-servers/metrics/server.js';
 import { loadRecording } from '../../mcp-servers/replay/recording.js';
 import { createServer as createReplayServer } from '../../mcp-servers/replay/server.js';
+import { createServer as createRunbooksServer } from '../../mcp-servers/runbooks/server.js';
 import { InProcessHost } from './in-process-host.js';
+import { EVAL_RUNBOOKS_BASE_URL } from './runner.js';
 
 /**
  * The three MCP servers over one dataset folder, in this process. Each server is built from its own createServer
  * with the dataset passed explicitly, so cases never touch process.env and can run side by side.
  */
-export async function datasetHost(dataDir: string): Promise<InProcessHost> {
+export async function datasetHost(dataDir: string, runbooksDir?: string): Promise<InProcessHost> {
   return InProcessHost.connect([
     { name: 'logs', server: createLogsServer({ dataDir }) },
     { name: 'git', server: createGitServer({ dataDir }) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
+    ...(runbooksDir ? [{ name: 'runbooks', server: createRunbooksServer({ paths: [runbooksDir], baseUrl: EVAL_RUNBOOKS_BASE_URL }) }] : []),
   ]);
 }
 

@@ -1,19 +1,22 @@
 /**
  * What a server says about its data in its MCP `instructions` (mcp-servers/shared/data-source.ts writes the line):
  * live systems, or a bundled dataset and the variable that would make it live. A server that says nothing (a
- * third-party server such as GitHub's) is taken to be live: it talks to real systems.
+ * third-party server such as GitHub's) is taken to be live: it talks to real systems. `none` (a runbooks server with
+ * no runbooks configured) reads nothing, so it mixes with either.
  */
 export type ServerDataSource =
   | { server: string; kind: 'live'; declared: boolean }
+  | { server: string; kind: 'none' }
   | { server: string; kind: 'sample'; dataset: string; liveVariable?: string };
 
-const LINE = /^Data source: (?:live\b|sample dataset "([^"\n]{0,200})"(?: \(set ([A-Z][A-Z0-9_]{0,60}) )?)/m;
+const LINE = /^Data source: (?:live\b|(none)\b|sample dataset "([^"\n]{0,200})"(?: \(set ([A-Z][A-Z0-9_]{0,60}) )?)/m;
 
 export function parseDataSource(server: string, instructions: string | undefined): ServerDataSource {
   const match = instructions ? LINE.exec(instructions) : null;
   if (!match) return { server, kind: 'live', declared: false };
-  if (match[1] === undefined) return { server, kind: 'live', declared: true };
-  return { server, kind: 'sample', dataset: match[1], ...(match[2] ? { liveVariable: match[2] } : {}) };
+  if (match[1] !== undefined) return { server, kind: 'none' };
+  if (match[2] === undefined) return { server, kind: 'live', declared: true };
+  return { server, kind: 'sample', dataset: match[2], ...(match[3] ? { liveVariable: match[3] } : {}) };
 }
 
 export class DataSourceError extends Error {

@@ -1,5 +1,8 @@
-import type { RecordedCall } from '../agent/tool-session.js';
+import { normalizeForQuote, type RecordedCall, resolveCall } from './calls.js';
+import { verifyRunbook } from './runbook.js';
 import { type Evidence, type Report, ReportSchema, type ToolCallRecord } from './schema.js';
+
+export { normalizeForQuote };
 
 /** What finalizeReport needs of a ToolSession: the calls made and what each returned. */
 export interface CallLog {
@@ -14,23 +17,6 @@ export interface QuoteCheck {
   evidence: Evidence[];
   droppedQuotes: number;
   droppedItems: number;
-}
-
-/** Runs of whitespace (including line breaks and the output's indentation) compare equal; nothing else does. */
-export function normalizeForQuote(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/**
- * Resolves an evidence item's `tool` to the recorded call: a call id (T3, also t3 or [T3]) or, when exactly one call
- * used that tool, the tool's name.
- */
-export function resolveCall(reference: string, calls: readonly RecordedCall[]): RecordedCall | undefined {
-  const trimmed = reference.trim().replace(/^\[|\]$/g, '');
-  const byId = calls.find((call) => call.id.toLowerCase() === trimmed.toLowerCase());
-  if (byId) return byId;
-  const byName = calls.filter((call) => call.tool === trimmed);
-  return byName.length === 1 ? byName[0] : undefined;
 }
 
 /**
@@ -94,7 +80,8 @@ export function finalizeReport(draft: ReportDraft, session: CallLog): Report {
     const { evidence: _old, ...rest } = entry;
     return refs.length > 0 ? { ...rest, evidence: refs } : rest;
   });
-  const notes = [...(draft.notes ?? [])];
+  const runbook = verifyRunbook(draft.runbook, calls);
+  const notes = [...(draft.notes ?? []), ...runbook.notes];
   if (check.droppedQuotes > 0) {
     notes.push(`${check.droppedQuotes} quote${check.droppedQuotes === 1 ? '' : 's'} dropped: not found verbatim in the cited tool output`);
   }
@@ -104,9 +91,10 @@ export function finalizeReport(draft: ReportDraft, session: CallLog): Report {
   if (droppedRefs > 0) {
     notes.push(`${droppedRefs} timeline reference${droppedRefs === 1 ? '' : 's'} to missing evidence removed`);
   }
-  const { toolCalls: _claimed, notes: _notes, ...rest } = draft;
+  const { toolCalls: _claimed, notes: _notes, runbook: _runbook, ...rest } = draft;
   return ReportSchema.parse({
     ...rest,
+    ...(runbook.runbook ? { runbook: runbook.runbook } : {}),
     timeline,
     evidence,
     toolCalls: session.records(),

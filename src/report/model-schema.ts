@@ -13,6 +13,7 @@ export const ModelReportSchema = ReportSchema.pick({
   timeline: true,
   evidence: true,
   recommendations: true,
+  runbook: true,
   alternatives: true,
 });
 export type ModelReport = z.infer<typeof ModelReportSchema>;
@@ -36,6 +37,7 @@ function normalize(value: unknown): unknown {
   }
   if (draft.suspect === null) delete draft.suspect;
   if (draft.alternatives === null) delete draft.alternatives;
+  if (draft.runbook === null) delete draft.runbook;
   return draft;
 }
 

@@ -1,5 +1,5 @@
 import { describeMissing } from './completeness.js';
-import type { Report } from './schema.js';
+import type { Report, RunbookRef } from './schema.js';
 import { AI_MARKER } from './screen.js';
 
 /** Longest quote line printed; the full quote stays in --json output. */
@@ -8,6 +8,25 @@ const QUOTE_CHARS = 300;
 function cut(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Terminal control characters (escape sequences) in quoted runbook text would drive the terminal; they are dropped. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** The Runbook block: which runbook and section, why it fits, and its steps quoted as the team wrote them. */
+function runbookLines(runbook: RunbookRef): string[] {
+  const clean = (text: string) => text.replace(CONTROL, '');
+  const out = [
+    'Runbook',
+    `  "${clean(runbook.title)}"${runbook.section ? ` › ${clean(runbook.section)}` : ''} (${clean(runbook.id)}, ${runbook.tool})`,
+  ];
+  if (runbook.link) out.push(`  ${clean(runbook.link)}`);
+  if (runbook.why.length > 0) out.push(`  why: ${clean(runbook.why.join('; '))}`);
+  runbook.steps.forEach((step, index) => {
+    out.push(`    ${index + 1}. │ ${cut(clean(step), QUOTE_CHARS)}`);
+  });
+  return out;
 }
 
 /** Plain-text rendering for a terminal: Timeline / Root Cause / Evidence / Recommendations. */
@@ -39,6 +58,8 @@ export function renderReportText(report: Report): string {
     out.push(`  ${item.id} (${item.tool}, ${item.source}) ${item.summary}`);
     if (item.quote) out.push(`      “${cut(item.quote, QUOTE_CHARS)}”`);
   }
+
+  if (report.runbook) out.push('', ...runbookLines(report.runbook));
 
   out.push('', 'Recommendations');
   if (report.recommendations.length === 0) out.push('  (none)');

@@ -59,6 +59,21 @@ export const SimilarPastSchema = z.object({
 });
 export type SimilarPast = z.infer<typeof SimilarPastSchema>;
 
+/**
+ * The team's own runbook that fits this incident: the section whose steps apply, quoted verbatim from the tool call
+ * that read it (checked like evidence quotes), and why it fits. Untrusted text: the surfaces escape it.
+ */
+export const RunbookRefSchema = z.object({
+  id: z.string().describe('the runbook id as search_runbooks / read_runbook gave it, e.g. checkout-api/db-pool.md'),
+  title: z.string(),
+  section: z.string().optional().describe('the heading of the section the steps come from'),
+  link: z.string().optional().describe('the link the tool gave (RUNBOOKS_BASE_URL + path), if any'),
+  steps: z.array(z.string()).describe('the steps, verbatim from the tool output; never paraphrased'),
+  why: z.array(z.string()).describe('why it fits: the alert linked it, the service, the alert name, shared words'),
+  tool: z.string().describe('the id of the tool call that returned the steps, e.g. T9'),
+});
+export type RunbookRef = z.infer<typeof RunbookRefSchema>;
+
 export const ReportSchema = z.object({
   incident: z.string(),
   window: z.object({ start: z.string(), end: z.string() }),
@@ -68,7 +83,8 @@ export const ReportSchema = z.object({
   suspect: SuspectSchema.optional(),
   timeline: z.array(TimelineEntrySchema),
   evidence: z.array(EvidenceSchema),
-  recommendations: z.array(z.string()),
+  recommendations: z.array(z.string()).describe('actions; one taken from the runbook names its step, e.g. "(runbook step 2)"'),
+  runbook: RunbookRefSchema.optional().describe('only a runbook that fits the failing service and the failure; omit when none fits'),
   alternatives: z.array(AlternativeSchema).optional(),
   engine: z.string().describe("'ollama:<model>' or 'builtin'"),
   toolCalls: z.array(ToolCallRecordSchema),

@@ -50,6 +50,14 @@ export function defangUrl(url: string): string {
   return `${scheme}://${(match[2] ?? '').replace(/\./g, '[.]')}${(match[3] ?? '').replace(/\./g, '[.]')}`;
 }
 
+/** Every URL in quoted text defanged: untrusted text (a runbook step) shown to people must not be a link. */
+export function defangUrls(text: string): string {
+  return text.replace(URL, (raw: string) => {
+    const trailer = URL_TRAILER.exec(raw)?.[0] ?? '';
+    return `${defangUrl(trailer ? raw.slice(0, -trailer.length) : raw)}${trailer}`;
+  });
+}
+
 function seen(haystack: string, needle: string): boolean {
   const normal = needle.replace(/\s+/g, ' ').trim();
   return normal.length > 0 && haystack.includes(normal);

@@ -1,5 +1,5 @@
 import { parseDuration } from '../../mcp-servers/shared/time.js';
-import type { RecordedCall } from '../agent/tool-session.js';
+import type { RecordedCall } from './calls.js';
 import type { TimelineEntry } from './schema.js';
 
 /** Look-back used when a request names none; the servers use the same default. */

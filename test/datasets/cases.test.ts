@@ -19,6 +19,7 @@ const CaseSchema = z.strictObject({
   logFormats: z
     .array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1), timeLayout: z.string().optional() }))
     .optional(),
+  alerts: z.array(z.strictObject({ name: z.string().min(1), runbookUrl: z.url().optional() })).optional(),
   expect: z.strictObject({
     suspect: z
       .strictObject({
@@ -32,6 +33,7 @@ const CaseSchema = z.strictObject({
     minConfidence: z.enum(['low', 'medium', 'high']).optional(),
     maxConfidence: z.enum(['low', 'medium', 'high']).optional(),
     service: z.array(z.string().min(1)).min(1).optional(),
+    runbook: z.string().min(1).optional(),
   }),
 });
 type Case = z.infer<typeof CaseSchema>;
@@ -68,6 +70,18 @@ describe('evaluation cases', () => {
     expect(caseNames.slice(0, 3)).toEqual(['01-checkout-outage', '02-memory-leak', '03-upstream-slowdown']);
     expect(caseNames.length).toBeGreaterThanOrEqual(13);
     expect(caseNames.every((n) => /^\d{2}-[a-z0-9-]+$/.test(n))).toBe(true);
+  });
+
+  it('check runbooks: at least 8 name one that exists (2 through an alert runbook_url), and some expect none', () => {
+    const cases = caseNames.map((n) => loadCase(n).c);
+    const named = cases.filter((c) => c.expect.runbook !== undefined && c.expect.runbook !== 'none');
+    for (const c of named) expect(existsSync(path.join(CASES_DIR, 'runbooks', c.expect.runbook ?? '')), c.title).toBe(true);
+    expect(named.length).toBeGreaterThanOrEqual(8);
+    const viaUrl = named.filter((c) =>
+      c.alerts?.some((a) => a.runbookUrl && new URL(a.runbookUrl).pathname.endsWith(c.expect.runbook ?? '')),
+    );
+    expect(viaUrl.length).toBeGreaterThanOrEqual(2);
+    expect(cases.filter((c) => c.expect.runbook === 'none').length).toBeGreaterThanOrEqual(3);
   });
 
   it('spreads over change and no-change causes', () => {

@@ -25,7 +25,8 @@ import { REPO } from './helpers.js';
 
 const DATA = path.join(REPO, 'data/checkout-outage');
 const CONFIG = path.join(REPO, 'mcp-servers.json');
-const SERVERS = ['logs', 'git', 'metrics'];
+const SERVERS = ['logs', 'git', 'metrics', 'runbooks'];
+const TOOLS_PER_SERVER: Record<string, number> = { logs: 4, git: 4, metrics: 4, runbooks: 2 };
 const TOOLS = [
   'read_logs',
   'search_logs',
@@ -39,6 +40,8 @@ const TOOLS = [
   'get_metrics',
   'get_anomalies',
   'get_error_rates',
+  'search_runbooks',
+  'read_runbook',
 ];
 
 let host: McpHost;
@@ -86,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('end to end through the real MCP servers', () => {
-  it('starts all three servers with the twelve tools, no clashes', () => {
+  it('starts all four servers with the fourteen tools, no clashes', () => {
     expect(host.status().map((server) => [server.name, server.state])).toEqual(SERVERS.map((name) => [name, 'ready']));
     expect(
       host
@@ -160,7 +163,7 @@ describe('rca CLI end to end', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const server of SERVERS) expect(run.stdout).toMatch(new RegExp(`✓ ${server}\\s+4 tools`));
+    for (const server of SERVERS) expect(run.stdout).toMatch(new RegExp(`✓ ${server}\\s+${TOOLS_PER_SERVER[server] ?? 0} tools`));
     expect(run.stdout).toMatch(/← T1 logs\.error_summary \d+ ms: /);
     expect(run.stdout).toContain('\nRoot Cause\n');
   });
@@ -171,5 +174,8 @@ describe('rca CLI end to end', () => {
     const report = ReportSchema.parse(JSON.parse(run.stdout));
     expect(report.engine).toBe('builtin');
     expect(report.toolCalls.length).toBeGreaterThan(0);
+    // The sample dataset's own runbooks: the pool runbook fits, its payment-provider neighbour does not.
+    expect(report.runbook?.id).toBe('checkout-api/db-connection-pool-exhausted.md');
+    expect(report.runbook?.section).toBe('Mitigation');
   });
 });

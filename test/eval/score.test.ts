@@ -88,3 +88,36 @@ describe('scorer', () => {
     expect(() => expectation({ rootCauseKeyword: ['x'] })).toThrow();
   });
 });
+
+describe('the runbook check', () => {
+  const base = {
+    incident: 'i',
+    window: { start: 'a', end: 'b' },
+    summary: 's',
+    rootCause: 'r',
+    confidence: 'low' as const,
+    timeline: [],
+    evidence: [],
+    recommendations: [],
+    engine: 'builtin',
+    toolCalls: [],
+    durationMs: 1,
+  };
+  const runbook = { id: 'checkout-api/db-pool.md', title: 't', steps: ['x'], why: [], tool: 'T1' };
+
+  test('passes on the expected runbook and fails on another or none', () => {
+    expect(scoreReport({ ...base, runbook }, { runbook: 'checkout-api/db-pool.md' }).pass).toBe(true);
+    expect(
+      scoreReport({ ...base, runbook: { ...runbook, id: 'orders-api/db-pool.md' } }, { runbook: 'checkout-api/db-pool.md' }).failures[0]
+        ?.check,
+    ).toBe('runbook');
+    expect(scoreReport(base, { runbook: 'checkout-api/db-pool.md' }).failures[0]?.detail).toBe(
+      'runbook (none), want checkout-api/db-pool.md',
+    );
+  });
+
+  test('`none` fails when any runbook is shown', () => {
+    expect(scoreReport(base, { runbook: 'none' }).pass).toBe(true);
+    expect(scoreReport({ ...base, runbook }, { runbook: 'none' }).pass).toBe(false);
+  });
+});

@@ -180,6 +180,7 @@ export function configTimeout(): ScenarioOutput {
       dataset: place.dataset,
       since: '3h',
       expect: {
+        runbook: 'none',
         suspect: {
           kind: ['config', 'deployment', 'commit'],
           id: [release.id, release.version, timeouts.sha],

@@ -127,6 +127,7 @@ export function dnsFailure(): ScenarioOutput {
       dataset: place.dataset,
       since: '3h',
       expect: {
+        runbook: 'cart-service/session-redis-dns.md',
         suspect: { kind: ['infrastructure', 'dependency'] },
         rootCauseKeywords: ['dns', 'ENOTFOUND', 'no such host', 'resolve'],
         mustNot: { suspectIds: [herring.id, herring.version, cartFeat.sha], suspectKinds: ['deployment', 'commit'] },

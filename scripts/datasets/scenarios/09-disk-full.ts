@@ -188,6 +188,7 @@ export function diskFull(): ScenarioOutput {
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'invoice-service/disk-full.md',
         suspect: { kind: ['infrastructure', 'capacity'] },
         rootCauseKeywords: ['disk', 'no space', 'ENOSPC'],
         mustNot: { suspectIds: [herring.id, herring.version, vat.sha], suspectKinds: ['deployment', 'commit'] },

@@ -159,7 +159,9 @@ export function threadPool(): ScenarioOutput {
       incident: 'Checkout errors "could not reserve stock" since ~13:30',
       dataset: place.dataset,
       since: '3h',
+      alerts: [{ name: 'InventoryReservationsFailing', runbookUrl: 'https://wiki.example.com/display/OPS/Inventory+reservations' }],
       expect: {
+        runbook: 'none',
         suspect: { kind: ['dependency', 'capacity'] },
         rootCauseKeywords: ['thread pool', 'RejectedExecution', 'executor'],
         mustNot: {

@@ -148,6 +148,7 @@ export function certExpiry(): ScenarioOutput {
       dataset: place.dataset,
       since: '3h',
       expect: {
+        runbook: 'ledger-service/certificate-expired.md',
         suspect: { kind: ['infrastructure', 'dependency'] },
         rootCauseKeywords: ['certificate', 'expired', 'x509', 'tls'],
         mustNot: { suspectIds: [herring.id, herring.version, ledgerFix.sha], suspectKinds: ['deployment', 'commit'] },

@@ -173,6 +173,7 @@ export function nodeHeapOom(): ScenarioOutput {
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'realtime-gateway/heap-out-of-memory.md',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, presence.sha], service: ['realtime-gateway'] },
         rootCauseKeywords: ['memory', 'heap', 'leak'],
         mustNot: { suspectIds: [herring.id, herring.version, retention.sha] },

@@ -128,7 +128,9 @@ export function trafficSurge(): ScenarioOutput {
       incident: 'Site is slow and product pages 503 since 17:00, did someone deploy?',
       dataset: place.dataset,
       since: '6h',
+      alerts: [{ name: 'CatalogTrafficSurge', runbookUrl: 'https://runbooks.example.com/catalog-service/traffic-surge.md#scale-out' }],
       expect: {
+        runbook: 'catalog-service/traffic-surge.md',
         suspect: { kind: ['capacity'] },
         rootCauseKeywords: ['traffic', 'load', 'capacity', 'surge'],
         mustNot: { suspectIds: [lastDeploy.id, lastDeploy.version, merged.sha, lastFix.sha], suspectKinds: ['deployment', 'commit'] },

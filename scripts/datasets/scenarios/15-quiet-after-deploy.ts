@@ -95,6 +95,7 @@ export function quietAfterDeploy(): ScenarioOutput {
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'none',
         suspect: { kind: ['unknown'] },
         rootCauseKeywords: ['no anomaly', 'nothing abnormal'],
         mustNot: { suspectIds: [deploy.id, deploy.version, change.sha], suspectKinds: ['deployment', 'commit'] },

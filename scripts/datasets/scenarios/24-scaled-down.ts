@@ -87,7 +87,9 @@ export function scaledDown(): ScenarioOutput {
       incident: 'Ledger postings failing with 503 since ~15:00. payments-api shipped at 14:50, roll back?',
       dataset: place.dataset,
       since: '6h',
+      alerts: [{ name: 'LedgerApiShedding', runbookUrl: 'https://github.com/acme/runbooks/blob/main/ledger-api/shedding.md' }],
       expect: {
+        runbook: 'ledger-api/shedding.md',
         suspect: { kind: ['infrastructure', 'capacity'] },
         rootCauseKeywords: ['replica', 'scaled', 'scale'],
         mustNot: { suspectIds: [payDeploy.id, payDeploy.version, pay.sha], suspectKinds: ['deployment', 'commit'] },

@@ -130,6 +130,7 @@ export function multiCommit(): ScenarioOutput {
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'none',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, timeout.sha], service: ['search-indexer'] },
         rootCauseKeywords: ['lower bulk request timeout to 2s', 'lower bulk request timeout'],
         mustNot: { suspectIds: [qDeploy.id, qDeploy.version, q.sha] },

@@ -86,6 +86,7 @@ export function retrySustained(): ScenarioOutput {
       dataset: place.dataset,
       since: '5h',
       expect: {
+        runbook: 'none',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, retries.sha] },
         rootCauseKeywords: ['sustains', 'retry'],
         mustNot: { suspectIds: [cardDeploy.id, cardDeploy.version] },

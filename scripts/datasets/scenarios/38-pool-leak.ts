@@ -175,6 +175,7 @@ export function poolLeak(): ScenarioOutput {
       dataset: place.dataset,
       since: '5h',
       expect: {
+        runbook: 'invoice-api/connection-pool-leak.md',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, cursor.sha] },
         rootCauseKeywords: ['transaction', 'connection'],
         mustNot: { suspectIds: [poolSize.sha, pdfDeploy.id, pdfDeploy.version, olderDeploy.id, olderDeploy.version] },

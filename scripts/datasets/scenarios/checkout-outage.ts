@@ -1,6 +1,7 @@
 import { everydayNoise, preset } from '../fleet.js';
 import { chronicError, deprecation, flakyRetry } from '../logs/noise.js';
 import { javaStack, nodeStack, SPRING_WEB_FRAMES } from '../logs/stacks.js';
+import { sampleRunbooks } from '../runbooks.js';
 import { type ScenarioOutput, samplePlacement } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
@@ -304,13 +305,17 @@ export function checkoutOutage(): ScenarioOutput {
   return {
     datasetDir: place.datasetDir,
     caseDir: place.caseDir,
-    files,
+    files: {
+      ...files,
+      runbooks: sampleRunbooks(['checkout-api/db-connection-pool-exhausted.md', 'checkout-api/payment-provider-timeouts.md']),
+    },
     evalCase: {
       title: 'Checkout outage after checkout-api v2.4.1 (DB connection pool exhaustion)',
       incident: 'Checkout is failing for a lot of users since ~14:45 UTC, customers see 5xx on /api/checkout',
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'checkout-api/db-connection-pool-exhausted.md',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, culprit.sha], service: ['checkout-api'] },
         rootCauseKeywords: ['connection pool', 'pool exhausted', 'HikariPool'],
         mustNot: { suspectIds: [herring.id, herring.version, usersDeploy.id, usersDeploy.version] },

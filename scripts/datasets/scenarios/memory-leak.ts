@@ -1,6 +1,7 @@
 import { everydayNoise, preset } from '../fleet.js';
 import { deprecation, gcPauses, kubeEvents, slowQuery } from '../logs/noise.js';
 import { javaStack, SPRING_WEB_FRAMES } from '../logs/stacks.js';
+import { sampleRunbooks } from '../runbooks.js';
 import { type ScenarioOutput, samplePlacement } from '../scenario.js';
 import { MINUTE } from '../time.js';
 import { World } from '../world.js';
@@ -246,13 +247,14 @@ export function memoryLeak(): ScenarioOutput {
   return {
     datasetDir: place.datasetDir,
     caseDir: place.caseDir,
-    files: w.finish(),
+    files: { ...w.finish(), runbooks: sampleRunbooks(['search-service/out-of-memory.md', 'search-service/reindex-backlog.md']) },
     evalCase: {
       title: 'search-service memory leak after v3.8.0 (unbounded in-process cache, OOM restarts)',
       incident: 'Search is slow and intermittently failing since about 10:40, search pods keep restarting',
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'search-service/out-of-memory.md',
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, cacheCommit.sha], service: ['search-service'] },
         rootCauseKeywords: ['memory', 'heap', 'OutOfMemory'],
         mustNot: { suspectIds: [herring.id, herring.version] },

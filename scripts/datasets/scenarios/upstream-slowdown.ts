@@ -1,6 +1,7 @@
 import { everydayNoise, preset } from '../fleet.js';
 import { chronicError, deprecation, flakyRetry } from '../logs/noise.js';
 import { nodeStack } from '../logs/stacks.js';
+import { sampleRunbooks } from '../runbooks.js';
 import { type ScenarioOutput, samplePlacement } from '../scenario.js';
 import type { EventPart } from '../service.js';
 import { MINUTE } from '../time.js';
@@ -208,13 +209,17 @@ export function upstreamSlowdown(): ScenarioOutput {
   return {
     datasetDir: place.datasetDir,
     caseDir: place.caseDir,
-    files: w.finish(),
+    files: {
+      ...w.finish(),
+      runbooks: sampleRunbooks(['payment-service/provider-degraded.md', 'checkout-api/payment-provider-timeouts.md']),
+    },
     evalCase: {
       title: 'Payment provider slowdown; the payment-service deploy 10 minutes earlier is innocent',
       incident: 'Checkouts are slow and some payments fail since ~16:20, what changed?',
       dataset: place.dataset,
       since: '6h',
       expect: {
+        runbook: 'payment-service/provider-degraded.md',
         suspect: { kind: ['dependency'] },
         rootCauseKeywords: ['payprovider', 'provider', 'upstream'],
         mustNot: {

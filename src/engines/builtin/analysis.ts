@@ -1,6 +1,6 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { MissingSource } from '../../report/completeness.js';
-import type { Confidence } from '../../report/schema.js';
+import type { Confidence, RunbookRef } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
@@ -45,6 +45,8 @@ export interface Analysis {
   sustain?: Sustain;
   /** A caller whose calls to a saturated dependency jumped. */
   cascade?: Cascade;
+  /** The team's runbook that fits what was found, with the call that returned its steps. */
+  runbook?: RunbookRef;
   /** Which call each commit came from, so commit evidence cites the right output. */
   commitCalls?: Map<string, string>;
 }

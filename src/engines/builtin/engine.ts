@@ -19,6 +19,7 @@ import { anomalyOnset, primaryServices, rankServices } from './onset.js';
 import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
+import { findRunbook, runbookQuery } from './runbook.js';
 import { correctSkew, estimateSkews } from './skew.js';
 import { leadWithExhausted, SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
 import { addDetails, DEFAULT_SINCE, expandDeployments, resolveSince } from './stages.js';
@@ -148,7 +149,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
       recentChange: recent[0],
       ...(missing.length > 0 ? { incomplete: missing } : {}),
     };
-    return finish(analysis, session, notes, started, emit);
+    return finish(analysis, session, notes, started, emit, request);
   }
 
   // The service the callers' errors name, when it is in trouble itself, is where the failure sits.
@@ -302,11 +303,20 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ...(climbing ? { exhaustion: climbing } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
-  return finish(analysis, session, notes, started, emit);
+  return finish(analysis, session, notes, started, emit, request);
 }
 
-function finish(analysis: Analysis, session: ToolSession, notes: string[], started: number, emit: (event: AgentEvent) => void): Report {
-  const report = buildReport(analysis, session, notes, Date.now() - started);
+async function finish(
+  analysis: Analysis,
+  session: ToolSession,
+  notes: string[],
+  started: number,
+  emit: (event: AgentEvent) => void,
+  request: AnalyzeRequest,
+): Promise<Report> {
+  // Nothing abnormal means no procedure to follow; otherwise the team's own runbook for what was found, if one fits.
+  const runbook = analysis.quiet ? undefined : await findRunbook(session, notes, runbookQuery(analysis, request));
+  const report = buildReport({ ...analysis, ...(runbook ? { runbook } : {}) }, session, notes, Date.now() - started);
   emit({ type: 'final', report });
   return report;
 }

@@ -29,6 +29,10 @@ export function buildEvidencePack(report: Report): string {
       lines.push(`- ${item.id} from ${item.tool} (${item.source}): ${item.summary}${item.quote ? `\n  quote: ${item.quote}` : ''}`);
     }
   }
+  if (report.runbook) {
+    const { id, section, tool, why } = report.runbook;
+    lines.push(`Runbook that fits: ${id}${section ? ` › ${section}` : ''} from ${tool} (${why.join('; ')})`);
+  }
   for (const alternative of report.alternatives ?? []) lines.push(`Alternative: ${alternative.hypothesis} — ${alternative.whyLessLikely}`);
   lines.push('Verify these findings with the tools before concluding; they come from a heuristic correlator, not a model.');
   const text = lines.join('\n');

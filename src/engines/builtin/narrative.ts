@@ -51,7 +51,7 @@ function sharedWords(change: ScoredChange): string[] {
 }
 
 /** The internal mechanism (pool, heap …) behind the errors, when one clearly shows. */
-function mechanism(analysis: Analysis): ClassMatch | undefined {
+export function mechanism(analysis: Analysis): ClassMatch | undefined {
   // In a slow exhaustion the resource running out is the mechanism, even when its class is infrastructure (a disk).
   const metric = analysis.exhaustion?.value.metric;
   const filling = metric ? analysis.classes.find((cls) => cls.cls.metrics.test(metric)) : undefined;

@@ -150,7 +150,8 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
     ...(suspect ? { suspect } : {}),
     timeline: timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.event.localeCompare(b.event)),
     evidence: book.items,
-    recommendations: recommendationsOf(analysis),
+    recommendations: withRunbookSteps(recommendationsOf(analysis), analysis),
+    ...(analysis.runbook ? { runbook: analysis.runbook } : {}),
     alternatives: alternativesOf(analysis),
     engine: 'builtin',
     durationMs,
@@ -158,6 +159,17 @@ export function buildReport(analysis: Analysis, session: ToolSession, notes: str
     ...(notes.length > 0 ? { notes } : {}),
   };
   return finalizeReport(draft, session);
+}
+
+/** Runbook steps recommended, each naming its step; they follow the first action (a rollback stays first). */
+const RUNBOOK_RECOMMENDATIONS = 3;
+
+function withRunbookSteps(recommendations: string[], analysis: Analysis): string[] {
+  const runbook = analysis.runbook;
+  if (!runbook) return recommendations;
+  const where = `runbook "${clip(runbook.title, 80)}"${runbook.section ? ` › ${clip(runbook.section, 60)}` : ''}`;
+  const steps = runbook.steps.slice(0, RUNBOOK_RECOMMENDATIONS).map((step, index) => `${clip(step, 200)} (${where}, step ${index + 1})`);
+  return [...recommendations.slice(0, 1), ...steps, ...recommendations.slice(1)];
 }
 
 function suspectOf(best: Hypothesis | undefined, analysis: Analysis): Report['suspect'] {

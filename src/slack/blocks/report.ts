@@ -1,10 +1,10 @@
 import type { types } from '@slack/bolt';
 import { describeMissing } from '../../report/completeness.js';
-import type { Evidence, Report, ToolCallRecord } from '../../report/schema.js';
-import { AI_MARKER } from '../../report/screen.js';
+import type { Evidence, Report, RunbookRef, ToolCallRecord } from '../../report/schema.js';
+import { AI_MARKER, defangUrls } from '../../report/screen.js';
 import { ACTION_IDS, SLACK_LIMITS } from './limits.js';
 import { feedbackBlock } from './stream.js';
-import { joinBounded, mrkdwn, oneLine, plain, TRUNCATED, truncate } from './text.js';
+import { joinBounded, mrkdwn, oneLine, plain, safeLink, TRUNCATED, truncate } from './text.js';
 
 /** Evidence items shown as their own sections; the rest are counted, keeping the message far below 50 blocks. */
 const MAX_EVIDENCE_BLOCKS = 12;
@@ -137,6 +137,8 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
     }
   }
 
+  if (report.runbook) blocks.push(runbookBlock(report.runbook));
+
   if (report.recommendations.length > 0) {
     const lines = report.recommendations.map((rec, i) => `${i + 1}. ${mrkdwn(rec, 600)}`);
     blocks.push(section(joinBounded(['*Recommendations*', ...lines], SLACK_LIMITS.sectionText)));
@@ -174,6 +176,20 @@ export function buildReportMessage(report: Report, options: ReportMessageOptions
   });
 
   return { text: reportFallback(report), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+}
+
+/**
+ * The team's runbook that fits: title (linked when the tool gave an http(s) link), section, why it fits, and its steps
+ * quoted. Steps are runbook text, untrusted like tool output: escaped, and URLs in them defanged so only the
+ * runbook's own link is clickable.
+ */
+function runbookBlock(runbook: RunbookRef): types.SectionBlock {
+  const title = `"${oneLine(runbook.title, 200)}"${runbook.section ? ` › ${oneLine(runbook.section, 120)}` : ''}`;
+  const linked = (runbook.link && safeLink(runbook.link, runbook.title)) || title;
+  const head = `*Runbook* · ${runbook.link && linked !== title ? `${linked}${runbook.section ? ` › ${oneLine(runbook.section, 120)}` : ''}` : title} · \`${oneLine(runbook.id, 200)}\``;
+  const why = runbook.why.length > 0 ? `_why: ${oneLine(runbook.why.join('; '), 400)}_` : '';
+  const steps = runbook.steps.map((step, index) => `> ${index + 1}. ${oneLine(defangUrls(step), 400)}`);
+  return section(joinBounded([head, why, ...steps].filter(Boolean), SLACK_LIMITS.sectionText));
 }
 
 /** Past incidents that look like this one, each with its date, cause, whether confirmed, link and why it matched. */

@@ -62,3 +62,18 @@ export function joinBounded(lines: string[], max: number, separator = '\n'): str
   }
   return out;
 }
+
+/** An http(s) link as Slack mrkdwn, or undefined for anything else (javascript:, slack:, garbage). */
+export function safeLink(url: string, label: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  // `|` and `>` end a Slack link; the URL class already percent-encodes spaces and quotes.
+  const href = escapeMrkdwn(redactSecrets(parsed.href)).replace(/\|/g, '%7C');
+  if (href.length > 1000) return undefined;
+  return `<${href}|${oneLine(label, 60).replace(/\|/g, '¦')}>`;
+}

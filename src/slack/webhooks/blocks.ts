@@ -1,8 +1,10 @@
 import type { types } from '@slack/bolt';
 import { SLACK_LIMITS } from '../blocks/limits.js';
 import { context, type SlackMessage, section } from '../blocks/report.js';
-import { escapeMrkdwn, joinBounded, mrkdwn, oneLine, redactSecrets } from '../blocks/text.js';
+import { joinBounded, mrkdwn, oneLine, safeLink } from '../blocks/text.js';
 import type { WebhookAlert, WebhookGroup } from './schema.js';
+
+export { safeLink };
 
 /**
  * Block Kit for alerts that arrive by webhook: the parent message of the alert's thread and the notes posted in it.
@@ -23,21 +25,6 @@ const UNINTERESTING_LABELS = new Set(['alertname', 'severity', '__name__', 'prom
 const DASHBOARD_ANNOTATION = /dashboard|grafana|panel/i;
 
 export const SOURCE_NAMES = { alertmanager: 'Alertmanager', grafana: 'Grafana' } as const;
-
-/** An http(s) link as Slack mrkdwn, or undefined for anything else (javascript:, slack:, garbage). */
-export function safeLink(url: string, label: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  // `|` and `>` end a Slack link; the URL class already percent-encodes spaces and quotes.
-  const href = escapeMrkdwn(redactSecrets(parsed.href)).replace(/\|/g, '%7C');
-  if (href.length > 1000) return undefined;
-  return `<${href}|${oneLine(label, 60).replace(/\|/g, '¦')}>`;
-}
 
 export function alertName(group: WebhookGroup): string {
   return group.commonLabels.alertname ?? group.groupLabels.alertname ?? group.alerts[0]?.labels.alertname ?? 'alert';

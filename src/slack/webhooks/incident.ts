@@ -1,3 +1,4 @@
+import { alertRefs } from '../alerts/runbook-url.js';
 import type { Trigger } from '../worker/job.js';
 import { alertName, SOURCE_NAMES, severityOf } from './blocks.js';
 import type { WebhookAlert, WebhookGroup } from './schema.js';
@@ -83,5 +84,11 @@ export function alertTrigger(group: WebhookGroup, firing: readonly WebhookAlert[
     requestedBy: { text: `${source} alert` },
     ...(since ? { since } : {}),
     ...(Object.keys(scope).length > 0 ? { scope } : {}),
+    alerts: alertRefs(
+      firing.map((alert) => ({
+        name: alert.labels.alertname ?? name,
+        runbookUrl: alert.annotations.runbook_url ?? group.commonAnnotations.runbook_url,
+      })),
+    ),
   };
 }

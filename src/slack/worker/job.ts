@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AnalyzeRequest } from '../../agent/types.js';
+import type { AlertRef, AnalyzeRequest } from '../../agent/types.js';
 import { configuredRedactor, redactSecrets } from '../../redaction/index.js';
 import type { Report } from '../../report/schema.js';
 import type { StoredAnalysis } from '../../store/types.js';
@@ -25,6 +25,8 @@ export interface Trigger {
   /** Where the engine's window starts (an alert's startsAt, a little earlier) and the alert's labels. */
   since?: string;
   scope?: Record<string, string>;
+  /** The alerts behind the analysis, with their runbook_url: the runbook an alert links is read first. */
+  alerts?: AlertRef[];
 }
 
 export class CancelledError extends Error {

@@ -122,6 +122,7 @@ export async function runEngine(job: AnalysisJob, ctx: RunContext, threadTs: str
         onToolOutput: (call) => calls.push(call),
         ...(job.trigger.since ? { since: job.trigger.since } : {}),
         ...(job.trigger.scope ? { scope: job.trigger.scope } : {}),
+        ...(job.trigger.alerts?.length ? { alerts: job.trigger.alerts } : {}),
         signal,
         onEvent,
       }),

@@ -25,8 +25,8 @@ export const LIMITS = {
 
 type Json = Record<string, unknown>;
 
-/** Slack's control sequences: user/channel mentions, special mentions, links. */
-const CONTROL = /^<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(\|[^<>]*)?|![a-z^][^<>]*|https?:\/\/[^<>\s]+|mailto:[^<>\s]+)>/;
+/** Slack's control sequences: user/channel mentions, special mentions, links (whose `|label` may hold spaces). */
+const CONTROL = /^<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(\|[^<>]*)?|![a-z^][^<>]*|https?:\/\/[^<>\s|]+(\|[^<>]*)?|mailto:[^<>\s]+)>/;
 
 function checkMrkdwn(text: string, where: string, errors: string[]): void {
   for (let i = 0; i < text.length; i++) {

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { toAlertMessage } from '../../alerts/message.js';
 import { ALERT_PARSERS, alertFingerprint, alertIncident, parseAlert } from '../../alerts/registry.js';
+import { alertRefs, runbookUrlOf } from '../../alerts/runbook-url.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
 import { resolvedText } from '../../webhooks/groups.js';
@@ -61,6 +62,7 @@ export function register(app: App, deps: SlackDeps): void {
         context: `Alert message as posted in Slack:\n${alert.details.slice(0, 4000)}`,
         requestedBy: { text: `${alert.source} alert` },
         fingerprint,
+        alerts: alertRefs([{ name: alert.alertName, runbookUrl: runbookUrlOf(alert) }]),
       },
       message.ts,
     );
