@@ -2,7 +2,7 @@ import type { AgentEvent, ToolOutputRecord } from '../../agent/types.js';
 import type { IncidentMemory } from '../../memory/types.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
-import { buildRerunNoticeMessage } from '../blocks/status.js';
+import { buildRerunNoticeMessage, userMention } from '../blocks/status.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
 import { type AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, InterruptedError } from './job.js';
 import { MAX_SIMILAR, recallFor, rememberAnalysis } from './memory.js';
@@ -151,7 +151,11 @@ export async function publishOutcome(job: AnalysisJob, outcome: EngineOutcome, c
     const reason = outcome.error;
     if (reason instanceof CancelledError) {
       ctx.finish(job, 'cancelled');
-      await ctx.board.notice(job, threadTs, `:no_entry_sign: Analysis ${job.reason ?? 'cancelled'} after ${job.toolCalls} tool calls.`);
+      await ctx.board.notice(
+        job,
+        threadTs,
+        `:no_entry_sign: Analysis cancelled by ${userMention(reason.by)} after ${job.toolCalls} tool calls.`,
+      );
     } else if (reason instanceof InterruptedError) {
       job.reason = reason.why;
       ctx.finish(job, 'interrupted');

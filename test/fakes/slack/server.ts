@@ -329,8 +329,16 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/response/')) {
       const args = parseBody(req, body);
-      this.hygiene.push(...hygieneErrors('response_url', args));
       this.record('response_url', args, undefined);
+      // A response_url takes the same message Slack's Web API does and refuses what it would: HTTP 400, the error
+      // code as the plain-text body (as incoming webhooks answer).
+      const errors = args.delete_original === true || args.delete_original === 'true' ? [] : validateMessage(args);
+      if (errors.length > 0) {
+        this.invalid.push({ method: 'response_url', errors });
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+        return;
+      }
+      this.hygiene.push(...hygieneErrors('response_url', args));
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');

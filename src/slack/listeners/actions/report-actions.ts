@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { buildCauseModal, type CauseMode } from '../../blocks/cause-modal.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
+import { oneLine } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import type { PolicyAction } from '../../policy/policy.js';
 import { requesterOf } from '../../worker/admission.js';
@@ -60,7 +61,7 @@ export function register(app: App, deps: SlackDeps): void {
         await handler(where, client, job);
       } catch (error) {
         deps.logger.error(`${name} failed: ${slackErrorCode(error)}`);
-        await tell(client, where, `:x: That did not work: ${slackErrorCode(error)}`).catch(() => {});
+        await tell(client, where, `:x: That did not work: ${oneLine(slackErrorCode(error), 200)}`).catch(() => {});
       }
     });
 
@@ -136,6 +137,6 @@ export function register(app: App, deps: SlackDeps): void {
   guard(ACTION_IDS.cancel, 'cancel', async (where, client) => {
     const outcome = await deps.service.cancel(where.analysisId, where.user);
     if (outcome === 'unknown') await tell(client, where, 'I no longer remember that analysis.');
-    else if (outcome === 'finished') await tell(client, where, `Analysis \`${where.analysisId}\` has already finished.`);
+    else if (outcome === 'finished') await tell(client, where, `Analysis \`${oneLine(where.analysisId, 40)}\` has already finished.`);
   });
 }
