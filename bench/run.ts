@@ -18,6 +18,7 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
   { title: 'alert webhook answer times', args: [path.join(here, 'webhooks.js')] },
   { title: 'Slack access policy and channel hygiene', args: [path.join(here, 'slack-policy.js')] },
+  { title: '/rca ack latency: 100 users at once', args: [path.join(here, 'slack-ack.js')] },
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
   { title: 'logs at scale: 0.25 / 1 / 4 GB against grep (BENCH_SCALE_GB)', args: [path.join(here, 'logs-scale.js')] },

@@ -66,6 +66,10 @@ export class FakeSlack {
   /** Modals opened with views.open, newest last, with the trigger_id they used. */
   readonly views: Array<{ triggerId: string; view: Json }> = [];
   readonly acks = new Map<string, Json>();
+  /** Messages sent to each response_url (respond()), by its path, in order. */
+  readonly responses = new Map<string, Json[]>();
+  /** When the first message reached each response_url (performance.now()). */
+  readonly firstResponseAt = new Map<string, number>();
   /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
   readonly failures = new Map<string, string[]>();
   /** Channel-hygiene violations: pings (@here, <!channel>, user groups) or unfurling posts. Slack accepts them; we must not send them. */
@@ -76,6 +80,10 @@ export class FakeSlack {
   readonly groups = new Map<string, string[]>();
   /** HTTP-level faults for the next calls of a method: a status (429 with Retry-After, 500) or no answer at all. */
   readonly httpFaults = new Map<string, HttpFault[]>();
+  /** Milliseconds each Web API method waits before answering (a real round trip to Slack is ~100-300 ms). */
+  readonly latencyMs = new Map<string, number>();
+  /** When each envelope's ack arrived (performance.now()), for ack-latency figures. */
+  readonly ackedAt = new Map<string, number>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -100,7 +108,10 @@ export class FakeSlack {
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
         if (message.payload) this.hygiene.push(...hygieneErrors('ack', message.payload));
-        if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? {});
+        if (message.envelope_id) {
+          this.ackedAt.set(message.envelope_id, performance.now());
+          this.acks.set(message.envelope_id, message.payload ?? {});
+        }
       });
       socket.send(
         JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: APP_ID } }),
@@ -181,9 +192,8 @@ export class FakeSlack {
   }
 
   /** Sends an envelope and resolves with the ack's payload once the app acks it. */
-  async sendEnvelope(type: string, payload: Json, extra: Json = {}): Promise<Json> {
+  async sendEnvelope(type: string, payload: Json, extra: Json = {}, envelopeId: string = randomUUID()): Promise<Json> {
     await this.connected();
-    const envelopeId = randomUUID();
     this.socket!.send(
       JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }),
     );
@@ -208,8 +218,23 @@ export class FakeSlack {
     };
   }
 
-  slashCommand(text: string, options: { user?: string; channel?: string } = {}): Promise<Json> {
-    return this.sendEnvelope('slash_commands', this.slashCommandPayload(text, options));
+  /**
+   * Runs a slash command and resolves with what the person is shown first: the ack's message when the app answered
+   * in its ack, otherwise the first message it sent to the command's response_url (ack first, decide after).
+   */
+  async slashCommand(text: string, options: { user?: string; channel?: string } = {}): Promise<Json> {
+    const payload = this.slashCommandPayload(text, options);
+    return this.firstAnswer(payload, await this.sendEnvelope('slash_commands', payload));
+  }
+
+  /** What a person sees first after a slash command: the ack's message, or else the first respond() message. */
+  firstAnswer(payload: Json, ack: Json): Promise<Json> {
+    if (typeof ack.text === 'string' && ack.text !== '') return Promise.resolve(ack);
+    const path = new URL(String(payload.response_url)).pathname;
+    return this.waitFor(
+      `a response to ${String(payload.command)} ${String(payload.text).slice(0, 40)}`,
+      () => this.responses.get(path)?.[0],
+    );
   }
 
   eventPayload(event: Json, eventId: string = `Ev${randomUUID().slice(0, 8).toUpperCase()}`): Json {
@@ -339,6 +364,8 @@ export class FakeSlack {
         return;
       }
       this.hygiene.push(...hygieneErrors('response_url', args));
+      if (!this.firstResponseAt.has(url.pathname)) this.firstResponseAt.set(url.pathname, performance.now());
+      this.responses.set(url.pathname, [...(this.responses.get(url.pathname) ?? []), args]);
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -346,6 +373,8 @@ export class FakeSlack {
     const args = parseBody(req, body);
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '') || (typeof args.token === 'string' ? args.token : undefined);
     this.record(method, args, token);
+    const latency = this.latencyMs.get(method);
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = this.httpFaults.get(method)?.shift();
     if (fault?.hang) return; // never answered; close() drops the connection
     if (fault?.status) {
