@@ -140,7 +140,14 @@ export function createSlackBot(options: BotOptions): SlackBot {
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
   const channelAllowed: ChannelAllowed =
     options.channelAllowed ??
-    ((channel) => (policy.channelAllowed(channel) ? true : 'analyses run only in ALLOWED_CHANNELS and ALERT_CHANNELS'));
+    (async (channel) => {
+      if (!policy.channelAllowed(channel)) return 'analyses run only in ALLOWED_CHANNELS and ALERT_CHANNELS';
+      // Throws when Slack cannot say; the route then answers 503 so the sender retries.
+      const shared = await policy.sharedChannelRefusal(channel);
+      return shared
+        ? 'the channel is shared with another organisation (Slack Connect) and analyses quote internal logs (ALLOW_SHARED_CHANNELS)'
+        : true;
+    });
   if (config.ALERT_WEBHOOK_TOKEN) {
     webhooks = createAlertWebhooks({
       token: config.ALERT_WEBHOOK_TOKEN,

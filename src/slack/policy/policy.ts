@@ -24,7 +24,8 @@ export interface PolicyRequest {
   };
 }
 
-export type Decision = { allowed: true; responder: boolean } | { allowed: false; reason: RefusalReason; text: string };
+export type Refusal = { allowed: false; reason: RefusalReason; text: string };
+export type Decision = { allowed: true; responder: boolean } | Refusal;
 
 /** Who the bot is, from auth.test: people from another team are external. */
 export interface HomeTeam {
@@ -42,6 +43,8 @@ export const DEFAULT_CHECK_BUDGET_MS = 10_000;
 
 /** Only these actions touch someone else's analysis, so only they need ownership. */
 const OWNED_ACTIONS: ReadonlySet<PolicyAction> = new Set(['cancel', 'rerun']);
+/** Actions that put an analysis (quoted logs, commits, metrics) in the channel; refused in Slack Connect channels. */
+const PUBLISHING_ACTIONS: ReadonlySet<PolicyAction> = new Set(['analyse', 'followup', 'rerun', 'dig_deeper']);
 /** Reading the queue is harmless in any channel: what it shows is scoped instead (see /rca status). */
 const ANY_CHANNEL_ACTIONS: ReadonlySet<PolicyAction> = new Set(['status']);
 
@@ -75,6 +78,16 @@ export class AccessPolicy {
     return botId !== undefined && this.config.ALERT_BOT_IDS.includes(botId);
   }
 
+  /**
+   * Whether analyses may be posted in `channel`: not in a channel shared with another organisation unless
+   * ALLOW_SHARED_CHANNELS. Throws DirectoryError when Slack cannot say (callers refuse rather than guess).
+   */
+  async sharedChannelRefusal(channel: string): Promise<Refusal | undefined> {
+    if (this.config.ALLOW_SHARED_CHANNELS) return undefined;
+    const info = await this.directory.channel(channel);
+    return info.externallyShared ? this.refuse('shared_channel') : undefined;
+  }
+
   get genericAlerts(): boolean {
     return this.config.ALERT_GENERIC;
   }
@@ -103,7 +116,7 @@ export class AccessPolicy {
     return this.inPrincipals(user, this.config.RESPONDERS);
   }
 
-  private refuse(reason: RefusalReason, details: Parameters<typeof refusalText>[1] = {}): Decision {
+  private refuse(reason: RefusalReason, details: Parameters<typeof refusalText>[1] = {}): Refusal {
     return { allowed: false, reason, text: refusalText(reason, { contact: this.config.ACCESS_CONTACT, ...details }) };
   }
 
@@ -111,13 +124,16 @@ export class AccessPolicy {
     if (request.botId) {
       if (!this.config.ALLOWED_BOTS.includes(request.botId)) return this.refuse('bot');
       if (!this.channelAllowed(request.channel)) return this.refuse('channel', { channels: this.config.ALLOWED_CHANNELS });
-      return { allowed: true, responder: false };
+      return (await this.sharedRefusalOrFailure(request)) ?? { allowed: true, responder: false };
     }
     if (!request.user) return this.refuse('unknown_user');
     if (request.target && !request.target.inItsThread) return this.refuse('wrong_thread');
     if (!ANY_CHANNEL_ACTIONS.has(request.action) && !this.channelAllowed(request.channel)) {
       return this.refuse('channel', { channels: this.config.ALLOWED_CHANNELS });
     }
+
+    const shared = await this.sharedRefusalOrFailure(request);
+    if (shared) return shared;
 
     let user: DirectoryUser;
     let responder: boolean;
@@ -139,6 +155,15 @@ export class AccessPolicy {
       return this.refuse('not_owner', { action: request.action, owner });
     }
     return { allowed: true, responder };
+  }
+
+  private async sharedRefusalOrFailure(request: PolicyRequest): Promise<Decision | undefined> {
+    if (!PUBLISHING_ACTIONS.has(request.action)) return undefined;
+    try {
+      return await this.sharedChannelRefusal(request.channel);
+    } catch (error) {
+      return this.refuse('check_failed', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private identityRefusal(user: DirectoryUser): Decision | undefined {

@@ -34,8 +34,8 @@ export const WEBHOOK_PATHS: Record<WebhookSource, string> = {
 };
 export const HEALTH_PATH = '/healthz';
 
-/** A policy hook: true to allow posting alerts in a channel, or the reason it is refused. */
-export type ChannelAllowed = (channel: string) => true | string;
+/** A policy hook: true to allow posting alerts in a channel, or the reason it is refused; throws when it cannot tell. */
+export type ChannelAllowed = (channel: string) => true | string | Promise<true | string>;
 
 export interface WebhookHandlerOptions {
   token: string;
@@ -183,7 +183,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       refuse(req, res, 400, 'channel: expected a channel id such as C0123ABCD (channel details in Slack → About → Channel ID)');
       return;
     }
-    const allowed = options.channelAllowed?.(channel) ?? true;
+    let allowed: true | string;
+    try {
+      allowed = await (options.channelAllowed?.(channel) ?? true);
+    } catch {
+      refuse(req, res, 503, `could not check channel ${channel} with Slack; retry later`, { 'retry-after': '30' });
+      return;
+    }
     if (allowed !== true) {
       refuse(req, res, 403, `channel ${channel} is not allowed: ${allowed}`);
       return;

@@ -66,6 +66,8 @@ export class FakeSlack {
   /** Modals opened with views.open, newest last, with the trigger_id they used. */
   readonly views: Array<{ triggerId: string; view: Json }> = [];
   readonly acks = new Map<string, Json>();
+  /** Channels shared with another organisation (Slack Connect): conversations.info says is_ext_shared. */
+  readonly sharedChannels = new Set<string>();
   /** Messages sent to each response_url (respond()), by its path, in order. */
   readonly responses = new Map<string, Json[]>();
   /** When the first message reached each response_url (performance.now()). */
@@ -427,6 +429,24 @@ export class FakeSlack {
         }
         this.hygiene.push(...hygieneErrors(method, args));
         return this.store(method, args);
+      }
+      case 'conversations.info': {
+        const channel = String(args.channel ?? '');
+        if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+        const shared = this.sharedChannels.has(channel);
+        // The fields Slack documents for a conversation object; Slack Connect channels carry is_ext_shared.
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_channel: true,
+            is_ext_shared: shared,
+            is_shared: shared,
+            is_org_shared: false,
+            is_pending_ext_shared: false,
+          },
+        };
       }
       case 'users.info':
       case 'usergroups.users.list':
