@@ -12,7 +12,7 @@ import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
 import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, webhookRoutes } from './webhooks/index.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
-import { BusyNotices } from './worker/admission.js';
+import { BusyNotices, DEFAULT_ALERT_SHARE } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
@@ -38,6 +38,7 @@ export type BotConfig = Pick<
   | 'FEEDBACK_FILE'
   | 'SLACK_LOG_LEVEL'
 > &
+  Partial<Pick<SlackConfig, 'ALERT_QUEUE_SHARE'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig>;
 
@@ -129,6 +130,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     ...(options.reportRetryMs !== undefined ? { reportRetryMs: options.reportRetryMs } : {}),
     concurrency: config.ANALYSIS_CONCURRENCY,
     queueMax: config.QUEUE_MAX,
+    alertShare: config.ALERT_QUEUE_SHARE ?? DEFAULT_ALERT_SHARE,
     timeoutMs: config.ANALYSIS_TIMEOUT_MS,
     alertCooldownMs: config.ALERT_COOLDOWN,
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
