@@ -1,4 +1,4 @@
-import type { Logger } from '../worker/service.js';
+import type { Logger } from '../logger.js';
 import type { DirectoryUser, SlackDirectory } from './directory.js';
 import type { PolicyConfig } from './env.js';
 import { type RefusalReason, refusalText } from './refusals.js';

@@ -4,6 +4,7 @@ import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
 import { buildRerunNoticeMessage, userMention } from '../blocks/status.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
+import type { Logger } from '../logger.js';
 import { type AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, InterruptedError } from './job.js';
 import { MAX_SIMILAR, recallFor, rememberAnalysis } from './memory.js';
 import type { ChannelPacer } from './pacer.js';
@@ -11,12 +12,7 @@ import { ProgressReporter } from './progress.js';
 import { isRetryableSlackError, type SlackIO, slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
 
-export interface Logger {
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
+export type { Logger } from '../logger.js';
 
 /** Posts of one report tried before it is given up on (first try included), across restarts. */
 export const MAX_REPORT_POST_ATTEMPTS = 10;

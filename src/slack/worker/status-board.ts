@@ -1,9 +1,9 @@
 import type { SlackMessage } from '../blocks/report.js';
 import { buildNoticeMessage, buildStatusMessage } from '../blocks/status.js';
 import { oneLine } from '../blocks/text.js';
+import type { Logger } from '../logger.js';
 import type { AnalysisJob } from './job.js';
 import type { ChannelPacer } from './pacer.js';
-import type { Logger } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 
 /**
