@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
+import { modalKey } from './blocks/cause-modal.js';
 import { type SlackConfig, slackMode } from './config.js';
 import type { HealthView, SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
@@ -173,6 +174,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     logger,
     policy,
     alertBusy: new BusyNotices(config.ALERT_COOLDOWN),
+    modalKey: modalKey(config.SLACK_BOT_TOKEN),
     ...(options.health ? { health: options.health } : {}),
   };
   registerListeners(app, deps);

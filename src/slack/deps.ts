@@ -31,6 +31,8 @@ export interface SlackDeps {
   alertBusy: BusyNotices;
   /** Past incidents for `/rca history`, `/rca stats` and confirmed causes. */
   memory: IncidentMemory;
+  /** Signs and checks the cause modal's private_metadata (blocks/cause-modal.ts). */
+  modalKey: Uint8Array;
   /** MCP servers and engine, for `/rca status`; absent when the bot runs without the engine runtime (tests). */
   health?: () => HealthView;
 }

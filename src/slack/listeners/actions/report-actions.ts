@@ -71,6 +71,7 @@ export function register(app: App, deps: SlackDeps): void {
     const view = buildCauseModal(
       { analysisId: where.analysisId, mode, channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) },
       job?.report?.summary,
+      deps.modalKey,
     );
     await client.views.open({ trigger_id: where.triggerId, view });
   };
