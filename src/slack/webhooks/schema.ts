@@ -106,9 +106,15 @@ function labelFingerprint(labels: Record<string, string>): string {
 
 function formatValues(values: Record<string, unknown> | null | undefined, valueString: string | undefined): string | undefined {
   if (values && Object.keys(values).length > 0) {
-    return Object.entries(values)
-      .map(([key, value]) => `${key}=${typeof value === 'number' ? Number(value.toPrecision(6)) : String(value)}`)
-      .join(', ');
+    return (
+      Object.entries(values)
+        // Only scalars are shown: a nested value is Grafana's business, not a line in Slack.
+        .map(
+          ([key, value]) =>
+            `${key}=${typeof value === 'number' ? Number(value.toPrecision(6)) : value !== null && typeof value === 'object' ? '…' : String(value)}`,
+        )
+        .join(', ')
+    );
   }
   return valueString || undefined;
 }
