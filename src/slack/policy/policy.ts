@@ -34,8 +34,8 @@ export interface HomeTeam {
 }
 
 /**
- * The whole check, Slack look-ups included, must leave time to acknowledge a slash command (3 s); past this the
- * request is refused as unchecked.
+ * How long a person waits for the answer to a slash command (it is acked first, so this no longer races Slack's 3 s):
+ * past this, Slack look-ups included, the request is refused as unchecked.
  */
 export const COMMAND_CHECK_BUDGET_MS = 2500;
 /** Events and buttons are acknowledged before the check, so it may wait longer for a slow Slack. */
