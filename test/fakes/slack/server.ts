@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { validateMessage } from './block-kit.js';
+import { validateBlocks, validateMessage } from './block-kit.js';
 import { directoryReply, type FakeUser } from './directory.js';
 import { hygieneErrors } from './hygiene.js';
 
@@ -520,7 +520,23 @@ function modalErrors(triggerId: unknown, view: Json | undefined): string[] {
   for (const block of inputs) {
     const label = (block.label as Json | undefined)?.text;
     if (typeof label !== 'string' || label.length > 2000) errors.push(`input ${String(block.block_id)}: label`);
-    if (!(block.element as Json | undefined)?.action_id) errors.push(`input ${String(block.block_id)}: element.action_id`);
+    const element = block.element as Json | undefined;
+    if (!element?.action_id) errors.push(`input ${String(block.block_id)}: element.action_id`);
+    // Block Kit: a hint is at most 2000 characters; a plain_text_input's placeholder 150, its max_length 1-3000.
+    const hint = (block.hint as Json | undefined)?.text;
+    if (hint !== undefined && (typeof hint !== 'string' || hint.length > 2000)) errors.push(`input ${String(block.block_id)}: hint`);
+    const placeholder = (element?.placeholder as Json | undefined)?.text;
+    if (placeholder !== undefined && (typeof placeholder !== 'string' || placeholder.length > 150))
+      errors.push(`input ${String(block.block_id)}: placeholder over 150`);
+    const maxLength = element?.max_length;
+    if (maxLength !== undefined && (typeof maxLength !== 'number' || maxLength < 1 || maxLength > 3000))
+      errors.push(`input ${String(block.block_id)}: max_length`);
+  }
+  // Every other block of a modal follows the same rules as in a message.
+  errors.push(...validateBlocks(blocks.filter((b) => b.type !== 'input')));
+  for (const key of ['submit', 'close'] as const) {
+    const text = (view[key] as Json | undefined)?.text;
+    if (text !== undefined && (typeof text !== 'string' || text.length > 24)) errors.push(`${key} must be 1-24 characters`);
   }
   if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) errors.push('private_metadata over 3000');
   if (typeof view.callback_id === 'string' && view.callback_id.length > 255) errors.push('callback_id over 255');
