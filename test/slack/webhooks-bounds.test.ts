@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AlertGroups } from '../../src/slack/webhooks/groups.js';
 import { parsePayload } from '../../src/slack/webhooks/http.js';
 import {
   alertBytes,
@@ -8,6 +9,8 @@ import {
   type WebhookAlert,
   type WebhookGroup,
 } from '../../src/slack/webhooks/schema.js';
+import { AnalysisJob } from '../../src/slack/worker/job.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 
 /** What one sender can make the bot keep is bounded: display fields are cut, a group's alerts past a budget counted. */
 
@@ -73,5 +76,38 @@ describe('webhook alert groups are bounded in bytes', () => {
     const parsed = parsePayload('alertmanager', body);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(JSON.stringify(parsed.group).length).toBeLessThan(4096);
+  });
+});
+
+describe('a group growing over deliveries', () => {
+  it('keeps at most GROUP_MAX_BYTES of alerts in memory and in its store row; the rest are counted', async () => {
+    const store = SqliteStore.open(':memory:');
+    const groups = new AlertGroups({
+      service: {
+        full: false,
+        submit: (trigger) => ({ ok: true as const, job: new AnalysisJob(trigger, Date.now()), position: 0 }),
+        noteInThread: async () => {},
+        resolveAlert: async () => {},
+        find: async () => undefined,
+      },
+      store,
+      io: { post: async () => '1.000100', update: async () => {}, ephemeral: async () => {} },
+      cooldownMs: 15 * 60_000,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    expect(await groups.receive(group([alert(0, 'first')]), 'C0ALERTS')).toBe('started');
+    await groups.settled();
+    // Three deliveries, each just under the budget on its own, with alerts new to the group.
+    for (let d = 1; d <= 3; d++) {
+      const alerts = Array.from({ length: 250 }, (_, i) => alert(d * 1000 + i, 's'.repeat(900)));
+      await groups.receive(group(alerts), 'C0ALERTS');
+    }
+    await groups.settled();
+    const stored = await store.alertGroup('alertmanager\nr\nC0ALERTS\nk');
+    const alerts = (stored?.alerts ?? []) as WebhookAlert[];
+    expect(alerts.length).toBeGreaterThan(200);
+    expect(alerts.reduce((sum, a) => sum + alertBytes(a), 0)).toBeLessThanOrEqual(GROUP_MAX_BYTES);
+    expect((stored?.latest as WebhookGroup | undefined)?.truncatedAlerts ?? 0).toBeGreaterThan(3);
+    await store.close();
   });
 });
