@@ -18,7 +18,9 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: 'local-model habits: model calls and tool calls each', args: [path.join(here, 'habits.js')] },
   { title: `logs server on a ${logMb} MB file`, args: [path.join(here, 'logs.js'), logMb] },
   { title: 'alert webhook answer times', args: [path.join(here, 'webhooks.js')] },
+  { title: 'alert webhook flood: memory', args: ['--expose-gc', path.join(here, 'webhooks-flood.js')] },
   { title: 'Slack access policy and channel hygiene', args: [path.join(here, 'slack-policy.js')] },
+  { title: '/rca ack latency: 100 users at once', args: [path.join(here, 'slack-ack.js')] },
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
   {

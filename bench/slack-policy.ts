@@ -19,6 +19,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** Answers at once, as a cache miss never does: only the policy's own work is measured. */
 const instant = {
   users: { info: async ({ user }: { user: string }) => ({ ok: true, user: { id: user, team_id: 'T0HOME' } }) },
+  conversations: { info: async ({ channel }: { channel: string }) => ({ ok: true, channel: { id: channel, is_ext_shared: false } }) },
   usergroups: { users: { list: async () => ({ ok: true, users: Array.from({ length: 500 }, (_, i) => `U0MEMBER${i}`) }) } },
 } as unknown as DirectoryClient;
 

@@ -8,6 +8,7 @@ import { renderReportText } from '../report/render.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { formatAgentEvent, formatHostEvent } from './progress.js';
+import { terminalSafeJson, writeSafe } from './terminal.js';
 
 /**
  * Exit codes: 0 analysed, 3 analysed but incomplete (a configured source did not answer, so the report is no
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     args = parseCliArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`rca: ${error.message}\n\n${USAGE}\n`);
+      writeSafe(process.stderr, `rca: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = args.json ? process.stderr : process.stdout;
   if (args.json) console.log = console.error;
   const print = (line: string | undefined) => {
-    if (line !== undefined) progress.write(`${line}\n`);
+    if (line !== undefined) writeSafe(progress, `${line}\n`);
   };
 
   const controller = new AbortController();
@@ -90,8 +91,8 @@ async function main(argv: string[]): Promise<number> {
       signal: AbortSignal.any([controller.signal, readerGone.signal]),
       onEvent: (event) => print(formatAgentEvent(event)),
     });
-    if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else process.stdout.write(`\n${renderReportText(report)}\n`);
+    if (args.json) process.stdout.write(`${terminalSafeJson(report)}\n`);
+    else writeSafe(process.stdout, `\n${renderReportText(report)}\n`);
     if (report.incomplete?.length) {
       process.stderr.write(`rca: incomplete: ${describeMissing(report.incomplete)}\n`);
       return EXIT_INCOMPLETE;
@@ -102,10 +103,10 @@ async function main(argv: string[]): Promise<number> {
     if (readerGone.signal.aborted) return EXIT_OK;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConfigError || error instanceof HostConfigError) {
-      process.stderr.write(`rca: ${message}\n`);
+      writeSafe(process.stderr, `rca: ${message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`rca: analysis failed: ${message}\n`);
+    writeSafe(process.stderr, `rca: analysis failed: ${message}\n`);
     return EXIT_FAILURE;
   } finally {
     process.off('SIGINT', onSigint);
@@ -119,7 +120,7 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`rca: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    writeSafe(process.stderr, `rca: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(EXIT_FAILURE);
   },
 );

@@ -1,4 +1,5 @@
 import type { Report } from './schema.js';
+import { ADDRESSES_MODEL, CODE_COMMAND, COMMAND, commandBaseName, DESTRUCTIVE, PIPE_TO_SHELL, URL } from './screen-patterns.js';
 
 /**
  * Screening of what a model wrote before anyone reads it. A model that read a poisoned log line may repeat its URL
@@ -10,21 +11,6 @@ import type { Report } from './schema.js';
 
 export const AI_MARKER = 'AI analysis — verify before acting';
 
-/** Lines of data that talk to a model rather than about a system; their contents vouch for nothing. */
-const ADDRESSES_MODEL =
-  /\b(?:system|assistant|developer)\s*(?:prompt|message|note|override)?\s*:|<\|[a-z_]{2,30}\|>|\bignore\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier|your)\s+(?:instructions|rules|prompts?)\b|\b(?:ai|llm|language model|assistant)\s*,?\s+(?:you\s+)?(?:must|should|will|are to)\b|\byou\s+are\s+now\b/i;
-/** Downloading and running code in one go is never an incident recommendation, whoever suggested it. */
-const PIPE_TO_SHELL = /\|\s{0,4}(?:sudo\s{1,4})?(?:ba|z|da|k)?sh\b|\|\s{0,4}(?:python3?|perl|ruby|node|iex|powershell)\b/i;
-const URL = /\b(?:https?|ftp|wss?):\/\/[^\s<>"'`|\]\\]{1,2000}/gi;
-const COMMAND_WORDS =
-  'curl|wget|bash|sh|zsh|rm|chmod|chown|dd|nc|ncat|python3?|perl|powershell|iex|eval|kubectl|docker|helm|ssh|scp|psql|mysql|redis-cli|aws|gcloud|az|systemctl|git';
-/** Shell invocations as a model would write them in prose; the argument lookahead keeps "sh" and "rm" as words out. */
-const COMMAND = new RegExp(
-  `(?<![\\w/.-])(?:sudo\\s{1,4})?(?:${COMMAND_WORDS})\\s{1,4}(?=[^\\n\`]{0,200}?(?:\\s-{1,2}[A-Za-z]|\\/|\\||:\\/\\/|&&|\\$\\(|;))[^\\n\`]{1,300}`,
-  'g',
-);
-/** Inside backticks the formatting already says "run this": a leading command word is enough. */
-const CODE_COMMAND = new RegExp(`^\\s*(?:sudo\\s+)?(?:${COMMAND_WORDS})(?:\\s|$)`);
 const CODE_SPAN = /`{1,3}([^`]{1,2000})`{1,3}/g;
 /** A trailing full stop or bracket belongs to the sentence, not the URL. */
 const URL_TRAILER = /[.,;:!?)]+$/;
@@ -63,13 +49,10 @@ function seen(haystack: string, needle: string): boolean {
   return normal.length > 0 && haystack.includes(normal);
 }
 
-function commandWord(command: string): string {
-  return /^(?:sudo\s+)?(\S+)/.exec(command.trim())?.[1] ?? 'shell';
-}
-
 function looksLikeCommand(text: string): boolean {
   COMMAND.lastIndex = 0;
-  return CODE_COMMAND.test(text) || COMMAND.test(text) || PIPE_TO_SHELL.test(text);
+  DESTRUCTIVE.lastIndex = 0;
+  return CODE_COMMAND.test(text) || COMMAND.test(text) || DESTRUCTIVE.test(text) || PIPE_TO_SHELL.test(text);
 }
 
 /** One free-text field, screened against the trusted tool output of its analysis. */
@@ -80,7 +63,7 @@ export function screenText(text: string, trusted: string): { text: string; chang
   const park = (value: string) => `\uE000${parked.push(value) - 1}\uE000`;
   const removed = (command: string) => {
     changed += 1;
-    return park(`[unverified ${commandWord(command)} command removed: it appears in no tool output]`);
+    return park(`[unverified ${commandBaseName(command)} command removed: it appears in no tool output]`);
   };
   const input = text.replace(/\uE000/g, '');
   // Code spans first: a backticked command is the most "runnable" form.
@@ -88,17 +71,32 @@ export function screenText(text: string, trusted: string): { text: string; chang
     if (!looksLikeCommand(inner)) return span;
     return seen(trusted, inner) && !PIPE_TO_SHELL.test(inner) ? park(span) : removed(inner);
   });
-  out = out.replace(COMMAND, (command: string) =>
-    seen(trusted, command) && !PIPE_TO_SHELL.test(command) ? park(command) : removed(command),
-  );
-  out = out.replace(URL, (raw: string) => {
+  const keepIfShown = (command: string) => (seen(trusted, command) && !PIPE_TO_SHELL.test(command) ? park(command) : removed(command));
+  out = out.replace(DESTRUCTIVE, keepIfShown);
+  out = out.replace(COMMAND, keepIfShown);
+  // Whatever spelling of download-and-run survived the command passes takes its whole line with it.
+  out = out
+    .split('\n')
+    .map((line) => (PIPE_TO_SHELL.test(line) ? removed(line) : line))
+    .join('\n');
+  const urls = screenUrls(out, trusted);
+  return {
+    text: urls.text.replace(/\uE000(\d+)\uE000/g, (_marker, index: string) => parked[Number(index)] ?? ''),
+    changed: changed + urls.changed,
+  };
+}
+
+/** Defangs each URL no trusted tool-output line shows; the words around it are kept as written. */
+export function screenUrls(text: string, trusted: string): { text: string; changed: number } {
+  let changed = 0;
+  const out = text.replace(URL, (raw: string) => {
     const trailer = URL_TRAILER.exec(raw)?.[0] ?? '';
     const url = trailer ? raw.slice(0, -trailer.length) : raw;
     if (seen(trusted, url)) return raw;
     changed += 1;
     return `${defangUrl(url)}${trailer}`;
   });
-  return { text: out.replace(/\uE000(\d+)\uE000/g, (_marker, index: string) => parked[Number(index)] ?? ''), changed };
+  return { text: out, changed };
 }
 
 export interface ScreenResult {
@@ -114,18 +112,36 @@ export interface ScreenResult {
 export function screenModelReport(report: Report, outputs: readonly string[]): ScreenResult {
   const trusted = trustedOutput(outputs);
   let defanged = 0;
-  const screen = (text: string) => {
-    const result = screenText(text, trusted);
+  const count = (result: { text: string; changed: number }) => {
     defanged += result.changed;
     return result.text;
   };
+  const screen = (text: string) => count(screenText(text, trusted));
+  const screenOptional = (text: string | undefined) => (text === undefined ? undefined : screen(text));
+  const suspect = report.suspect
+    ? dropUndefined({ ...report.suspect, id: screenOptional(report.suspect.id), service: screenOptional(report.suspect.service) })
+    : undefined;
   const screened: Report = {
     ...report,
     summary: screen(report.summary),
     rootCause: screen(report.rootCause),
+    ...(suspect ? { suspect } : {}),
     recommendations: report.recommendations.map(screen),
-    timeline: report.timeline.map((entry) => ({ ...entry, event: screen(entry.event) })),
-    evidence: report.evidence.map((item) => ({ ...item, summary: screen(item.summary) })),
+    timeline: report.timeline.map((entry) => ({
+      ...entry,
+      at: screen(entry.at),
+      source: screen(entry.source),
+      event: screen(entry.event),
+      ...(entry.evidence ? { evidence: entry.evidence.map(screen) } : {}),
+    })),
+    evidence: report.evidence.map((item) => ({
+      ...item,
+      id: screen(item.id),
+      source: screen(item.source),
+      summary: screen(item.summary),
+      // A quote keeps its words (it is verbatim tool output); only a link a poisoned line carried is made inert.
+      ...(item.quote !== undefined ? { quote: count(screenUrls(item.quote, trusted)) } : {}),
+    })),
     ...(report.alternatives
       ? {
           alternatives: report.alternatives.map((alt) => ({
@@ -134,6 +150,7 @@ export function screenModelReport(report: Report, outputs: readonly string[]): S
           })),
         }
       : {}),
+    ...(report.notes ? { notes: report.notes.map(screen) } : {}),
   };
   const notes = [...(screened.notes ?? [])];
   if (defanged > 0) {
@@ -150,9 +167,13 @@ export function screenModelReport(report: Report, outputs: readonly string[]): S
     screened.confidence = 'low';
     notes.push(
       suspectUnseen
-        ? `confidence capped at low: the suspect "${suspectId}" appears in no tool output`
+        ? `confidence capped at low: the suspect "${screened.suspect?.id ?? ''}" appears in no tool output`
         : 'confidence capped at low: the root cause cites no evidence whose quote was found in a tool output',
     );
   }
   return { report: { ...screened, aiGenerated: true, ...(notes.length > 0 ? { notes } : {}) }, defanged, capped };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -7,6 +7,7 @@ import { metrics } from '../observability/metrics.js';
 import { configureRedaction, DEFAULT_REDACTION, redactionOptions } from '../redaction/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { StateStore } from '../store/types.js';
+import { modalKey } from './blocks/cause-modal.js';
 import { type SlackConfig, slackMode } from './config.js';
 import type { HealthView, SelfIdentity, SlackDeps } from './deps.js';
 import { FeedbackStore } from './feedback.js';
@@ -16,7 +17,7 @@ import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
 import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, listenerRoutes, webhookRoutes } from './webhooks/index.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
-import { BusyNotices } from './worker/admission.js';
+import { BusyNotices, DEFAULT_ALERT_SHARE } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
 import { AnalysisService } from './worker/service.js';
@@ -43,6 +44,7 @@ export type BotConfig = Pick<
   | 'SLACK_LOG_LEVEL'
 > &
   Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE' | 'LOG_FORMAT'>> &
+  Partial<Pick<SlackConfig, 'ALERT_QUEUE_SHARE'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig> &
   // auto unless set.
@@ -156,6 +158,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     ...(options.reportRetryMs !== undefined ? { reportRetryMs: options.reportRetryMs } : {}),
     concurrency: config.ANALYSIS_CONCURRENCY,
     queueMax: config.QUEUE_MAX,
+    alertShare: config.ALERT_QUEUE_SHARE ?? DEFAULT_ALERT_SHARE,
     timeoutMs: config.ANALYSIS_TIMEOUT_MS,
     alertCooldownMs: config.ALERT_COOLDOWN,
     pacingMs: options.pacingMs ?? DEFAULT_PACING_MS,
@@ -170,7 +173,14 @@ export function createSlackBot(options: BotOptions): SlackBot {
   // Webhook routes name a channel in their URL; the same channel rule as every Slack trigger decides.
   const channelAllowed: ChannelAllowed =
     options.channelAllowed ??
-    ((channel) => (policy.channelAllowed(channel) ? true : 'analyses run only in ALLOWED_CHANNELS and ALERT_CHANNELS'));
+    (async (channel) => {
+      if (!policy.channelAllowed(channel)) return 'analyses run only in ALLOWED_CHANNELS and ALERT_CHANNELS';
+      // Throws when Slack cannot say; the route then answers 503 so the sender retries.
+      const shared = await policy.sharedChannelRefusal(channel);
+      return shared
+        ? 'the channel is shared with another organisation (Slack Connect) and analyses quote internal logs (ALLOW_SHARED_CHANNELS)'
+        : true;
+    });
   if (config.ALERT_WEBHOOK_TOKEN) {
     webhooks = createAlertWebhooks({
       token: config.ALERT_WEBHOOK_TOKEN,
@@ -194,6 +204,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     logger,
     policy,
     alertBusy: new BusyNotices(config.ALERT_COOLDOWN),
+    modalKey: modalKey(config.SLACK_BOT_TOKEN),
     ...(options.health ? { health: options.health } : {}),
   };
   registerListeners(app, deps);

@@ -75,6 +75,15 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   ),
   ANALYSIS_CONCURRENCY: wholeNumber(2, 1, 32),
   QUEUE_MAX: wholeNumber(10, 0, 1000),
+  /** The most of the queue and of the running slots alerts may hold, so people asking always find room. */
+  ALERT_QUEUE_SHARE: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: 'expected a fraction from 0 to 1, e.g. 0.5' })
+      .min(0, { error: 'expected a fraction from 0 to 1, e.g. 0.5' })
+      .max(1, { error: 'expected a fraction from 0 to 1, e.g. 0.5' })
+      .default(0.5),
+  ),
   ALERT_CHANNELS: idList(CHANNEL_ID, `channel ids such as C0123ABCD, not names (${WHERE.channels})`),
   ALERT_COOLDOWN: z.preprocess(
     blankAsUnset,

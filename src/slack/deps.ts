@@ -1,9 +1,12 @@
 import type { IncidentMemory } from '../memory/types.js';
+import type { HealthView } from './blocks/usage.js';
 import type { FeedbackStore } from './feedback.js';
 import type { AccessPolicy } from './policy/policy.js';
 import type { BusyNotices } from './worker/admission.js';
 import type { EventDedupe } from './worker/bounded-map.js';
 import type { AnalysisService, Logger } from './worker/service.js';
+
+export type { HealthView, ServerHealthView } from './blocks/usage.js';
 
 /** The bot's own identity from auth.test, so it never reacts to its own messages. */
 export interface SelfIdentity {
@@ -12,21 +15,6 @@ export interface SelfIdentity {
   /** The bot's workspace and Enterprise Grid org: people from others are external (policy/). */
   teamId?: string;
   enterpriseId?: string;
-}
-
-/** One MCP server's health as `/rca status` shows it. */
-export interface ServerHealthView {
-  name: string;
-  state: string;
-  tools: number;
-  restarts: number;
-  error?: string;
-}
-
-export interface HealthView {
-  /** The engine in use, e.g. "ollama:qwen3:8b" or "builtin (Ollama not reachable …)". */
-  engine: string;
-  servers: ServerHealthView[];
 }
 
 /** What every listener's `register(app, deps)` receives. */
@@ -43,6 +31,8 @@ export interface SlackDeps {
   alertBusy: BusyNotices;
   /** Past incidents for `/rca history`, `/rca stats` and confirmed causes. */
   memory: IncidentMemory;
+  /** Signs and checks the cause modal's private_metadata (blocks/cause-modal.ts). */
+  modalKey: Uint8Array;
   /** MCP servers and engine, for `/rca status`; absent when the bot runs without the engine runtime (tests). */
   health?: () => HealthView;
 }

@@ -40,12 +40,13 @@ async function startHttp(overrides: Partial<BotConfig> = {}, engine = new Script
 }
 
 async function slash(h: HttpHarness, text: string, options: { user?: string; channel?: string } = {}): Promise<{ text: string }> {
-  const response = await postSigned(h.url, formBody(h.fake.slashCommandPayload(text, options)), {
+  const payload = h.fake.slashCommandPayload(text, options);
+  const response = await postSigned(h.url, formBody(payload), {
     secret: SECRET,
     contentType: 'application/x-www-form-urlencoded',
   });
   expect(response.status).toBe(200);
-  return JSON.parse(response.body) as { text: string };
+  return (await h.fake.firstAnswer(payload, response.body ? JSON.parse(response.body) : {})) as { text: string };
 }
 
 async function event(h: HttpHarness, payload: Record<string, unknown>): Promise<void> {

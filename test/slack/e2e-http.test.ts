@@ -30,15 +30,17 @@ async function startHttp(): Promise<{ fake: FakeSlack; bot: SlackBot; engine: Sc
 }
 
 describe('Slack bot in HTTP mode (Bolt HTTPReceiver at /slack/events, signed requests)', () => {
-  it('runs /rca from a signed form request and answers the ack in the response body', async () => {
+  it('runs /rca from a signed form request and acks at once and answers through the response_url', async () => {
     const { fake, engine, url } = await startHttp();
     expect(openedNoSocket(fake)).toBe(true);
-    const response = await postSigned(url, formBody(fake.slashCommandPayload('inventory sync stopped')), {
+    const payload = fake.slashCommandPayload('inventory sync stopped');
+    const response = await postSigned(url, formBody(payload), {
       secret: SECRET,
       contentType: 'application/x-www-form-urlencoded',
     });
     expect(response.status).toBe(200);
-    const body = JSON.parse(response.body) as { response_type: string; text: string };
+    const ack = response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {};
+    const body = (await fake.firstAnswer(payload, ack)) as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toMatch(/Queued/);
     const parent = await fake.waitFor('the parent', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));

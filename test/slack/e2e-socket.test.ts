@@ -287,7 +287,10 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     fake.failNext('chat.postMessage', 'not_in_channel');
     const ack = await fake.slashCommand('somewhere private', { channel: 'C0PRIVATE' });
     expect(String(ack.text)).toMatch(/Queued/);
-    const told = await fake.waitFor('the response_url message', () => fake.callsOf('response_url')[0]);
+    // The first response_url message is the "Queued" answer itself (the ack is empty); the refusal follows it.
+    const told = await fake.waitFor('the response_url message', () =>
+      fake.callsOf('response_url').find((call) => /not_in_channel/.test(String(call.args.text))),
+    );
     expect(String(told.args.text)).toMatch(/not_in_channel.*\/invite/);
     expectCleanSlack(harness);
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolOutputRecord } from '../../src/agent/types.js';
+import { modalKey, signCauseMeta } from '../../src/slack/blocks/cause-modal.js';
 import { ACTION_IDS } from '../../src/slack/blocks/limits.js';
 import { blockText, type StoredMessage } from '../fakes/slack/server.js';
 import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
@@ -32,6 +33,9 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** The key the harness' bot signs modal metadata with (its bot token is the fake's). */
+const KEY = modalKey('xoxb-fake-bot-token');
 
 async function analyse(h: Harness, text: string, channel = CHANNEL): Promise<{ parent: StoredMessage; report: StoredMessage }> {
   const before = h.fake.messages.length;
@@ -173,7 +177,10 @@ describe('incident memory in Slack', () => {
     expect(fake.views).toHaveLength(2);
     // A crafted submission from a non-responder is refused too: the modal goes through the policy again.
     await fake.submitView(
-      { ...fake.views[0]!.view, private_metadata: JSON.stringify({ analysisId, mode: 'confirm', channel: CHANNEL }) },
+      {
+        ...fake.views[0]!.view,
+        private_metadata: signCauseMeta({ analysisId, mode: 'confirm', channel: CHANNEL, threadTs: report.thread_ts }, KEY),
+      },
       'U0VOTER01',
       {
         cause: 'fake confirmation',

@@ -53,14 +53,22 @@ describe('Slack directory (users.info, usergroups.users.list)', () => {
     expect([...(await dir.groupMembers('S0SRE'))]).toEqual(['U0HUMAN01']);
 
     const never = new Promise<never>(() => {});
-    const stuck = { users: { info: () => never }, usergroups: { users: { list: () => never } } } as unknown as DirectoryClient;
+    const stuck = {
+      users: { info: () => never },
+      usergroups: { users: { list: () => never } },
+      conversations: { info: () => never },
+    } as unknown as DirectoryClient;
     const slow = new SlackDirectory(stuck, { timeoutMs: 50 });
     await expect(slow.user('U0HUMAN01')).rejects.toThrow(/users\.info: no answer within 50 ms/);
   });
 
   it('the policy refuses when Slack does not answer in time', async () => {
     const never = new Promise<never>(() => {});
-    const stuck = { users: { info: () => never }, usergroups: { users: { list: () => never } } } as unknown as DirectoryClient;
+    const stuck = {
+      users: { info: () => never },
+      usergroups: { users: { list: () => never } },
+      conversations: { info: () => never },
+    } as unknown as DirectoryClient;
     const policy = new AccessPolicy(OPEN_POLICY, new SlackDirectory(stuck, { timeoutMs: 50 }), { teamId: TEAM_ID }, [], silent);
     const decision = await policy.check({ action: 'analyse', channel: 'C0INCIDENT', user: 'U0HUMAN01' });
     expect(decision).toMatchObject({ allowed: false, reason: 'check_failed' });
@@ -68,7 +76,11 @@ describe('Slack directory (users.info, usergroups.users.list)', () => {
 
   it('the whole check stays within the slash-command budget, however slow each look-up is allowed to be', async () => {
     const never = new Promise<never>(() => {});
-    const stuck = { users: { info: () => never }, usergroups: { users: { list: () => never } } } as unknown as DirectoryClient;
+    const stuck = {
+      users: { info: () => never },
+      usergroups: { users: { list: () => never } },
+      conversations: { info: () => never },
+    } as unknown as DirectoryClient;
     const policy = new AccessPolicy(OPEN_POLICY, new SlackDirectory(stuck, { timeoutMs: 60_000 }), { teamId: TEAM_ID }, [], silent);
     const started = Date.now();
     const decision = await policy.check({

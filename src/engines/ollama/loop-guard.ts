@@ -78,6 +78,11 @@ export class LoopGuard {
     return `${call.name} ${JSON.stringify(sorted)}`;
   }
 
+  private declaredArguments(tool: string): Set<string> {
+    const properties = this.schemas.get(tool)?.properties;
+    return new Set(properties && typeof properties === 'object' ? Object.keys(properties) : []);
+  }
+
   /** Call ids whose results were summarised to save context: a refusal then says so. */
   markCompacted(ids: readonly string[]): void {
     for (const id of ids) this.compacted.add(id);
@@ -175,16 +180,20 @@ export class LoopGuard {
       this.note(`${call.name} failed the same way ${failure.count} times: withheld for the rest of the analysis`);
       return `${call.name} has now failed this way ${failure.count} times and is withheld for the rest of this analysis. Use another tool or answer with what you have.`;
     }
+    // This advice sits outside the data fence, so it names only arguments the tool's schema declares (ours) and
+    // points at the tool's hint instead of repeating it: a hint can echo an argument, and a tool can write anything.
+    const declared = this.declaredArguments(call.name);
     const changed = Object.keys({ ...failure.args, ...call.arguments }).filter(
-      (name) => JSON.stringify(failure.args[name]) !== JSON.stringify(call.arguments[name]),
+      (name) => declared.has(name) && JSON.stringify(failure.args[name]) !== JSON.stringify(call.arguments[name]),
     );
-    const kept = Object.keys(call.arguments).filter((name) => !changed.includes(name));
-    const hint = hintOf(result.text);
+    const kept = Object.keys(call.arguments).filter((name) => declared.has(name) && !changed.includes(name));
     return [
       `This is the same error ${call.name} gave for ${failure.id}.`,
       changed.length > 0 ? `Changing ${changed.join(', ')} did not fix it.` : '',
       kept.length > 0 ? `You kept ${kept.join(', ')} the same: change ${kept.length > 1 ? 'those' : 'that'} instead.` : '',
-      hint ? `The tool's hint: ${hint}` : 'Read the error and change what it names.',
+      hintOf(result.text) !== undefined
+        ? "Follow the Hint line inside the tool's result above."
+        : 'Read the error and change what it names.',
       `One more failure like this withholds ${call.name}.`,
     ]
       .filter(Boolean)

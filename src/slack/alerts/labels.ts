@@ -27,18 +27,26 @@ export function isIdentifyingLabel(key: string): boolean {
 }
 
 const KEY = '[A-Za-z_][A-Za-z0-9_.-]{0,60}';
+/**
+ * Each line is trimmed once before matching, so no pattern starts or ends with an unbounded whitespace run: a line of
+ * 20,000 spaces is one linear trim, not a quadratic search for where `\s*` should stop.
+ */
 /** `• *severity:* \`critical\`` — the label list of the widely used Alertmanager Slack template. */
-const STARRED = new RegExp(`^\\s*(?:[-•*]\\s+)?\\*(${KEY}):\\*\\s*\`([^\`]{0,300})\``);
+const STARRED = new RegExp(`^(?:[-•*]\\s{1,8})?\\*(${KEY}):\\*\\s{0,8}\`([^\`]{0,300})\``);
 /** ` - severity = critical` — Alertmanager/Grafana plain text label lists. */
-const EQUALS = new RegExp(`^\\s*(?:[-•*]\\s+)?(${KEY})\\s*=\\s*"?([^"\\n]{0,300}?)"?\\s*$`);
+const EQUALS = new RegExp(`^(?:[-•*]\\s{1,8})?(${KEY})\\s{0,8}=\\s{0,8}"?([^"\\n]{0,300}?)"?$`);
 /** Section headers after which `key = value` lines are annotations, not labels. */
-const ANNOTATIONS_HEADER = /^\s*\**\s*annotations\s*:?\**\s*$/i;
-const LABELS_HEADER = /^\s*\**\s*(labels|details)\s*:?\**\s*$/i;
+const ANNOTATIONS_HEADER = /^\*{0,3}\s{0,8}annotations\s{0,8}:?\*{0,3}$/i;
+const LABELS_HEADER = /^\*{0,3}\s{0,8}(labels|details)\s{0,8}:?\*{0,3}$/i;
+/** Longer lines are prose or an attack, never a label (a key is ≤ 61 characters and a value ≤ 300). */
+const MAX_LABEL_LINE = 512;
 
 export function parseLabelLines(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
   let inAnnotations = false;
-  for (const line of text.split('\n')) {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.length > MAX_LABEL_LINE) continue;
     if (ANNOTATIONS_HEADER.test(line)) {
       inAnnotations = true;
       continue;

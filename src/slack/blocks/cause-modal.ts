@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { CAUSE_MODAL } from './limits.js';
 import { oneLine, plain } from './text.js';
@@ -8,7 +9,11 @@ export const MAX_CULPRIT_CHARS = 200;
 
 export type CauseMode = 'feedback' | 'confirm';
 
-/** What the modal carries back in private_metadata (set by us; Slack returns it unchanged). */
+/**
+ * What the modal carries back in private_metadata. Slack returns it unchanged, but a submission is only a signed
+ * request from Slack, not proof the metadata is ours: it is HMAC-signed with a key derived from the bot's token, and
+ * a submission whose signature does not verify is ignored.
+ */
 export interface CauseModalMeta {
   analysisId: string;
   mode: CauseMode;
@@ -17,7 +22,7 @@ export interface CauseModalMeta {
 }
 
 /** "What was the real cause?": free text, and optionally the culprit (a deployment or commit id, or a kind). */
-export function buildCauseModal(meta: CauseModalMeta, summary: string | undefined): types.ModalView {
+export function buildCauseModal(meta: CauseModalMeta, summary: string | undefined, key: Uint8Array): types.ModalView {
   const intro =
     meta.mode === 'confirm'
       ? 'Confirm the real cause of this incident. It is remembered with the analysis and shown when a similar incident happens.'
@@ -25,7 +30,7 @@ export function buildCauseModal(meta: CauseModalMeta, summary: string | undefine
   return {
     type: 'modal',
     callback_id: CAUSE_MODAL.callbackId,
-    private_metadata: JSON.stringify(meta),
+    private_metadata: signCauseMeta(meta, key),
     title: { type: 'plain_text', text: meta.mode === 'confirm' ? 'Confirm cause' : 'Real cause' },
     submit: { type: 'plain_text', text: meta.mode === 'confirm' ? 'Confirm' : 'Send' },
     close: { type: 'plain_text', text: 'Cancel' },
@@ -58,19 +63,41 @@ export function buildCauseModal(meta: CauseModalMeta, summary: string | undefine
   };
 }
 
-/** Reads private_metadata back; undefined when it is not ours. */
-export function parseCauseMeta(raw: string | undefined): CauseModalMeta | undefined {
+/** The fields in a fixed order, so signing and checking see the same bytes. */
+function canonical(meta: CauseModalMeta): string {
+  return JSON.stringify([meta.analysisId, meta.mode, meta.channel, meta.threadTs ?? null]);
+}
+
+function signature(meta: CauseModalMeta, key: Uint8Array): string {
+  return createHmac('sha256', key).update(canonical(meta)).digest('base64url');
+}
+
+export function signCauseMeta(meta: CauseModalMeta, key: Uint8Array): string {
+  return JSON.stringify({ ...meta, sig: signature(meta, key) });
+}
+
+/** Reads private_metadata back; undefined when it is not ours (malformed, unsigned or signed with another key). */
+export function parseCauseMeta(raw: string | undefined, key: Uint8Array): CauseModalMeta | undefined {
   try {
-    const value = JSON.parse(raw ?? '') as Partial<CauseModalMeta>;
+    const value = JSON.parse(raw ?? '') as Partial<CauseModalMeta> & { sig?: unknown };
     if (typeof value.analysisId !== 'string' || typeof value.channel !== 'string') return undefined;
     if (value.mode !== 'feedback' && value.mode !== 'confirm') return undefined;
-    return {
+    if (typeof value.sig !== 'string') return undefined;
+    const meta: CauseModalMeta = {
       analysisId: value.analysisId,
       mode: value.mode,
       channel: value.channel,
       ...(typeof value.threadTs === 'string' ? { threadTs: value.threadTs } : {}),
     };
+    const expected = Buffer.from(signature(meta, key));
+    const given = Buffer.from(value.sig);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? meta : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The key modal metadata is signed with: stable across restarts (a modal may be open during one), never sent. */
+export function modalKey(botToken: string): Buffer {
+  return createHmac('sha256', botToken).update('incidentpilot cause-modal private_metadata').digest();
 }

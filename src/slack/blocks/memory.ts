@@ -16,8 +16,8 @@ export function buildHistoryMessage(
   const where = everything ? 'all channels' : 'this channel';
   const title = `*Past analyses${service ? ` of ${oneLine(service, 80)}` : ''}* (${where}, newest first)`;
   if (entries.length === 0) {
-    const text = `No past analyses${service ? ` of ${service}` : ''} in ${where}.`;
-    return { text, blocks: [section(`${title}\n${oneLine(text, 300)}`)] };
+    const text = `No past analyses${service ? ` of ${oneLine(service, 80)}` : ''} in ${where}.`;
+    return { text, blocks: [section(`${title}\n${text}`)] };
   }
   const lines = entries.map((entry) => {
     const suspect = entry.suspectKind

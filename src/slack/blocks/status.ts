@@ -17,8 +17,10 @@ export interface StatusView {
   toolCalls: number;
   summary?: string;
   confidence?: string;
-  /** Why it failed or was cancelled, already free of secrets. */
+  /** Why it failed or was cancelled, already free of secrets; plain text, escaped when shown. */
   reason?: string;
+  /** The user id that cancelled it, shown as a mention. */
+  cancelledBy?: string;
   /** Alerts of the same fingerprint that joined this analysis. */
   joined?: number;
   /** The alert behind it resolved: "resolved at … (lasted …)", built by the bot, untrusted parts escaped. */
@@ -51,7 +53,9 @@ function stateLine(view: StatusView): string {
     case 'failed':
       return `:x: Failed after ${calls}: ${oneLine(view.reason ?? 'unknown error', 1500)}`;
     case 'cancelled':
-      return `:no_entry_sign: Cancelled: ${oneLine(view.reason ?? 'cancelled', 500)}`;
+      return view.cancelledBy
+        ? `:no_entry_sign: Cancelled by ${userMention(view.cancelledBy)}`
+        : `:no_entry_sign: Cancelled: ${oneLine(view.reason ?? 'cancelled', 500)}`;
     case 'interrupted':
       return `:warning: Interrupted after ${calls}: ${oneLine(view.reason ?? 'the bot restarted', 500)}. Use Re-run in the thread.`;
   }
@@ -73,7 +77,7 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
     });
   }
   const stamp = view.sampleData ? ` · sample data: ${view.sampleData}` : '';
-  return { text: `${title} · ${line}${stamp}`.slice(0, SLACK_LIMITS.fallbackText), blocks };
+  return { text: truncate(`${title} · ${line}${stamp}`, SLACK_LIMITS.fallbackText), blocks };
 }
 
 /** Slack's confirmation dialog limits: title 100, text 300, button labels 30 characters (all plain_text). */

@@ -1,10 +1,11 @@
 /**
  * Text helpers every Block Kit builder goes through, so Slack's limits and escaping hold by construction.
- * Order matters: redact first (a secret cut in half is still a secret), escape next, truncate last without
- * splitting an HTML entity.
+ * Order matters: redact first (a secret cut in half is still a secret), escape next, neutralise mentions (which
+ * adds characters), truncate last without splitting an HTML entity: what is cut is what Slack receives.
  */
 
 import { redactSecrets } from '../../redaction/index.js';
+import { neutraliseMentions } from './hygiene.js';
 
 export const TRUNCATED = '… (truncated)';
 
@@ -19,8 +20,13 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Cuts `text` to at most `max` characters, ending with a visible marker; never leaves half an entity. */
-export function truncate(text: string, max: number, marker = TRUNCATED): string {
+/**
+ * Neutralises pings, then cuts to at most `max` characters, ending with a visible marker; never leaves half an
+ * entity. Neutralising first is what keeps the result within `max`: the last pass over a finished message
+ * (sanitiseMessage) then finds nothing left to lengthen.
+ */
+export function truncate(raw: string, max: number, marker = TRUNCATED): string {
+  const text = neutraliseMentions(raw);
   if (text.length <= max) return text;
   const room = Math.max(0, max - marker.length - 1);
   let cut = text.slice(0, room);
@@ -47,7 +53,8 @@ export function oneLine(text: string, max: number): string {
 }
 
 /** Joins lines; when they do not fit in `max`, keeps whole lines and says how many were left out. */
-export function joinBounded(lines: string[], max: number, separator = '\n'): string {
+export function joinBounded(raw: string[], max: number, separator = '\n'): string {
+  const lines = raw.map(neutraliseMentions);
   const all = lines.join(separator);
   if (all.length <= max) return all;
   let out = '';

@@ -1,8 +1,22 @@
-import type { HealthView } from '../deps.js';
 import { SLACK_LIMITS } from './limits.js';
 import { context, type SlackMessage, section } from './report.js';
 import { buildNoticeMessage, userMention } from './status.js';
 import { joinBounded, oneLine } from './text.js';
+
+/** One MCP server's health as `/rca status` shows it. */
+export interface ServerHealthView {
+  name: string;
+  state: string;
+  tools: number;
+  restarts: number;
+  error?: string;
+}
+
+export interface HealthView {
+  /** The engine in use, e.g. "ollama:qwen3:8b" or "builtin (Ollama not reachable …)". */
+  engine: string;
+  servers: ServerHealthView[];
+}
 
 export function buildUsageMessage(command: string, botUserId?: string): SlackMessage {
   const bot = botUserId ? `<@${botUserId}>` : '@IncidentPilot';

@@ -27,8 +27,15 @@ export class DirectoryError extends Error {
   }
 }
 
-/** The two Web API methods the directory reads (users:read, usergroups:read). */
-export type DirectoryClient = Pick<webApi.WebClient, 'users' | 'usergroups'>;
+/** What the policy needs to know about a channel, from conversations.info. */
+export interface DirectoryChannel {
+  id: string;
+  /** Shared with another organisation (Slack Connect), or about to be: people outside the company read it. */
+  externallyShared: boolean;
+}
+
+/** The Web API methods the directory reads (users:read, usergroups:read, channels:read / groups:read). */
+export type DirectoryClient = Pick<webApi.WebClient, 'users' | 'usergroups' | 'conversations'>;
 
 export interface DirectoryOptions {
   /** How long an answer is trusted: a removed guest or group member is refused again within this time. */
@@ -48,6 +55,8 @@ export const DIRECTORY_TIMEOUT_MS = 5000;
 export const MAX_CACHED_USERS = 5000;
 /** User groups cached at once (ALLOWED_USERS and RESPONDERS name a handful). */
 const MAX_CACHED_GROUPS = 200;
+/** Channels cached at once; the bot is in far fewer. */
+const MAX_CACHED_CHANNELS = 2000;
 
 interface Cached<T> {
   value: T;
@@ -61,6 +70,7 @@ interface Cached<T> {
 export class SlackDirectory {
   private readonly users: BoundedMap<string, Cached<DirectoryUser>>;
   private readonly groups = new BoundedMap<string, Cached<ReadonlySet<string>>>(MAX_CACHED_GROUPS);
+  private readonly channels = new BoundedMap<string, Cached<DirectoryChannel>>(MAX_CACHED_CHANNELS);
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
@@ -95,6 +105,18 @@ export class SlackDirectory {
         botId: user.profile?.bot_id,
         guest: user.is_restricted === true || user.is_ultra_restricted === true,
         stranger: user.is_stranger === true,
+      };
+    });
+  }
+
+  channel(id: string): Promise<DirectoryChannel> {
+    return this.cached(this.channels, `channel:${id}`, id, 'conversations.info', async () => {
+      const result = await this.client.conversations.info({ channel: id });
+      const channel = result.channel;
+      if (!channel?.id) throw new DirectoryError('conversations.info', 'channel_not_found');
+      return {
+        id: channel.id,
+        externallyShared: channel.is_ext_shared === true || channel.is_pending_ext_shared === true,
       };
     });
   }

@@ -54,6 +54,8 @@ export const PolicyEnvShape = {
   ALLOWED_USERS: idList(PRINCIPAL, `user ids (U…/W…) or user-group ids (S…), not names (${WHERE_IDS.user})`),
   ALLOW_GUESTS: flag(false),
   ALLOW_EXTERNAL_USERS: flag(false),
+  /** Slack Connect channels (shared with other organisations) get analyses only when this is true. */
+  ALLOW_SHARED_CHANNELS: flag(false),
   /** People and user groups who may cancel or re-run anyone's analysis and see every channel's queue. */
   RESPONDERS: idList(PRINCIPAL, `user ids (U…/W…) or user-group ids (S…), not names (${WHERE_IDS.user})`),
   /** Other bots whose mentions start analyses; every other bot is ignored. */
@@ -80,6 +82,7 @@ export interface PolicyConfig {
   ALLOWED_USERS: string[];
   ALLOW_GUESTS: boolean;
   ALLOW_EXTERNAL_USERS: boolean;
+  ALLOW_SHARED_CHANNELS: boolean;
   RESPONDERS: string[];
   ALLOWED_BOTS: string[];
   ALERT_BOT_IDS: string[];
@@ -94,6 +97,7 @@ export const OPEN_POLICY: PolicyConfig = {
   ALLOWED_USERS: [],
   ALLOW_GUESTS: false,
   ALLOW_EXTERNAL_USERS: false,
+  ALLOW_SHARED_CHANNELS: false,
   RESPONDERS: [],
   ALLOWED_BOTS: [],
   ALERT_BOT_IDS: [],

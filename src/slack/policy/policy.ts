@@ -1,5 +1,5 @@
 import { metrics } from '../../observability/metrics.js';
-import type { Logger } from '../worker/service.js';
+import type { Logger } from '../logger.js';
 import type { DirectoryUser, SlackDirectory } from './directory.js';
 import type { PolicyConfig } from './env.js';
 import { type RefusalReason, refusalText } from './refusals.js';
@@ -25,7 +25,8 @@ export interface PolicyRequest {
   };
 }
 
-export type Decision = { allowed: true; responder: boolean } | { allowed: false; reason: RefusalReason; text: string };
+export type Refusal = { allowed: false; reason: RefusalReason; text: string };
+export type Decision = { allowed: true; responder: boolean } | Refusal;
 
 /** Who the bot is, from auth.test: people from another team are external. */
 export interface HomeTeam {
@@ -34,8 +35,8 @@ export interface HomeTeam {
 }
 
 /**
- * The whole check, Slack look-ups included, must leave time to acknowledge a slash command (3 s); past this the
- * request is refused as unchecked.
+ * How long a person waits for the answer to a slash command (it is acked first, so this no longer races Slack's 3 s):
+ * past this, Slack look-ups included, the request is refused as unchecked.
  */
 export const COMMAND_CHECK_BUDGET_MS = 2500;
 /** Events and buttons are acknowledged before the check, so it may wait longer for a slow Slack. */
@@ -43,6 +44,8 @@ export const DEFAULT_CHECK_BUDGET_MS = 10_000;
 
 /** Only these actions touch someone else's analysis, so only they need ownership. */
 const OWNED_ACTIONS: ReadonlySet<PolicyAction> = new Set(['cancel', 'rerun']);
+/** Actions that put an analysis (quoted logs, commits, metrics) in the channel; refused in Slack Connect channels. */
+const PUBLISHING_ACTIONS: ReadonlySet<PolicyAction> = new Set(['analyse', 'followup', 'rerun', 'dig_deeper']);
 /** Reading the queue is harmless in any channel: what it shows is scoped instead (see /rca status). */
 const ANY_CHANNEL_ACTIONS: ReadonlySet<PolicyAction> = new Set(['status']);
 
@@ -76,6 +79,16 @@ export class AccessPolicy {
     return botId !== undefined && this.config.ALERT_BOT_IDS.includes(botId);
   }
 
+  /**
+   * Whether analyses may be posted in `channel`: not in a channel shared with another organisation unless
+   * ALLOW_SHARED_CHANNELS. Throws DirectoryError when Slack cannot say (callers refuse rather than guess).
+   */
+  async sharedChannelRefusal(channel: string): Promise<Refusal | undefined> {
+    if (this.config.ALLOW_SHARED_CHANNELS) return undefined;
+    const info = await this.directory.channel(channel);
+    return info.externallyShared ? this.refuse('shared_channel') : undefined;
+  }
+
   get genericAlerts(): boolean {
     return this.config.ALERT_GENERIC;
   }
@@ -105,7 +118,7 @@ export class AccessPolicy {
     return this.inPrincipals(user, this.config.RESPONDERS);
   }
 
-  private refuse(reason: RefusalReason, details: Parameters<typeof refusalText>[1] = {}): Decision {
+  private refuse(reason: RefusalReason, details: Parameters<typeof refusalText>[1] = {}): Refusal {
     return { allowed: false, reason, text: refusalText(reason, { contact: this.config.ACCESS_CONTACT, ...details }) };
   }
 
@@ -113,13 +126,16 @@ export class AccessPolicy {
     if (request.botId) {
       if (!this.config.ALLOWED_BOTS.includes(request.botId)) return this.refuse('bot');
       if (!this.channelAllowed(request.channel)) return this.refuse('channel', { channels: this.config.ALLOWED_CHANNELS });
-      return { allowed: true, responder: false };
+      return (await this.sharedRefusalOrFailure(request)) ?? { allowed: true, responder: false };
     }
     if (!request.user) return this.refuse('unknown_user');
     if (request.target && !request.target.inItsThread) return this.refuse('wrong_thread');
     if (!ANY_CHANNEL_ACTIONS.has(request.action) && !this.channelAllowed(request.channel)) {
       return this.refuse('channel', { channels: this.config.ALLOWED_CHANNELS });
     }
+
+    const shared = await this.sharedRefusalOrFailure(request);
+    if (shared) return shared;
 
     let user: DirectoryUser;
     let responder: boolean;
@@ -141,6 +157,15 @@ export class AccessPolicy {
       return this.refuse('not_owner', { action: request.action, owner });
     }
     return { allowed: true, responder };
+  }
+
+  private async sharedRefusalOrFailure(request: PolicyRequest): Promise<Decision | undefined> {
+    if (!PUBLISHING_ACTIONS.has(request.action)) return undefined;
+    try {
+      return await this.sharedChannelRefusal(request.channel);
+    } catch (error) {
+      return this.refuse('check_failed', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private identityRefusal(user: DirectoryUser): Decision | undefined {

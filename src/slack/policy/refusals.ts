@@ -2,6 +2,7 @@ import { oneLine } from '../blocks/text.js';
 
 export type RefusalReason =
   | 'channel'
+  | 'shared_channel'
   | 'guest'
   | 'external'
   | 'not_allowed'
@@ -39,6 +40,8 @@ export function refusalText(reason: RefusalReason, details: RefusalDetails = {})
   switch (reason) {
     case 'channel':
       return `:no_entry: Analyses run only in ${channelList(details.channels ?? [])}, not in this channel. Ask there, or ask ${contact} to add this channel (ALLOWED_CHANNELS).`;
+    case 'shared_channel':
+      return `:no_entry: This channel is shared with another organisation (Slack Connect), and analyses quote internal logs, commits and metrics, so IncidentPilot does not post them here. Ask in an internal channel, or ask ${contact} (ALLOW_SHARED_CHANNELS).`;
     case 'guest':
       return `:no_entry: Guest accounts cannot use IncidentPilot in this workspace. Ask a full member of your team to run it, or ask ${contact} (ALLOW_GUESTS).`;
     case 'external':
@@ -61,6 +64,6 @@ export function refusalText(reason: RefusalReason, details: RefusalDetails = {})
     case 'unknown_user':
       return `:no_entry: I could not tell who asked, so I did nothing. Ask ${contact}.`;
     case 'check_failed':
-      return `:warning: I could not check your access with Slack (${oneLine(details.error ?? 'unknown error', 200)}), so I did not do anything. Try again in a minute; if it keeps failing, ask ${contact} to check the bot's users:read and usergroups:read scopes.`;
+      return `:warning: I could not check your access with Slack (${oneLine(details.error ?? 'unknown error', 200)}), so I did not do anything. Try again in a minute; if it keeps failing, ask ${contact} to check the bot's users:read, usergroups:read and channels:read scopes.`;
   }
 }

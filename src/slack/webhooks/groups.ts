@@ -8,10 +8,14 @@ import type { AnalysisService, Logger } from '../worker/service.js';
 import { type SlackIO, slackErrorCode } from '../worker/slack-io.js';
 import { buildAlertParent, formatLasted, formatTime, newAlertsNote, partlyResolvedNote } from './blocks.js';
 import { alertTrigger } from './incident.js';
-import { MAX_ALERTS_PER_PAYLOAD, type WebhookAlert, type WebhookGroup } from './schema.js';
+import { alertBytes, GROUP_MAX_BYTES, MAX_ALERTS_PER_PAYLOAD, type WebhookAlert, type WebhookGroup } from './schema.js';
 
-/** Alert groups kept in memory for joining and resolution; the store remembers the rest, across restarts too. */
-const MAX_REMEMBERED_GROUPS = 1000;
+/**
+ * Alert groups kept in memory for joining and resolution; the store remembers the rest, across restarts too. With
+ * each group bounded (schema.ts, GROUP_MAX_BYTES for its latest delivery and again for the alerts it has seen), the
+ * groups together hold at most 200 × 512 KiB = 100 MiB, whatever senders send.
+ */
+const MAX_REMEMBERED_GROUPS = 200;
 
 /** What one webhook delivery did: `busy` is answered 503 so the sender retries; the rest 2xx. */
 export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'ignored' | 'busy';
@@ -28,8 +32,10 @@ export interface AlertGroupsOptions {
 interface TrackedGroup {
   channel: string;
   latest: WebhookGroup;
-  /** Alerts seen in this group by fingerprint, with their last known state. */
+  /** Alerts seen in this group by fingerprint, with their last known state (at most GROUP_MAX_BYTES of them). */
   alerts: Map<string, WebhookAlert>;
+  /** About how many bytes `alerts` holds. */
+  bytes: number;
   createdAt: number;
   parentTs?: string;
   job?: AnalysisJob;
@@ -94,6 +100,7 @@ export class AlertGroups {
       channel: stored.channel,
       latest: stored.latest as WebhookGroup,
       alerts: new Map((stored.alerts as WebhookAlert[]).map((alert) => [alert.fingerprint, alert])),
+      bytes: (stored.alerts as WebhookAlert[]).reduce((sum, alert) => sum + alertBytes(alert), 0),
       createdAt: stored.createdAt,
       chain: Promise.resolve(),
       ...(stored.parentTs ? { parentTs: stored.parentTs } : {}),
@@ -127,6 +134,7 @@ export class AlertGroups {
       channel,
       latest: group,
       alerts: new Map(firing.map((a) => [a.fingerprint, a])),
+      bytes: firing.reduce((sum, alert) => sum + alertBytes(alert), 0),
       createdAt: this.now(),
       chain: Promise.resolve(),
     };
@@ -169,9 +177,16 @@ export class AlertGroups {
       const known = tracked.alerts.get(alert.fingerprint);
       const status = group.status === 'resolved' ? 'resolved' : alert.status;
       if (status === 'firing') {
-        if (!known && tracked.alerts.size >= MAX_ALERTS_PER_PAYLOAD) continue;
+        const size = alertBytes(alert);
+        const grows = size - (known ? alertBytes(known) : 0);
+        if (!known && (tracked.alerts.size >= MAX_ALERTS_PER_PAYLOAD || tracked.bytes + size > GROUP_MAX_BYTES)) {
+          // Counted, not kept: the group's memory (and its store row) stays bounded however many alerts join it.
+          group.truncatedAlerts += 1;
+          continue;
+        }
         if (isNew(alert, known)) added.push(alert);
         tracked.alerts.set(alert.fingerprint, alert);
+        tracked.bytes += grows;
       } else if (known?.status === 'firing') {
         const done = { ...alert, status: 'resolved' as const, endsAt: alert.endsAt ?? new Date(this.now()).toISOString() };
         resolved.push(done);

@@ -35,8 +35,8 @@ export const WEBHOOK_PATHS: Record<WebhookSource, string> = {
 };
 export const HEALTH_PATH = '/healthz';
 
-/** A policy hook: true to allow posting alerts in a channel, or the reason it is refused. */
-export type ChannelAllowed = (channel: string) => true | string;
+/** A policy hook: true to allow posting alerts in a channel, or the reason it is refused; throws when it cannot tell. */
+export type ChannelAllowed = (channel: string) => true | string | Promise<true | string>;
 
 export interface WebhookHandlerOptions {
   token: string;
@@ -126,7 +126,33 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
 
 type Parsed = { ok: true; group: WebhookGroup } | { ok: false; error: string };
 
+/** Alertmanager and Grafana payloads nest a few levels; anything deeper is not one of theirs. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `body` nests objects/arrays deeper than `max`: one linear pass, strings skipped, no recursion. */
+export function nestsDeeperThan(body: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const char = body.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i += 1; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (char === 0x5d || char === 0x7d) depth -= 1;
+  }
+  return false;
+}
+
 export function parsePayload(source: WebhookSource, body: string): Parsed {
+  // Checked before parsing: a deeply nested value would overflow the stack of whatever walks it later (a 500).
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return { ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels: not an alert payload` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -184,7 +210,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       refuse(req, res, 400, 'channel: expected a channel id such as C0123ABCD (channel details in Slack → About → Channel ID)');
       return;
     }
-    const allowed = options.channelAllowed?.(channel) ?? true;
+    let allowed: true | string;
+    try {
+      allowed = await (options.channelAllowed?.(channel) ?? true);
+    } catch {
+      refuse(req, res, 503, `could not check channel ${channel} with Slack; retry later`, { 'retry-after': '30' });
+      return;
+    }
     if (allowed !== true) {
       refuse(req, res, 403, `channel ${channel} is not allowed: ${allowed}`);
       return;

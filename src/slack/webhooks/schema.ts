@@ -61,6 +61,76 @@ export const GrafanaPayload = z.object({
 
 export type WebhookSource = 'alertmanager' | 'grafana';
 
+/**
+ * Memory bounds on what a sender can make the bot keep. Display fields are cut (a 0.9 MB annotation is not kept
+ * whole), so one alert holds at most about 30 KB; a group keeps alerts up to GROUP_MAX_BYTES and counts the rest in
+ * `truncatedAlerts`, so a group (latest delivery plus the alerts it has seen) holds at most twice that.
+ */
+export const FIELD_BOUNDS = {
+  /** Labels kept per set; label keys; label values (Slack shows 120 characters of a label). */
+  labels: 32,
+  key: 60,
+  labelValue: 200,
+  /** Annotations kept per alert, and their length (summaries and descriptions are shown cut to a few hundred). */
+  annotations: 16,
+  annotationValue: 1000,
+  links: 4,
+  url: 1000,
+  values: 300,
+  receiver: 200,
+} as const;
+export const GROUP_MAX_BYTES = 256 * 1024;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function boundSet(set: Record<string, string>, entries: number, valueMax: number): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(set)
+      .slice(0, entries)
+      .map(([key, value]) => [cut(key, FIELD_BOUNDS.key), cut(value, valueMax)]),
+  );
+}
+
+/** About how many bytes an alert holds in memory (its JSON length; JS strings are at least that). */
+export function alertBytes(alert: WebhookAlert): number {
+  return JSON.stringify(alert).length;
+}
+
+function boundAlert(alert: WebhookAlert): WebhookAlert {
+  return {
+    ...alert,
+    labels: boundSet(alert.labels, FIELD_BOUNDS.labels, FIELD_BOUNDS.labelValue),
+    annotations: boundSet(alert.annotations, FIELD_BOUNDS.annotations, FIELD_BOUNDS.annotationValue),
+    fingerprint: cut(alert.fingerprint, 200),
+    links: alert.links.slice(0, FIELD_BOUNDS.links).map((link) => ({ label: link.label, url: link.url.slice(0, FIELD_BOUNDS.url) })),
+    ...(alert.values !== undefined ? { values: cut(alert.values, FIELD_BOUNDS.values) } : {}),
+  };
+}
+
+/** A group with every display field cut and its alerts kept up to GROUP_MAX_BYTES; the rest are counted. */
+export function boundGroup(group: WebhookGroup): WebhookGroup {
+  const kept: WebhookAlert[] = [];
+  let bytes = 0;
+  for (const alert of group.alerts) {
+    const bounded = boundAlert(alert);
+    bytes += alertBytes(bounded);
+    if (bytes > GROUP_MAX_BYTES) break;
+    kept.push(bounded);
+  }
+  return {
+    ...group,
+    receiver: cut(group.receiver, FIELD_BOUNDS.receiver),
+    groupKey: cut(group.groupKey, 4000),
+    groupLabels: boundSet(group.groupLabels, FIELD_BOUNDS.labels, FIELD_BOUNDS.labelValue),
+    commonLabels: boundSet(group.commonLabels, FIELD_BOUNDS.labels, FIELD_BOUNDS.labelValue),
+    commonAnnotations: boundSet(group.commonAnnotations, FIELD_BOUNDS.annotations, FIELD_BOUNDS.annotationValue),
+    alerts: kept,
+    truncatedAlerts: group.truncatedAlerts + (group.alerts.length - kept.length),
+  };
+}
+
 /** One alert of a group, the same for both sources. */
 export interface WebhookAlert {
   status: 'firing' | 'resolved';
@@ -106,14 +176,24 @@ function labelFingerprint(labels: Record<string, string>): string {
 
 function formatValues(values: Record<string, unknown> | null | undefined, valueString: string | undefined): string | undefined {
   if (values && Object.keys(values).length > 0) {
-    return Object.entries(values)
-      .map(([key, value]) => `${key}=${typeof value === 'number' ? Number(value.toPrecision(6)) : String(value)}`)
-      .join(', ');
+    return (
+      Object.entries(values)
+        // Only scalars are shown: a nested value is Grafana's business, not a line in Slack.
+        .map(
+          ([key, value]) =>
+            `${key}=${typeof value === 'number' ? Number(value.toPrecision(6)) : value !== null && typeof value === 'object' ? '…' : String(value)}`,
+        )
+        .join(', ')
+    );
   }
   return valueString || undefined;
 }
 
 export function fromAlertmanager(payload: z.infer<typeof AlertmanagerPayload>): WebhookGroup {
+  return boundGroup(convertAlertmanager(payload));
+}
+
+function convertAlertmanager(payload: z.infer<typeof AlertmanagerPayload>): WebhookGroup {
   return {
     source: 'alertmanager',
     receiver: payload.receiver,
@@ -136,8 +216,8 @@ export function fromAlertmanager(payload: z.infer<typeof AlertmanagerPayload>): 
 }
 
 export function fromGrafana(payload: z.infer<typeof GrafanaPayload>): WebhookGroup {
-  const group = fromAlertmanager({ ...payload, version: payload.version });
-  return {
+  const group = convertAlertmanager({ ...payload, version: payload.version });
+  return boundGroup({
     ...group,
     source: 'grafana',
     alerts: group.alerts.map((converted, i) => {
@@ -148,7 +228,7 @@ export function fromGrafana(payload: z.infer<typeof GrafanaPayload>): WebhookGro
       if (a.silenceURL) links.push({ label: 'Silence', url: a.silenceURL });
       return { ...converted, links, values: formatValues(a.values, a.valueString) };
     }),
-  };
+  });
 }
 
 /** The first schema problem as `alerts[0].startsAt: expected an RFC 3339 time`. */

@@ -18,6 +18,18 @@ export type Refusal =
   | { ok: false; reason: 'thread_busy'; job: AnalysisJob }
   | { ok: false; reason: 'user_limit'; limit: number };
 
+/** ALERT_QUEUE_SHARE's default: alerts may hold half the queue and half the running slots. */
+export const DEFAULT_ALERT_SHARE = 0.5;
+
+/**
+ * What alerts may hold: `share` of the whole capacity (queued and running) and of the running slots, rounded down
+ * but at least one of each while the share is above zero, so alerts never starve and never crowd people out.
+ */
+export function alertLimits(share: number, concurrency: number, capacity: number): { capacity: number; slots: number } {
+  if (share <= 0) return { capacity: 0, slots: 0 };
+  return { capacity: Math.max(1, Math.floor(share * capacity)), slots: Math.max(1, Math.floor(share * concurrency)) };
+}
+
 export interface AdmissionState {
   /** Queued and running analyses, in arrival order. */
   active: readonly AnalysisJob[];
@@ -27,6 +39,8 @@ export interface AdmissionState {
   waiting: number;
   running: number;
   capacity: number;
+  /** How many analyses alerts may hold, queued and running together (alertLimits). */
+  alertCapacity: number;
   maxPerUser: number;
 }
 
@@ -45,7 +59,19 @@ export function refusalFor(trigger: Trigger, state: AdmissionState): Refusal | u
   if (state.waiting + state.running >= state.capacity) {
     return { ok: false, reason: 'busy', running: state.running, queued: state.waiting };
   }
+  if (trigger.origin === 'alert' && state.active.filter((job) => job.trigger.origin === 'alert').length >= state.alertCapacity) {
+    return { ok: false, reason: 'busy', running: state.running, queued: state.waiting };
+  }
   return undefined;
+}
+
+/**
+ * The job a free slot should run: the first in line whose thread exists, skipping alerts while alerts already hold
+ * their share of the running slots.
+ */
+export function nextToRun(active: readonly AnalysisJob[], anchored: ReadonlySet<string>, alertSlots: number): AnalysisJob | undefined {
+  const runningAlerts = active.filter((job) => job.started && job.trigger.origin === 'alert').length;
+  return waitingOrder(active).find((job) => anchored.has(job.id) && (job.trigger.origin !== 'alert' || runningAlerts < alertSlots));
 }
 
 /** Waiting jobs in the order the queue will start them: higher priority first, then arrival. */

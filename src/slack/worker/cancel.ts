@@ -16,11 +16,13 @@ export function cancelAnalysis(
 ): CancelOutcome {
   if (!job) return 'unknown';
   if (!job.active) return 'finished';
-  job.reason = `cancelled by ${userMention(by)}`;
+  // The reason is plain text (stored, shown escaped); the mention is rendered from `cancelledBy` where mrkdwn is built.
+  job.reason = `cancelled by ${by}`;
+  job.cancelledBy = by;
   if (job.state === 'queued') {
     finish(job, 'cancelled');
     void board.afterAnchor(job, async (threadTs) => {
-      await board.notice(job, threadTs, `:no_entry_sign: Analysis ${job.reason} before it started.`);
+      await board.notice(job, threadTs, `:no_entry_sign: Analysis cancelled by ${userMention(by)} before it started.`);
       await board.update(job);
     });
   }

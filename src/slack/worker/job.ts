@@ -80,6 +80,8 @@ export class AnalysisJob {
   joined = 0;
   report?: Report;
   reason?: string;
+  /** Who pressed Cancel (a user id), so the status message can mention them. */
+  cancelledBy?: string;
   /** Set when the alert behind this analysis resolved ("resolved at … (lasted …)"); the status message shows it. */
   resolution?: string;
   readonly createdAt: number;
@@ -180,6 +182,7 @@ export class AnalysisJob {
       summary: this.report?.summary,
       confidence: this.report?.confidence,
       reason: this.reason,
+      ...(this.cancelledBy ? { cancelledBy: this.cancelledBy } : {}),
       joined: this.joined,
       resolution: this.resolution,
     };

@@ -1,8 +1,8 @@
 import type { StateStore } from '../../store/types.js';
 import { buildRerunNoticeMessage } from '../blocks/status.js';
 import { oneLine } from '../blocks/text.js';
+import type { Logger } from '../logger.js';
 import { AnalysisJob, InterruptedError } from './job.js';
-import type { Logger } from './logger.js';
 import { interruptedNotice, MAX_REPORT_POST_ATTEMPTS, postReport, type RunContext, within } from './run.js';
 import type { AnalysisService } from './service.js';
 import { slackErrorCode } from './slack-io.js';
@@ -15,8 +15,19 @@ const REPORTS_PER_ROUND = 20;
 /** How long shutdown and crash handling wait for their last Slack notices. */
 export const FINAL_NOTICE_MS = 10_000;
 
+/** What the lifecycle needs of the analysis service; the service implements it (no import back, no cycle). */
+export interface LifecycleService {
+  readonly accepting: boolean;
+  cache(job: AnalysisJob): AnalysisJob;
+  activeJobs(): readonly AnalysisJob[];
+  persist(job: AnalysisJob): void;
+  finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void;
+  stopIntake(): void;
+  settled(): Promise<void>;
+}
+
 export interface LifecycleDeps {
-  service: AnalysisService;
+  service: LifecycleService;
   store: StateStore;
   board: StatusBoard;
   context: RunContext;

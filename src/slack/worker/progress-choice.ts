@@ -1,5 +1,5 @@
+import type { Logger } from '../logger.js';
 import type { AnalysisJob } from './job.js';
-import type { Logger } from './logger.js';
 import type { ChannelPacer } from './pacer.js';
 import { type Progress, ProgressReporter } from './progress.js';
 import type { SlackIO, StreamRecipient } from './slack-io.js';

@@ -3,10 +3,10 @@ import type { IncidentMemory } from '../../memory/types.js';
 import { analysisObserver } from '../../observability/events.js';
 import type { Report } from '../../report/schema.js';
 import { buildReportMessage } from '../blocks/report.js';
-import { buildRerunNoticeMessage } from '../blocks/status.js';
+import { buildRerunNoticeMessage, userMention } from '../blocks/status.js';
 import { oneLine, redactSecrets } from '../blocks/text.js';
+import type { Logger } from '../logger.js';
 import { type AnalysisJob, type AnalyzeFn, CancelledError, DeadlineError, InterruptedError } from './job.js';
-import type { Logger } from './logger.js';
 import { MAX_SIMILAR, recallFor, rememberAnalysis } from './memory.js';
 import type { ChannelPacer } from './pacer.js';
 import type { Progress } from './progress.js';
@@ -14,7 +14,7 @@ import { progressFor } from './progress-choice.js';
 import { isRetryableSlackError, type SlackIO, type StreamRecipient, slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
 
-export type { Logger } from './logger.js';
+export type { Logger } from '../logger.js';
 
 /** Posts of one report tried before it is given up on (first try included), across restarts. */
 export const MAX_REPORT_POST_ATTEMPTS = 10;
@@ -147,7 +147,11 @@ export async function publishOutcome(job: AnalysisJob, outcome: EngineOutcome, c
     const reason = outcome.error;
     if (reason instanceof CancelledError) {
       ctx.finish(job, 'cancelled');
-      await ctx.board.notice(job, threadTs, `:no_entry_sign: Analysis ${job.reason ?? 'cancelled'} after ${job.toolCalls} tool calls.`);
+      await ctx.board.notice(
+        job,
+        threadTs,
+        `:no_entry_sign: Analysis cancelled by ${userMention(reason.by)} after ${job.toolCalls} tool calls.`,
+      );
     } else if (reason instanceof InterruptedError) {
       job.reason = reason.why;
       ctx.finish(job, 'interrupted');

@@ -3,20 +3,20 @@ import { metrics, outcomeOf, secondsBetween } from '../../observability/metrics.
 import type { StateStore } from '../../store/types.js';
 import type { SlackMessage } from '../blocks/report.js';
 import type { QueueEntryView } from '../blocks/usage.js';
-import { priorityOf, type Refusal, refusalFor, waitingOrder } from './admission.js';
+import type { Logger } from '../logger.js';
+import { alertLimits, DEFAULT_ALERT_SHARE, nextToRun, PRIORITY, priorityOf, type Refusal, refusalFor, waitingOrder } from './admission.js';
 import { AlertJoining, joinNotice } from './alert-joining.js';
 import { BoundedMap } from './bounded-map.js';
 import { type CancelOutcome, cancelAnalysis } from './cancel.js';
 import { AnalysisJob, type AnalyzeFn, type Trigger } from './job.js';
 import { Lifecycle } from './lifecycle.js';
-import type { Logger } from './logger.js';
 import { ChannelPacer } from './pacer.js';
 import { streamRecipient } from './progress-choice.js';
 import { publishOutcome, type RunContext, runEngine, within } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 import { StatusBoard } from './status-board.js';
 
-export type { Logger } from './logger.js';
+export type { Logger } from '../logger.js';
 
 export interface ServiceOptions {
   analyze: AnalyzeFn;
@@ -24,6 +24,8 @@ export interface ServiceOptions {
   store: StateStore;
   concurrency: number;
   queueMax: number;
+  /** ALERT_QUEUE_SHARE: the most of the queue and of the running slots alerts may hold (default 0.5). */
+  alertShare?: number;
   timeoutMs: number;
   alertCooldownMs: number;
   /** Gap between posts in one channel; Slack allows about one per second. Tests pass a few ms. */
@@ -79,6 +81,8 @@ export class AnalysisService {
   /** Queued jobs whose status message is in Slack, so they may take a slot. */
   private readonly anchoredIds = new Set<string>();
   private alertChain: Promise<unknown> = Promise.resolve();
+  /** Dispatches that found only alerts over their share of slots; each is re-added when a running alert finishes. */
+  private deferredDispatches = 0;
   private intake = true;
   private readonly now: () => number;
   readonly context: RunContext;
@@ -198,6 +202,7 @@ export class AnalysisService {
       waiting: queued,
       running,
       capacity: this.options.concurrency + this.options.queueMax,
+      alertCapacity: this.alertLimits.capacity,
       maxPerUser: this.options.maxQueuedPerUser ?? 3,
     });
     if (refusal) return refusal;
@@ -234,9 +239,14 @@ export class AnalysisService {
     return { ok: true, job, position: this.positionOf(job) };
   }
 
-  /** The first job in line whose thread exists; a cancelled one is no longer in line and frees its dispatch. */
+  private get alertLimits(): { capacity: number; slots: number } {
+    const { concurrency, queueMax, alertShare } = this.options;
+    return alertLimits(alertShare ?? DEFAULT_ALERT_SHARE, concurrency, concurrency + queueMax);
+  }
+
+  /** The first job in line whose thread exists (alerts within their share of slots); a cancelled one frees its dispatch. */
   private nextRunnable(): AnalysisJob | undefined {
-    return waitingOrder(this.active).find((job) => this.anchoredIds.has(job.id));
+    return nextToRun(this.active, this.anchoredIds, this.alertLimits.slots);
   }
 
   private async dispatch(): Promise<void> {
@@ -244,7 +254,11 @@ export class AnalysisService {
     const first = waitingOrder(this.active)[0];
     // A person whose status message is still on its way is first in line: worth a short wait, not a long one.
     if (first && first !== next && (await within(first.anchored, ANCHOR_WAIT_MS))) next = this.nextRunnable();
-    if (!next) return;
+    if (!next) {
+      // Only alerts wait, and alerts hold their share of the slots: this dispatch comes back when one finishes.
+      if (this.anchoredIds.size > 0) this.deferredDispatches += 1;
+      return;
+    }
     this.anchoredIds.delete(next.id);
     await this.execute(next);
   }
@@ -275,9 +289,10 @@ export class AnalysisService {
     return next;
   }
 
-  /** True when a new analysis would be refused (webhooks answer 503 then, so the sender retries later). */
+  /** True when a new alert analysis would be refused (webhooks answer 503 then, so the sender retries later). */
   get full(): boolean {
-    return !this.intake || this.active.length >= this.options.concurrency + this.options.queueMax;
+    const alerts = this.active.filter((job) => job.trigger.origin === 'alert').length;
+    return !this.intake || this.active.length >= this.options.concurrency + this.options.queueMax || alerts >= this.alertLimits.capacity;
   }
 
   /** The analysis an alert fingerprint started, while remembered (for its resolution). */
@@ -336,6 +351,12 @@ export class AnalysisService {
   }
 
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
+    if (job.started && job.trigger.origin === 'alert' && this.deferredDispatches > 0 && this.intake) {
+      this.deferredDispatches -= 1;
+      this.queue
+        .add(() => this.dispatch(), { priority: PRIORITY.alert })
+        .catch((error: unknown) => this.options.logger.error(`analysis dispatch crashed: ${slackErrorCode(error)}`));
+    }
     job.state = state;
     job.finishedAt = this.now();
     const seconds = secondsBetween(job.startedAt, job.finishedAt);

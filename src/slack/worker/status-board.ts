@@ -1,7 +1,8 @@
 import type { SlackMessage } from '../blocks/report.js';
 import { buildNoticeMessage, buildStatusMessage } from '../blocks/status.js';
+import { oneLine } from '../blocks/text.js';
+import type { Logger } from '../logger.js';
 import type { AnalysisJob } from './job.js';
-import type { Logger } from './logger.js';
 import type { ChannelPacer } from './pacer.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 
@@ -51,7 +52,7 @@ export class StatusBoard {
       onRefused(`could not post in the channel (${code})`);
       const hint = /not_in_channel|channel_not_found/.test(code) ? ' Invite me first: `/invite @IncidentPilot`.' : '';
       await job.trigger
-        .notifyRequester?.(`:x: I could not post in this channel (${code}), so the analysis did not start.${hint}`)
+        .notifyRequester?.(`:x: I could not post in this channel (${oneLine(code, 200)}), so the analysis did not start.${hint}`)
         .catch(() => {});
       return false;
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { validateMessage } from './block-kit.js';
+import { validateBlocks, validateMessage } from './block-kit.js';
 import { directoryReply, type FakeUser } from './directory.js';
 import { hygieneErrors } from './hygiene.js';
 import { FakeStreaming } from './streaming.js';
@@ -67,6 +67,12 @@ export class FakeSlack {
   /** Modals opened with views.open, newest last, with the trigger_id they used. */
   readonly views: Array<{ triggerId: string; view: Json }> = [];
   readonly acks = new Map<string, Json>();
+  /** Channels shared with another organisation (Slack Connect): conversations.info says is_ext_shared. */
+  readonly sharedChannels = new Set<string>();
+  /** Messages sent to each response_url (respond()), by its path, in order. */
+  readonly responses = new Map<string, Json[]>();
+  /** When the first message reached each response_url (performance.now()). */
+  readonly firstResponseAt = new Map<string, number>();
   /** Errors to return for the next calls of a method, e.g. `not_in_channel`. */
   readonly failures = new Map<string, string[]>();
   /** Channel-hygiene violations: pings (@here, <!channel>, user groups) or unfurling posts. Slack accepts them; we must not send them. */
@@ -86,6 +92,10 @@ export class FakeSlack {
     invalid: (method, errors) => void this.invalid.push({ method, errors }),
     pings: (method, texts) => void this.hygiene.push(...hygieneErrors(method, { texts: texts.map((text) => ({ text })) })),
   });
+  /** Milliseconds each Web API method waits before answering (a real round trip to Slack is ~100-300 ms). */
+  readonly latencyMs = new Map<string, number>();
+  /** When each envelope's ack arrived (performance.now()), for ack-latency figures. */
+  readonly ackedAt = new Map<string, number>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
@@ -110,7 +120,10 @@ export class FakeSlack {
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
         if (message.payload) this.hygiene.push(...hygieneErrors('ack', message.payload));
-        if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? {});
+        if (message.envelope_id) {
+          this.ackedAt.set(message.envelope_id, performance.now());
+          this.acks.set(message.envelope_id, message.payload ?? {});
+        }
       });
       socket.send(
         JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: APP_ID } }),
@@ -191,9 +204,8 @@ export class FakeSlack {
   }
 
   /** Sends an envelope and resolves with the ack's payload once the app acks it. */
-  async sendEnvelope(type: string, payload: Json, extra: Json = {}): Promise<Json> {
+  async sendEnvelope(type: string, payload: Json, extra: Json = {}, envelopeId: string = randomUUID()): Promise<Json> {
     await this.connected();
-    const envelopeId = randomUUID();
     this.socket!.send(
       JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }),
     );
@@ -218,8 +230,23 @@ export class FakeSlack {
     };
   }
 
-  slashCommand(text: string, options: { user?: string; channel?: string } = {}): Promise<Json> {
-    return this.sendEnvelope('slash_commands', this.slashCommandPayload(text, options));
+  /**
+   * Runs a slash command and resolves with what the person is shown first: the ack's message when the app answered
+   * in its ack, otherwise the first message it sent to the command's response_url (ack first, decide after).
+   */
+  async slashCommand(text: string, options: { user?: string; channel?: string } = {}): Promise<Json> {
+    const payload = this.slashCommandPayload(text, options);
+    return this.firstAnswer(payload, await this.sendEnvelope('slash_commands', payload));
+  }
+
+  /** What a person sees first after a slash command: the ack's message, or else the first respond() message. */
+  firstAnswer(payload: Json, ack: Json): Promise<Json> {
+    if (typeof ack.text === 'string' && ack.text !== '') return Promise.resolve(ack);
+    const path = new URL(String(payload.response_url)).pathname;
+    return this.waitFor(
+      `a response to ${String(payload.command)} ${String(payload.text).slice(0, 40)}`,
+      () => this.responses.get(path)?.[0],
+    );
   }
 
   eventPayload(event: Json, eventId: string = `Ev${randomUUID().slice(0, 8).toUpperCase()}`): Json {
@@ -354,8 +381,18 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/response/')) {
       const args = parseBody(req, body);
-      this.hygiene.push(...hygieneErrors('response_url', args));
       this.record('response_url', args, undefined);
+      // A response_url takes the same message Slack's Web API does and refuses what it would: HTTP 400, the error
+      // code as the plain-text body (as incoming webhooks answer).
+      const errors = args.delete_original === true || args.delete_original === 'true' ? [] : validateMessage(args);
+      if (errors.length > 0) {
+        this.invalid.push({ method: 'response_url', errors });
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+        return;
+      }
+      this.hygiene.push(...hygieneErrors('response_url', args));
+      if (!this.firstResponseAt.has(url.pathname)) this.firstResponseAt.set(url.pathname, performance.now());
+      this.responses.set(url.pathname, [...(this.responses.get(url.pathname) ?? []), args]);
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -363,6 +400,8 @@ export class FakeSlack {
     const args = parseBody(req, body);
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '') || (typeof args.token === 'string' ? args.token : undefined);
     this.record(method, args, token);
+    const latency = this.latencyMs.get(method);
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = this.httpFaults.get(method)?.shift();
     if (fault?.hang) return; // never answered; close() drops the connection
     if (fault?.status) {
@@ -415,6 +454,24 @@ export class FakeSlack {
         }
         this.hygiene.push(...hygieneErrors(method, args));
         return this.store(method, args);
+      }
+      case 'conversations.info': {
+        const channel = String(args.channel ?? '');
+        if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+        const shared = this.sharedChannels.has(channel);
+        // The fields Slack documents for a conversation object; Slack Connect channels carry is_ext_shared.
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_channel: true,
+            is_ext_shared: shared,
+            is_shared: shared,
+            is_org_shared: false,
+            is_pending_ext_shared: false,
+          },
+        };
       }
       case 'users.info':
       case 'usergroups.users.list':
@@ -510,7 +567,23 @@ function modalErrors(triggerId: unknown, view: Json | undefined): string[] {
   for (const block of inputs) {
     const label = (block.label as Json | undefined)?.text;
     if (typeof label !== 'string' || label.length > 2000) errors.push(`input ${String(block.block_id)}: label`);
-    if (!(block.element as Json | undefined)?.action_id) errors.push(`input ${String(block.block_id)}: element.action_id`);
+    const element = block.element as Json | undefined;
+    if (!element?.action_id) errors.push(`input ${String(block.block_id)}: element.action_id`);
+    // Block Kit: a hint is at most 2000 characters; a plain_text_input's placeholder 150, its max_length 1-3000.
+    const hint = (block.hint as Json | undefined)?.text;
+    if (hint !== undefined && (typeof hint !== 'string' || hint.length > 2000)) errors.push(`input ${String(block.block_id)}: hint`);
+    const placeholder = (element?.placeholder as Json | undefined)?.text;
+    if (placeholder !== undefined && (typeof placeholder !== 'string' || placeholder.length > 150))
+      errors.push(`input ${String(block.block_id)}: placeholder over 150`);
+    const maxLength = element?.max_length;
+    if (maxLength !== undefined && (typeof maxLength !== 'number' || maxLength < 1 || maxLength > 3000))
+      errors.push(`input ${String(block.block_id)}: max_length`);
+  }
+  // Every other block of a modal follows the same rules as in a message.
+  errors.push(...validateBlocks(blocks.filter((b) => b.type !== 'input')));
+  for (const key of ['submit', 'close'] as const) {
+    const text = (view[key] as Json | undefined)?.text;
+    if (text !== undefined && (typeof text !== 'string' || text.length > 24)) errors.push(`${key} must be 1-24 characters`);
   }
   if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) errors.push('private_metadata over 3000');
   if (typeof view.callback_id === 'string' && view.callback_id.length > 255) errors.push('callback_id over 255');

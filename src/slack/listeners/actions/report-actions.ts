@@ -3,6 +3,7 @@ import { buildCauseModal, type CauseMode } from '../../blocks/cause-modal.js';
 import { ACTION_IDS } from '../../blocks/limits.js';
 import { buildNoticeMessage, userMention } from '../../blocks/status.js';
 import { parseFeedbackValue, type Vote } from '../../blocks/stream.js';
+import { oneLine } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import type { PolicyAction } from '../../policy/policy.js';
 import { requesterOf } from '../../worker/admission.js';
@@ -64,7 +65,7 @@ export function register(app: App, deps: SlackDeps): void {
         await handler(where, client, job, body.actions[0]?.value ?? '');
       } catch (error) {
         deps.logger.error(`${name} failed: ${slackErrorCode(error)}`);
-        await tell(client, where, `:x: That did not work: ${slackErrorCode(error)}`).catch(() => {});
+        await tell(client, where, `:x: That did not work: ${oneLine(slackErrorCode(error), 200)}`).catch(() => {});
       }
     });
 
@@ -74,6 +75,7 @@ export function register(app: App, deps: SlackDeps): void {
     const view = buildCauseModal(
       { analysisId: where.analysisId, mode, channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) },
       job?.report?.summary,
+      deps.modalKey,
     );
     await client.views.open({ trigger_id: where.triggerId, view });
   };
@@ -144,6 +146,6 @@ export function register(app: App, deps: SlackDeps): void {
   guard(ACTION_IDS.cancel, 'cancel', async (where, client) => {
     const outcome = await deps.service.cancel(where.analysisId, where.user);
     if (outcome === 'unknown') await tell(client, where, 'I no longer remember that analysis.');
-    else if (outcome === 'finished') await tell(client, where, `Analysis \`${where.analysisId}\` has already finished.`);
+    else if (outcome === 'finished') await tell(client, where, `Analysis \`${oneLine(where.analysisId, 40)}\` has already finished.`);
   });
 }

@@ -13,18 +13,22 @@ const HISTORY_LIMIT = 10;
 const STATS_DAYS = 30;
 
 /**
- * `/rca <incident>`, `/rca help`, `/rca status`. Every branch acks (Slack's 3-second limit) with an ephemeral answer;
- * the access check before it is bounded below that (COMMAND_CHECK_BUDGET_MS).
+ * `/rca <incident>`, `/rca help`, `/rca status`. Slack wants an ack within 3 seconds and people want one at once, so
+ * every branch acks first, before any directory lookup (users.info), and answers with an ephemeral respond()
+ * afterwards. Help needs no lookup and is the ack itself.
  */
 export function register(app: App, deps: SlackDeps): void {
   app.command(RCA_COMMAND, async ({ command, ack, respond }) => {
     const text = command.text.trim();
-    const answer = (message: { text: string; blocks?: unknown[] }) =>
-      ack({ response_type: 'ephemeral', ...sanitiseMessage(message) } as Parameters<typeof ack>[0]);
     if (!text || /^(help|-h|--help|\?)$/i.test(text)) {
-      await answer(buildUsageMessage(RCA_COMMAND, deps.self.userId));
+      await ack({ response_type: 'ephemeral', ...sanitiseMessage(buildUsageMessage(RCA_COMMAND, deps.self.userId)) } as Parameters<
+        typeof ack
+      >[0]);
       return;
     }
+    await ack();
+    const answer = (message: { text: string; blocks?: unknown[] }) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...sanitiseMessage(message) } as Parameters<typeof respond>[0]);
     const status = /^status$/i.test(text);
     const history = /^history(?:\s+(\S{1,100}))?$/i.exec(text);
     const stats = /^stats$/i.test(text);

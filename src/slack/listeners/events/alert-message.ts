@@ -39,6 +39,15 @@ export function register(app: App, deps: SlackDeps): void {
 
     const alert = parseAlert(toAlertMessage(message), deps.policy.genericAlerts ? ALERT_PARSERS : SPECIFIC_PARSERS);
     if (!alert) return;
+    const shared = await deps.policy.sharedChannelRefusal(message.channel).catch((error: unknown) => ({
+      allowed: false as const,
+      reason: 'check_failed' as const,
+      text: error instanceof Error ? error.message : String(error),
+    }));
+    if (shared) {
+      deps.logger.warn(`alert in ${message.channel} not analysed: ${shared.reason} (ALLOW_SHARED_CHANNELS)`);
+      return;
+    }
     if (alert.status === 'resolved') {
       // Resolution of an alert already analysed is noted in that thread; no new analysis either way.
       const job = await deps.service.alertJob(alertFingerprint(alert));

@@ -18,7 +18,7 @@ function inputValue(view: ViewSubmitAction['view'], block: string, action: strin
  */
 export function register(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(CAUSE_MODAL.callbackId, async ({ ack, body, view }) => {
-    const meta = parseCauseMeta(view.private_metadata);
+    const meta = parseCauseMeta(view.private_metadata, deps.modalKey);
     const cause = inputValue(view, CAUSE_MODAL.causeBlock, CAUSE_MODAL.causeAction)?.slice(0, MAX_CAUSE_CHARS);
     const culprit = inputValue(view, CAUSE_MODAL.culpritBlock, CAUSE_MODAL.culpritAction)?.slice(0, MAX_CULPRIT_CHARS);
     if (!cause) {
@@ -26,8 +26,11 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    if (!meta) return;
     const user = body.user.id;
+    if (!meta) {
+      deps.logger.warn(`cause modal from ${user} ignored: private_metadata is not one the bot signed`);
+      return;
+    }
     const tell = (text: string) => deps.service.replyEphemeral(meta.channel, user, buildNoticeMessage(text), meta.threadTs).catch(() => {});
     try {
       const decision = await deps.policy.check({ action: 'feedback', channel: meta.channel, user });
@@ -36,6 +39,11 @@ export function register(app: App, deps: SlackDeps): void {
         return;
       }
       const job = await deps.service.find(meta.analysisId);
+      // Like a button: the analysis it names must be the one in the channel and thread the modal was opened from.
+      if (job && (job.channel !== meta.channel || (job.threadTs !== undefined && job.threadTs !== meta.threadTs))) {
+        await tell(':no_entry: That form belongs to an analysis in another thread; nothing was saved.');
+        return;
+      }
       if (meta.mode === 'confirm') {
         if (!decision.responder) {
           await tell('Only responders (RESPONDERS) can confirm a cause; your answer was not saved as confirmed.');
