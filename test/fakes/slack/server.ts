@@ -456,16 +456,21 @@ export class FakeSlack {
         return this.store(method, args);
       }
       case 'conversations.info': {
+        // As the Web API answers: the conversation object, `channel_not_found` for an id that names none.
         const channel = String(args.channel ?? '');
         if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
         const shared = this.sharedChannels.has(channel);
+        const isPrivate = this.privateChannels.has(channel);
         // The fields Slack documents for a conversation object; Slack Connect channels carry is_ext_shared.
         return {
           ok: true,
           channel: {
             id: channel,
             name: channel.toLowerCase(),
-            is_channel: true,
+            is_channel: !isPrivate,
+            is_group: isPrivate,
+            is_im: false,
+            is_private: isPrivate,
             is_ext_shared: shared,
             is_shared: shared,
             is_org_shared: false,
@@ -497,23 +502,6 @@ export class FakeSlack {
       case 'chat.stopStream':
       case 'assistant.threads.setStatus':
         return this.streaming.reply(method, args) ?? { ok: false, error: 'unknown_method' };
-      case 'conversations.info': {
-        // As the Web API answers: the conversation object, `channel_not_found` for an id that names none.
-        const channel = String(args.channel ?? '');
-        if (!/^[CG][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
-        const isPrivate = this.privateChannels.has(channel);
-        return {
-          ok: true,
-          channel: {
-            id: channel,
-            name: channel.toLowerCase(),
-            is_channel: !isPrivate,
-            is_group: isPrivate,
-            is_im: false,
-            is_private: isPrivate,
-          },
-        };
-      }
       case 'conversations.replies': {
         const limit = Number(args.limit ?? 1000);
         const messages = this.thread(String(args.channel), String(args.ts)).slice(0, limit);
