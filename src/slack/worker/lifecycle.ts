@@ -4,7 +4,6 @@ import { oneLine } from '../blocks/text.js';
 import type { Logger } from '../logger.js';
 import { AnalysisJob, InterruptedError } from './job.js';
 import { interruptedNotice, MAX_REPORT_POST_ATTEMPTS, postReport, type RunContext, within } from './run.js';
-import type { AnalysisService } from './service.js';
 import { slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
 
