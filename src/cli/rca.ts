@@ -91,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
       signal: AbortSignal.any([controller.signal, readerGone.signal]),
       onEvent: (event) => print(formatAgentEvent(event)),
     });
+    // The reader went away: nobody is left to read the report or the verdict, and a closed pipe is no failure.
+    if (readerGone.signal.aborted) return EXIT_OK;
     if (args.json) process.stdout.write(`${terminalSafeJson(report)}\n`);
     else writeSafe(process.stdout, `\n${renderReportText(report)}\n`);
     if (report.incomplete?.length) {

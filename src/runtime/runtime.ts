@@ -167,7 +167,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     // Every call's outcome, whatever the engine: a server whose every call failed is a source that never answered.
     const calls: ToolOutputRecord[] = [];
     const record = (call: ToolOutputRecord) => {
-      calls.push(call);
+      // A call cut short by the caller's cancellation says nothing about whether its source answers.
+      if (!raw.signal?.aborted) calls.push(call);
       raw.onToolOutput?.(call);
     };
     const selection = await selectEngine(

@@ -183,7 +183,7 @@ async function scenario(configEnv: Record<string, string>): Promise<Outputs> {
     await fake.waitFor('the confirmation', () =>
       fake.callsOf('chat.postEphemeral').find((c) => /confirmed the cause/.test(String(c.args.text))),
     );
-    await fake.click(report, ACTION_IDS.feedbackDown, 'U0VOTER01');
+    await fake.clickFeedback(report, 'negative', 'U0VOTER01');
     const answer = await fake.waitFor('the 👎 modal', () => fake.views[1]);
     await fake.submitView(answer.view, 'U0VOTER01', { cause: `it was ${EMPLOYEE} running gh auth --token ${ANSWER_TOKEN}` });
     await fake.waitFor('the thanks', () => fake.callsOf('chat.postEphemeral').find((c) => /real cause you gave/.test(String(c.args.text))));
