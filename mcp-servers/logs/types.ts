@@ -31,3 +31,6 @@ export interface LogFile {
   /** The service of lines that do not name one. */
   service: string;
 }
+
+/** Receives each entry with the time it sorts by (its own, else the last time above it in the file); returns whether it matched. */
+export type Visitor = (entry: LogEntry, sortTime: number, fileIndex: number) => boolean;
