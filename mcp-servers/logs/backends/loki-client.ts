@@ -93,7 +93,8 @@ export class LokiClient {
     const data = await this.retryingLimits(budget, notes, (range) =>
       this.get<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(budget, '/loki/api/v1/query', {
         query: build(end + 1 - range.clamp(start, end)),
-        time: toNs(end + 1),
+        // The last nanosecond of `end`'s millisecond: a range vector (time - range, time] then covers [start, end] in ms.
+        time: `${BigInt(Math.floor(end)) * 1_000_000n + 999_999n}`,
       }),
     );
     return (data.result ?? []).map((r) => ({ labels: r.metric ?? {}, value: Number(r.value?.[1] ?? 0) }));

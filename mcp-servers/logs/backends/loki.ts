@@ -118,15 +118,8 @@ export class LokiBackend implements LogsBackend {
       const one = logSelector(this.selection(d, { service: row.service }));
       const from = Math.max(start, row.firstSeen - step - 1000);
       const [first] = await this.client.lines(budget, one, from, Math.min(end, row.firstSeen), 1, 'forward', notes);
-      const [last] = await this.client.lines(
-        budget,
-        one,
-        Math.max(start, row.lastSeen - step - 1000),
-        Math.min(end, row.lastSeen),
-        1,
-        'backward',
-        notes,
-      );
+      // Up to `end`, not to the last bucket: lines after the matrix's last evaluation time fall in no bucket.
+      const [last] = await this.client.lines(budget, one, Math.max(start, row.lastSeen - step - 1000), end, 1, 'backward', notes);
       if (first) row.firstSeen = first.timeMs;
       if (last) row.lastSeen = last.timeMs;
     }
@@ -155,7 +148,8 @@ export class LokiBackend implements LogsBackend {
     }
     const lines = await this.client.lines(budget, selector, start, end, SUMMARY_SAMPLE, 'backward', notes);
     let sampled = 0;
-    for (const line of lines) {
+    // Oldest first, as the files are read: a signature's example is its first occurrence.
+    for (const line of lines.reverse()) {
       const entry = this.entry(line, d);
       if (entry.level === null || LEVEL_RANK[entry.level] < LEVEL_RANK.warn) continue;
       groups.add(entry);
