@@ -16,8 +16,8 @@ export interface FakeLokiOptions {
   /** Requests must carry this bearer token (or basic credentials below). */
   token?: string;
   basic?: { username: string; password: string };
-  /** Requests must carry X-Scope-OrgID with this tenant (multi-tenant Loki). */
-  tenant?: string;
+  /** Multi-tenant Loki (auth_enabled): every request names its tenant in X-Scope-OrgID, and tenants see only their own streams. */
+  multiTenant?: boolean;
 }
 
 interface Stream {
@@ -50,7 +50,9 @@ class HttpError extends Error {
 
 export async function startFakeLoki(options: FakeLokiOptions = {}): Promise<FakeLoki> {
   const limits = { ...DEFAULTS, ...options };
-  const streams = new Map<string, Stream>();
+  const tenants = new Map<string, Map<string, Stream>>();
+  /** The streams of the request being handled (requests are handled synchronously, one at a time). */
+  let streams = new Map<string, Stream>();
   let failures: { status: number; count: number } = { status: 0, count: 0 };
   const requests: FakeLoki['requests'] = [];
   const state = { bytesSent: 0 };
@@ -218,7 +220,10 @@ export async function startFakeLoki(options: FakeLokiOptions = {}): Promise<Fake
         return;
       }
       if (!authorised(req)) return send(401, 'Unauthorized', 'text/plain; charset=utf-8');
-      if (options.tenant && req.headers['x-scope-orgid'] !== options.tenant) return send(400, 'no org id', 'text/plain; charset=utf-8');
+      const tenant = options.multiTenant ? req.headers['x-scope-orgid'] : 'fake';
+      if (typeof tenant !== 'string' || tenant === '') return send(400, 'no org id', 'text/plain; charset=utf-8');
+      streams = tenants.get(tenant) ?? new Map();
+      tenants.set(tenant, streams);
       try {
         if (req.method === 'POST' && url.pathname === '/loki/api/v1/push') {
           push(Buffer.concat(chunks).toString('utf8'));
