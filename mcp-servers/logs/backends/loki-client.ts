@@ -158,8 +158,9 @@ export class LokiClient {
 class RangeLimit {
   constructor(public maxMs: number | undefined) {}
 
+  /** Queries cover [start, end + 1 ms): that span is what Loki measures. */
   clamp(start: number, end: number): number {
-    return this.maxMs !== undefined && end - start > this.maxMs ? end - this.maxMs : start;
+    return this.maxMs !== undefined && end + 1 - start > this.maxMs ? end + 1 - this.maxMs : start;
   }
 }
 
