@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { BackendConfigError, backendFromEnv } from '../../mcp-servers/logs/backends/config.js';
 import { MAX_BYTES_PER_CALL, MAX_REQUESTS_PER_CALL } from '../../mcp-servers/logs/backends/http.js';
 import { LokiBackend } from '../../mcp-servers/logs/backends/loki.js';

@@ -59,3 +59,13 @@ export function lokiStreams(records: LogRecord[]): { stream: Record<string, stri
   }
   return [...streams.values()];
 }
+
+/** Records as ECS documents, the way Filebeat or Elastic Agent ship a log line: message, log.level, service.name. */
+export function ecsDocuments(records: LogRecord[]): Record<string, unknown>[] {
+  return records.map((r) => ({
+    '@timestamp': new Date(r.timeMs).toISOString(),
+    message: r.text,
+    ...(r.level ? { log: { level: r.level } } : {}),
+    service: { name: r.service },
+  }));
+}

@@ -1,4 +1,5 @@
 import type { BackendConfig } from './config.js';
+import { ElasticsearchBackend } from './elasticsearch.js';
 import { LokiBackend } from './loki.js';
 import type { RemoteOptions } from './remote.js';
 import type { LogsBackend } from './types.js';
@@ -10,6 +11,7 @@ export type { LogsBackend } from './types.js';
 /** The remote store a configuration names; undefined for files (the server builds that one from its own options). */
 export function createRemoteBackend(config: BackendConfig, options: RemoteOptions = {}): LogsBackend | undefined {
   if (config.kind === 'loki') return new LokiBackend(config, options);
+  if (config.kind === 'elasticsearch') return new ElasticsearchBackend(config, options);
   if (config.kind === 'files') return undefined;
   throw new Error(`the ${config.kind} backend is not built in yet`);
 }
