@@ -1,6 +1,8 @@
 import path from 'node:path';
+import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendFromEnv } from '../../mcp-servers/logs/backends/config.js';
+import { ElasticsearchBackend } from '../../mcp-servers/logs/backends/elasticsearch.js';
 import { LokiBackend } from '../../mcp-servers/logs/backends/loki.js';
 import { setCustomFormats } from '../../mcp-servers/logs/parser/custom.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
@@ -9,13 +11,15 @@ import { type EvalCase, listCaseDirs, loadCase } from '../../src/eval/cases.js';
 import { builtinProvider } from '../../src/eval/providers.js';
 import { type CaseResult, type EngineProvider, runCase } from '../../src/eval/runner.js';
 import { datasetHost } from '../../src/eval/servers.js';
+import { type FakeEs, startFakeElasticsearch } from '../fakes/elasticsearch/server.js';
 import { type FakeLoki, pushToLoki, startFakeLoki } from '../fakes/loki/server.js';
-import { datasetRecords, lokiStreams } from '../support/log-records.js';
+import { datasetRecords, ecsDocuments, lokiStreams } from '../support/log-records.js';
 
 /**
  * Equivalence: every dataset case of the evaluation, with its logs loaded into a store instead of read from files,
  * must pass with the same suspect as with the files. Loki: streams labelled service_name and level, pushed through
- * the push API of a loopback Loki, one tenant per dataset.
+ * the push API of a loopback Loki, one tenant per dataset. Elasticsearch: ECS documents bulk-loaded by the official
+ * client into a loopback Elasticsearch, one index per dataset.
  */
 
 const cases: EvalCase[] = listCaseDirs(path.resolve('test/evals'))
@@ -23,7 +27,37 @@ const cases: EvalCase[] = listCaseDirs(path.resolve('test/evals'))
   .filter((c) => c.replayFile === undefined);
 
 let loki: FakeLoki;
+let es: FakeEs;
 const loaded = new Set<string>();
+const indexed = new Set<string>();
+
+/** The dataset's logs in Elasticsearch under an index of its own, loaded once per dataset. */
+async function indexFor(evalCase: EvalCase): Promise<string> {
+  const index = `logs-t${[...new Set(cases.map((c) => c.dataDir))].indexOf(evalCase.dataDir)}`;
+  if (indexed.has(index)) return index;
+  setCustomFormats(evalCase.logFormats ?? []);
+  const client = new Client({ node: es.url });
+  try {
+    const docs = ecsDocuments(await datasetRecords(evalCase.dataDir));
+    const result = await client.helpers.bulk({ datasource: docs, onDocument: () => ({ create: { _index: index } }) });
+    if (result.failed > 0) throw new Error(`bulk failed for ${result.failed} documents`);
+  } finally {
+    setCustomFormats([]);
+    await client.close();
+  }
+  indexed.add(index);
+  return index;
+}
+
+function esProvider(index: string): EngineProvider {
+  return async (dataDir) => {
+    const config = backendFromEnv({ ELASTICSEARCH_URL: es.url, ELASTICSEARCH_INDEX: index });
+    if (config.kind !== 'elasticsearch') throw new Error('expected the elasticsearch backend');
+    const logs = createLogsServer({ backend: new ElasticsearchBackend(config, { dataDir }) });
+    const host = await datasetHost(dataDir, { logs });
+    return { engine: createBuiltinEngine(host), close: () => host.close() };
+  };
+}
 
 /** The dataset's logs in Loki under a tenant of its own (X-Scope-OrgID), loaded once per dataset. */
 async function tenantFor(evalCase: EvalCase): Promise<string> {
@@ -53,10 +87,12 @@ const suspectOf = (result: CaseResult) => result.report?.suspect;
 
 beforeAll(async () => {
   loki = await startFakeLoki({ multiTenant: true });
+  es = await startFakeElasticsearch();
 });
 
 afterAll(async () => {
   await loki?.close();
+  await es?.close();
 });
 
 describe('the eval cases over Loki: same verdicts, same suspects as over files', () => {
@@ -76,6 +112,22 @@ describe('the eval cases over Loki: same verdicts, same suspects as over files',
       expect(viaLoki.failures, viaLoki.report?.summary).toEqual(files.failures);
       expect(viaLoki.verdict).toBe(files.verdict);
       expect(suspectOf(viaLoki)).toEqual(suspectOf(files));
+    });
+  }
+});
+
+describe('the eval cases over Elasticsearch: same verdicts, same suspects as over files', () => {
+  for (const evalCase of cases) {
+    test(evalCase.name, async () => {
+      const files = await runCase(evalCase, builtinProvider);
+      const index = await indexFor(evalCase);
+      const before = es.requests.length;
+      const viaEs = await runCase(evalCase, esProvider(index));
+      expect(es.requests.slice(before).filter((r) => r.path.startsWith(`/${index}/`)).length).toBeGreaterThan(5);
+      expect(viaEs.error).toBeUndefined();
+      expect(viaEs.failures, viaEs.report?.summary).toEqual(files.failures);
+      expect(viaEs.verdict).toBe(files.verdict);
+      expect(suspectOf(viaEs)).toEqual(suspectOf(files));
     });
   }
 });
