@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendFromEnv } from '../../mcp-servers/logs/backends/config.js';
 import { ElasticsearchBackend } from '../../mcp-servers/logs/backends/elasticsearch.js';
+import { JournaldBackend } from '../../mcp-servers/logs/backends/journald.js';
 import { LokiBackend } from '../../mcp-servers/logs/backends/loki.js';
 import { setCustomFormats } from '../../mcp-servers/logs/parser/custom.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
@@ -13,13 +14,16 @@ import { type CaseResult, type EngineProvider, runCase } from '../../src/eval/ru
 import { datasetHost } from '../../src/eval/servers.js';
 import { type FakeEs, startFakeElasticsearch } from '../fakes/elasticsearch/server.js';
 import { type FakeLoki, pushToLoki, startFakeLoki } from '../fakes/loki/server.js';
+import { tempDir } from '../logs/helpers.js';
+import { buildJournal, JOURNAL_ENV, JOURNALCTL, journalToolsPresent } from '../support/journal.js';
 import { datasetRecords, ecsDocuments, lokiStreams } from '../support/log-records.js';
 
 /**
  * Equivalence: every dataset case of the evaluation, with its logs loaded into a store instead of read from files,
  * must pass with the same suspect as with the files. Loki: streams labelled service_name and level, pushed through
  * the push API of a loopback Loki, one tenant per dataset. Elasticsearch: ECS documents bulk-loaded by the official
- * client into a loopback Elasticsearch, one index per dataset.
+ * client into a loopback Elasticsearch, one index per dataset. The journal: a real .journal file per dataset written
+ * by Debian's systemd-journal-remote and read by journalctl.
  */
 
 const cases: EvalCase[] = listCaseDirs(path.resolve('test/evals'))
@@ -128,6 +132,49 @@ describe('the eval cases over Elasticsearch: same verdicts, same suspects as ove
       expect(viaEs.failures, viaEs.report?.summary).toEqual(files.failures);
       expect(viaEs.verdict).toBe(files.verdict);
       expect(suspectOf(viaEs)).toEqual(suspectOf(files));
+    });
+  }
+});
+
+const journals = new Map<string, string>();
+const journalDir = tempDir('equivalence-journal-');
+
+async function journalFor(evalCase: EvalCase): Promise<string> {
+  const known = journals.get(evalCase.dataDir);
+  if (known) return known;
+  setCustomFormats(evalCase.logFormats ?? []);
+  try {
+    const file = buildJournal(await datasetRecords(evalCase.dataDir), journalDir, `d${journals.size}`);
+    journals.set(evalCase.dataDir, file);
+    return file;
+  } finally {
+    setCustomFormats([]);
+  }
+}
+
+function journalProvider(file: string): EngineProvider {
+  return async (dataDir) => {
+    const config = backendFromEnv({ JOURNAL_PATH: file, JOURNALCTL });
+    if (config.kind !== 'journald') throw new Error('expected the journald backend');
+    const logs = createLogsServer({ backend: new JournaldBackend(config, { dataDir, env: JOURNAL_ENV }) });
+    const host = await datasetHost(dataDir, { logs });
+    return { engine: createBuiltinEngine(host), close: () => host.close() };
+  };
+}
+
+describe('the eval cases over the systemd journal: same verdicts, same suspects as over files', () => {
+  test('journal tools are present (npm run fetch-prometheus)', () => {
+    expect(journalToolsPresent()).toBe(true);
+  });
+
+  for (const evalCase of cases) {
+    test(evalCase.name, async () => {
+      const files = await runCase(evalCase, builtinProvider);
+      const viaJournal = await runCase(evalCase, journalProvider(await journalFor(evalCase)));
+      expect(viaJournal.error).toBeUndefined();
+      expect(viaJournal.failures, viaJournal.report?.summary).toEqual(files.failures);
+      expect(viaJournal.verdict).toBe(files.verdict);
+      expect(suspectOf(viaJournal)).toEqual(suspectOf(files));
     });
   }
 });

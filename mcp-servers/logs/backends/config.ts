@@ -32,6 +32,8 @@ export interface ElasticsearchConfig {
 export interface JournaldConfig {
   kind: 'journald';
   path: string;
+  /** The journalctl to run (JOURNALCTL; default the one on PATH), and extra environment for it (its libraries). */
+  journalctl: string;
   timeoutMs: number;
 }
 
@@ -72,7 +74,7 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
       throw new BackendConfigError(
         'LOGS_BACKEND=journald needs JOURNAL_PATH (a journal folder such as /var/log/journal, or a .journal file)',
       );
-    return { kind, path, timeoutMs };
+    return { kind, path, journalctl: nonEmpty(env.JOURNALCTL) ?? 'journalctl', timeoutMs };
   }
   if (kind === 'loki') return lokiConfig(env, timeoutMs);
   return elasticsearchConfig(env, timeoutMs);

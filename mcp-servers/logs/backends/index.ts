@@ -1,5 +1,6 @@
 import type { BackendConfig } from './config.js';
 import { ElasticsearchBackend } from './elasticsearch.js';
+import { JournaldBackend } from './journald.js';
 import { LokiBackend } from './loki.js';
 import type { RemoteOptions } from './remote.js';
 import type { LogsBackend } from './types.js';
@@ -12,6 +13,6 @@ export type { LogsBackend } from './types.js';
 export function createRemoteBackend(config: BackendConfig, options: RemoteOptions = {}): LogsBackend | undefined {
   if (config.kind === 'loki') return new LokiBackend(config, options);
   if (config.kind === 'elasticsearch') return new ElasticsearchBackend(config, options);
-  if (config.kind === 'files') return undefined;
-  throw new Error(`the ${config.kind} backend is not built in yet`);
+  if (config.kind === 'journald') return new JournaldBackend(config, options);
+  return undefined;
 }
