@@ -21,6 +21,10 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
   { title: 'logs at scale: 0.25 / 1 / 4 GB against grep (BENCH_SCALE_GB)', args: [path.join(here, 'logs-scale.js')] },
+  {
+    title: 'remote log stores (Loki, Elasticsearch fakes): requests and bytes per tool call as the store grows (BENCH_STORE_LINES)',
+    args: [path.join(here, 'logs-stores.js')],
+  },
   { title: 'incident memory: similarity search over 10,000 past analyses', args: [path.join(here, 'memory.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];

@@ -9,6 +9,18 @@ export interface Doc {
   index: string;
   seq: number;
   source: Record<string, unknown>;
+  /** Parsed times per field, filled on first use (a benchmark store holds millions of documents). */
+  times?: Map<string, number>;
+}
+
+function docTime(doc: Doc, field: string): number {
+  doc.times ??= new Map();
+  let t = doc.times.get(field);
+  if (t === undefined) {
+    t = timeMs(valueAt(doc.source, field));
+    doc.times.set(field, t);
+  }
+  return t;
 }
 
 export class EsError extends Error {
@@ -53,7 +65,7 @@ function matches(doc: Doc, clause: Clause): boolean {
   const value = valueAt(doc.source, field);
   if (kind === 'range') {
     const r = arg as { gte?: number | string; lte?: number | string; gt?: number | string; lt?: number | string };
-    const t = timeMs(value);
+    const t = docTime(doc, field);
     if (Number.isNaN(t)) return false;
     return (
       (r.gte === undefined || t >= timeMs(r.gte)) &&
@@ -113,7 +125,7 @@ export function search(docs: Doc[], body: SearchBody, limits: SearchLimits): Rec
     const [field, o] = Object.entries(s)[0] ?? ['_score', 'desc'];
     return { field, desc: (typeof o === 'string' ? o : o.order) === 'desc' };
   });
-  const key = (d: Doc) => sortSpec.map((s) => (s.field === '_doc' ? d.seq : timeMs(valueAt(d.source, s.field))));
+  const key = (d: Doc) => sortSpec.map((s) => (s.field === '_doc' ? d.seq : docTime(d, s.field)));
   const compare = (a: number[], b: number[]) => {
     for (let i = 0; i < sortSpec.length; i += 1) {
       const diff = (a[i] ?? 0) - (b[i] ?? 0);
@@ -121,7 +133,12 @@ export function search(docs: Doc[], body: SearchBody, limits: SearchLimits): Rec
     }
     return 0;
   };
-  let sorted = sortSpec.length > 0 ? [...hits].sort((a, b) => compare(key(a), key(b))) : hits;
+  let sorted = hits;
+  if (sortSpec.length > 0) {
+    const keyed = hits.map((d) => ({ d, k: key(d) }));
+    keyed.sort((a, b) => compare(a.k, b.k));
+    sorted = keyed.map((x) => x.d);
+  }
   if (body.search_after) {
     const after = body.search_after.map((v) => (typeof v === 'string' ? timeMs(v) : Number(v)));
     sorted = sorted.filter((d) => compare(key(d), after) > 0);
@@ -193,8 +210,11 @@ function aggregate(
       };
     } else if (spec.min || spec.max) {
       const { field } = (spec.min ?? spec.max) as { field: string };
-      const values = docs.map((d) => timeMs(valueAt(d.source, field))).filter((v) => !Number.isNaN(v));
-      const value = values.length === 0 ? null : spec.min ? Math.min(...values) : Math.max(...values);
+      let value: number | null = null;
+      for (const d of docs) {
+        const v = docTime(d, field);
+        if (!Number.isNaN(v) && (value === null || (spec.min ? v < value : v > value))) value = v;
+      }
       out[name] = value === null ? { value: null } : { value, value_as_string: new Date(value).toISOString() };
     } else throw new EsError(400, 'parsing_exception', `Unknown aggregation type [${Object.keys(spec)[0]}]`);
   }

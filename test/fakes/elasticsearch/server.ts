@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Doc, EsError, type SearchBody, search, valueAt } from './search.js';
+import { type Doc, EsError, type SearchBody, search } from './search.js';
 
 /**
  * A loopback Elasticsearch written from its REST API reference, enough for the logs backend and the official client:
@@ -45,15 +45,30 @@ export async function startFakeElasticsearch(options: FakeEsOptions = {}): Promi
     return names;
   };
 
+  /** Per index, every field path seen with a sample value: the dynamic mapping, as documents arrive. */
+  const mappings = new Map<string, Map<string, unknown>>();
+  const learn = (index: string, source: Record<string, unknown>, prefix = '') => {
+    let mapping = mappings.get(index);
+    if (!mapping) {
+      mapping = new Map();
+      mappings.set(index, mapping);
+    }
+    for (const [key, value] of Object.entries(source)) {
+      const field = `${prefix}${key}`;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) learn(index, value as Record<string, unknown>, `${field}.`);
+      else if (!mapping.has(field)) mapping.set(field, value);
+    }
+  };
+
   const fieldCaps = (names: Set<string>, wanted: string[]) => {
     const fields: Record<string, Record<string, { type: string; searchable: boolean; aggregatable: boolean }>> = {};
-    for (const d of docs) {
-      if (!names.has(d.index) && !names.has('_all')) continue;
+    for (const [index, mapping] of mappings) {
+      if (!names.has(index) && !names.has('_all')) continue;
       for (const field of wanted) {
         if (fields[field]) continue;
         const base = field.replace(/\.keyword$/, '');
-        const value = valueAt(d.source, base);
-        if (value === undefined) continue;
+        if (!mapping.has(base)) continue;
+        const value = mapping.get(base);
         // An index template maps the ECS/OTel keyword fields as keyword; other strings get dynamic text + .keyword.
         const keywordBase = /^(log\.level|service\.name|host\.name|severity_text|resource\.attributes\.)/.test(base);
         let type: string;
@@ -76,6 +91,7 @@ export async function startFakeElasticsearch(options: FakeEsOptions = {}): Promi
       const source = JSON.parse(lines[i + 1] ?? '{}') as Record<string, unknown>;
       const index = meta._index ?? 'logs';
       docs.push({ index, seq: docs.length, source });
+      learn(index, source);
       items.push({
         [op]: {
           _index: index,
