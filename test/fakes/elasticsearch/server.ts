@@ -192,6 +192,7 @@ export async function startFakeElasticsearch(options: FakeEsOptions = {}): Promi
       }
     });
   });
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {

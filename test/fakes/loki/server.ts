@@ -66,10 +66,17 @@ export async function startFakeLoki(options: FakeLokiOptions = {}): Promise<Fake
         stream = { labels: s.stream, times: [], lines: [] };
         streams.set(key, stream);
       }
-      const merged = [
-        ...stream.times.map((t, i) => [t, stream?.lines[i] ?? ''] as const),
-        ...s.values.map(([ns, line]) => [nsToMs(ns), line] as const),
-      ];
+      const values = s.values.map(([ns, line]) => [nsToMs(ns), line] as const).sort((a, b) => a[0] - b[0]);
+      const last = stream.times[stream.times.length - 1];
+      if (last === undefined || (values[0]?.[0] ?? last) >= last) {
+        // Newer than everything held (a shipper's usual order): append without re-sorting the stream.
+        for (const [t, l] of values) {
+          stream.times.push(t);
+          stream.lines.push(l);
+        }
+        continue;
+      }
+      const merged = [...stream.times.map((t, i) => [t, stream?.lines[i] ?? ''] as const), ...values];
       merged.sort((a, b) => a[0] - b[0]);
       stream.times = merged.map(([t]) => t);
       stream.lines = merged.map(([, l]) => l);
@@ -239,6 +246,8 @@ export async function startFakeLoki(options: FakeLokiOptions = {}): Promise<Fake
       }
     });
   });
+  // Loaders push batch after batch on one kept-alive connection; Node's 5 s default could close it under them.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
