@@ -135,6 +135,20 @@ describe('Loki errors are tool errors with hints', () => {
     expect(r.text).toMatch(/HTTP 400[\s\S]*LOKI_SELECTOR/);
   });
 
+  test.each([
+    ['a`b"c\\d', false],
+    ['"} |= "x', false],
+    ['x`} or {a=~".+', false],
+    ['request (1|2) failed', true],
+  ])('a pattern with quotes, backticks or braces stays one quoted filter: %s', async (pattern, regex) => {
+    const loki = await lokiWith({});
+    const { client, close } = await serverFor({ LOKI_URL: loki.url });
+    const r = await call(client, 'search_logs', { pattern, regex });
+    await close();
+    expect(r.isError, r.text).toBe(false);
+    expect(r.structured.total).toBe(regex ? 2 : 0);
+  });
+
   test('a cancelled call aborts its request to Loki', async () => {
     const hang = http.createServer(() => {});
     await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
