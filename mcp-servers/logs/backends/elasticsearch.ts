@@ -1,6 +1,4 @@
-import PQueue from 'p-queue';
 import { ToolInputError } from '../../shared/tool-result.js';
-import { MAX_CONCURRENT_CALLS } from '../context.js';
 import { LEVEL_RANK, normalizeLevel } from '../parser/levels.js';
 import type { LogLevel } from '../schemas.js';
 import { SignatureGroups } from '../signature-groups.js';
@@ -8,7 +6,7 @@ import type { LogEntry } from '../types.js';
 import type { ElasticsearchConfig } from './config.js';
 import { allCandidates, type Fields, type Filters, filterQuery, newestFirst, pickFields, valueAt } from './elasticsearch-query.js';
 import { CallBudget, StoreClient, StoreHttpError } from './http.js';
-import { entryFromRecord, levelValuesAtLeast, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
+import { CallQueue, entryFromRecord, levelValuesAtLeast, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
 import type { EntriesResult, EntryQuery, LogsBackend, ServiceRow, ServicesResult, SummaryQuery, SummaryResult } from './types.js';
 
 /** Warning and error documents error_summary reads for signatures; totals come from an aggregation. */
@@ -51,7 +49,7 @@ export class ElasticsearchBackend implements LogsBackend {
   readonly kind = 'elasticsearch';
   readonly http: StoreClient;
   private readonly clock: RemoteClock;
-  private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
+  private readonly queue = new CallQueue();
   private resultWindow = DEFAULT_RESULT_WINDOW;
 
   constructor(
@@ -67,8 +65,7 @@ export class ElasticsearchBackend implements LogsBackend {
   }
 
   limited<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    signal?.throwIfAborted();
-    return this.queue.add(work, { signal }) as Promise<T>;
+    return this.queue.run(signal, work);
   }
 
   private async fields(budget: CallBudget): Promise<Fields> {

@@ -1,16 +1,14 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import PQueue from 'p-queue';
 import { ToolInputError } from '../../shared/tool-result.js';
-import { MAX_CONCURRENT_CALLS } from '../context.js';
 import { LEVEL_RANK } from '../parser/levels.js';
 import type { LogLevel } from '../schemas.js';
 import { SignatureGroups } from '../signature-groups.js';
 import type { LogEntry } from '../types.js';
 import type { JournaldConfig } from './config.js';
 import { MAX_BYTES_PER_CALL } from './http.js';
-import { entryFromRecord, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
+import { CallQueue, entryFromRecord, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
 import type { EntriesResult, EntryQuery, LogsBackend, ServiceRow, ServicesResult, SummaryQuery, SummaryResult } from './types.js';
 
 /** Entries one journalctl run may print (newest first): counts past it are lower bounds, said so. */
@@ -39,7 +37,7 @@ interface JournalRecord {
 export class JournaldBackend implements LogsBackend {
   readonly kind = 'journald';
   private readonly clock: RemoteClock;
-  private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
+  private readonly queue = new CallQueue();
 
   constructor(
     readonly config: JournaldConfig,
@@ -56,8 +54,7 @@ export class JournaldBackend implements LogsBackend {
   }
 
   limited<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    signal?.throwIfAborted();
-    return this.queue.add(work, { signal }) as Promise<T>;
+    return this.queue.run(signal, work);
   }
 
   private source(): string[] {

@@ -1,5 +1,3 @@
-import PQueue from 'p-queue';
-import { MAX_CONCURRENT_CALLS } from '../context.js';
 import { LEVEL_RANK, normalizeLevel } from '../parser/levels.js';
 import { SignatureGroups } from '../signature-groups.js';
 import type { LogEntry } from '../types.js';
@@ -7,7 +5,7 @@ import type { LokiConfig } from './config.js';
 import { CallBudget } from './http.js';
 import { LokiClient, type LokiLine } from './loki-client.js';
 import { countQuery, logSelector, type Selection } from './loki-query.js';
-import { entryFromRecord, levelValuesAtLeast, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
+import { CallQueue, entryFromRecord, levelValuesAtLeast, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
 import type { EntriesResult, EntryQuery, LogsBackend, ServiceRow, ServicesResult, SummaryQuery, SummaryResult } from './types.js';
 
 /** Labels that name the service, tried in order when LOKI_SERVICE_LABEL is unset. */
@@ -33,7 +31,7 @@ export class LokiBackend implements LogsBackend {
   readonly kind = 'loki';
   readonly client: LokiClient;
   private readonly clock: RemoteClock;
-  private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
+  private readonly queue = new CallQueue();
 
   constructor(
     readonly config: LokiConfig,
@@ -49,8 +47,7 @@ export class LokiBackend implements LogsBackend {
   }
 
   limited<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    signal?.throwIfAborted();
-    return this.queue.add(work, { signal }) as Promise<T>;
+    return this.queue.run(signal, work);
   }
 
   private budget(signal: AbortSignal | undefined): CallBudget {

@@ -1,6 +1,8 @@
+import PQueue from 'p-queue';
 import { type DatasetMeta, isDirectory, readDatasetMeta, resolveNow } from '../../shared/dataset.js';
 import { parseWindow, type TimeWindow } from '../../shared/time.js';
 import { ToolInputError } from '../../shared/tool-result.js';
+import { MAX_CONCURRENT_CALLS } from '../context.js';
 import { parseHead } from '../parser/index.js';
 import { LEVEL_RANK, normalizeLevel } from '../parser/levels.js';
 import type { LogLevel } from '../schemas.js';
@@ -96,4 +98,14 @@ export function levelValuesAtLeast(values: string[], min: LogLevel): string[] {
     const level = normalizeLevel(value);
     return level !== null && LEVEL_RANK[level] >= LEVEL_RANK[min];
   });
+}
+
+/** Tool calls one remote backend runs at once, as the files backend: a second analysis still gets a turn. */
+export class CallQueue {
+  private readonly queue = new PQueue({ concurrency: MAX_CONCURRENT_CALLS });
+
+  run<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    return this.queue.add(work, { signal }) as Promise<T>;
+  }
 }
