@@ -98,3 +98,17 @@ export function valueAt(source: Record<string, unknown>, path: string): unknown 
   }
   return current;
 }
+
+export function aggValue(agg: unknown): number | null {
+  const value = (agg as { value?: number | null } | undefined)?.value;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function timeOf(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}

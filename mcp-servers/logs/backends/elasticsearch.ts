@@ -4,8 +4,19 @@ import type { LogLevel } from '../schemas.js';
 import { SignatureGroups } from '../signature-groups.js';
 import type { LogEntry } from '../types.js';
 import type { ElasticsearchConfig } from './config.js';
-import { allCandidates, type Fields, type Filters, filterQuery, newestFirst, pickFields, valueAt } from './elasticsearch-query.js';
-import { CallBudget, StoreClient, StoreHttpError } from './http.js';
+import { explain, noServiceField, RESULT_WINDOW } from './elasticsearch-errors.js';
+import {
+  aggValue,
+  allCandidates,
+  type Fields,
+  type Filters,
+  filterQuery,
+  newestFirst,
+  pickFields,
+  timeOf,
+  valueAt,
+} from './elasticsearch-query.js';
+import { CallBudget, StoreClient } from './http.js';
 import { CallQueue, entryFromRecord, levelValuesAtLeast, RemoteClock, type RemoteOptions, unknownService } from './remote.js';
 import type { EntriesResult, EntryQuery, LogsBackend, ServiceRow, ServicesResult, SummaryQuery, SummaryResult } from './types.js';
 
@@ -23,8 +34,6 @@ const MAX_SERVICES = 500;
 const MAX_LEVEL_VALUES = 50;
 /** Elasticsearch's default index.max_result_window; lowered when it says its own is lower. */
 const DEFAULT_RESULT_WINDOW = 10_000;
-
-const RESULT_WINDOW = /Result window is too large, from \+ size must be less than or equal to: \[(\d+)\]/;
 
 interface Hit {
   _source?: Record<string, unknown>;
@@ -311,45 +320,4 @@ export class ElasticsearchBackend implements LogsBackend {
 
 function atLeast(entry: LogEntry, min: LogLevel | undefined): boolean {
   return min === undefined || (entry.level !== null && LEVEL_RANK[entry.level] >= LEVEL_RANK[min]);
-}
-
-function aggValue(agg: unknown): number | null {
-  const value = (agg as { value?: number | null } | undefined)?.value;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function timeOf(value: unknown): number | null {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
-}
-
-function noServiceField(index: string): ToolInputError {
-  return new ToolInputError(
-    `no service field in ${index} (looked for service.name, resource.attributes.service.name, service)`,
-    'set ELASTICSEARCH_FIELDS, e.g. {"service": "kubernetes.container.name"}',
-  );
-}
-
-/** Elasticsearch's error bodies ({"error": {"root_cause": [{type, reason}]}, "status"}) as messages with hints. */
-function explain(error: unknown): unknown {
-  if (!(error instanceof StoreHttpError)) return error;
-  let cause: { type?: string; reason?: string } = {};
-  try {
-    const body = JSON.parse(error.body) as {
-      error?: { root_cause?: { type?: string; reason?: string }[]; type?: string; reason?: string };
-    };
-    cause = body.error?.root_cause?.[0] ?? body.error ?? {};
-  } catch {
-    return error;
-  }
-  const message = `Elasticsearch answered HTTP ${error.status}: ${cause.type ?? 'error'}: ${cause.reason ?? ''}`;
-  if (cause.type === 'index_not_found_exception')
-    return new ToolInputError(message, 'check ELASTICSEARCH_INDEX (a pattern such as logs-* also matches data streams)');
-  if (cause.type === 'too_many_buckets_exception')
-    return new ToolInputError(message, 'narrow the window or the service: too many services for one aggregation');
-  return new ToolInputError(message, error.hint);
 }
