@@ -27,6 +27,10 @@ const benches: Array<{ title: string; args: string[] }> = [
     title: `logs at scale against grep: ${process.env.BENCH_SCALE_GB ?? '0.2'} GB (BENCH_SCALE_GB)`,
     args: [path.join(here, 'logs-scale.js')],
   },
+  {
+    title: 'remote log stores (Loki, Elasticsearch fakes): requests and bytes per tool call as the store grows (BENCH_STORE_LINES)',
+    args: [path.join(here, 'logs-stores.js')],
+  },
   { title: 'incident memory: similarity search over 10,000 past analyses', args: [path.join(here, 'memory.js')] },
   { title: 'built-in engine over every evaluation case', args: [path.join(root, 'dist', 'src', 'eval', 'cli.js'), '--engine', 'builtin'] },
 ];

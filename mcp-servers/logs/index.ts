@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolveDataDir } from '../shared/dataset.js';
 import { serveStdio } from '../shared/stdio.js';
+import { BackendConfigError, backendFromEnv, createRemoteBackend } from './backends/index.js';
 import type { LogsServerOptions } from './context.js';
 import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
@@ -44,13 +45,16 @@ serveStdio(
   SERVER_NAME,
   () => {
     setCustomFormats(formatsFromEnv());
-    return createServer(configFromEnv());
+    const backend = createRemoteBackend(backendFromEnv(), { dataDir: nonEmpty(process.env.DATA_DIR) });
+    process.stderr.write(`[${SERVER_NAME}] logs backend: ${backend ? backend.describe() : 'files'}\n`);
+    return createServer({ ...configFromEnv(), backend });
   },
   (error) => {
     if (error instanceof FormatConfigError)
       return error.message.startsWith('LOG_FORMATS') ? error.message : `LOG_FORMATS: ${error.message}`;
     if (error instanceof SourceError) return `${error.message} (${error.hint})`;
     if (error instanceof ZoneConfigError) return error.message;
+    if (error instanceof BackendConfigError) return error.message;
     return undefined;
   },
 );

@@ -6,7 +6,9 @@ import { readBackward } from './reader/backward-scan.js';
 import { LogReadError, readLines } from './reader/lines.js';
 import type { Prefilter } from './reader/prefilter.js';
 import { type ServiceStats, sampleServiceStats, tally } from './reader/sampled-stats.js';
-import { headContext, type LogEntry, type LogFile } from './types.js';
+import { headContext, type LogEntry, type LogFile, type Visitor } from './types.js';
+
+export type { Visitor } from './types.js';
 
 /** Parsed entries are kept for repeat calls while their text totals less than this; bigger data is streamed. */
 export const CACHE_BUDGET_CHARS = 64 * 1024 * 1024;
@@ -22,9 +24,6 @@ const MAX_PROBE_LINES = 100_000;
 export const ORDER_SLACK_MS = 5 * 60_000;
 /** gzip shrinks text about this much; used to guess whether a .gz file fits the cache before inflating it. */
 const GZIP_RATIO_GUESS = 8;
-
-/** Receives each entry with the time it sorts by (its own, else the last time above it in the file); returns whether it matched. */
-export type Visitor = (entry: LogEntry, sortTime: number, fileIndex: number) => boolean;
 
 export interface ScanOptions {
   /** Entries older than this (minus ORDER_SLACK_MS) are not needed, so a large file may be read backwards and stop there. */

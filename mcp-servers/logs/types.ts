@@ -38,3 +38,6 @@ export interface LogFile {
 export function headContext(file: LogFile): { referenceMs: number; zone?: string | undefined } {
   return { referenceMs: file.referenceMs ?? file.mtimeMs, zone: file.zone };
 }
+
+/** Receives each entry with the time it sorts by (its own, else the last time above it in the file); returns whether it matched. */
+export type Visitor = (entry: LogEntry, sortTime: number, fileIndex: number) => boolean;

@@ -7,7 +7,7 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 /** The built-in correlator over the in-process servers: fast, deterministic, no model. */
 export const builtinProvider: EngineProvider = async (dataDir, replayFile, runbooksDir) => {
-  const host = replayFile ? await replayHost(replayFile) : await datasetHost(dataDir, runbooksDir);
+  const host = replayFile ? await replayHost(replayFile) : await datasetHost(dataDir, runbooksDir ? { runbooksDir } : {});
   return { engine: createBuiltinEngine(host), close: () => host.close() };
 };
 

@@ -1,3 +1,4 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createServer as createGitServer } from '../../mcp-servers/git/server.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
 import { createServer as createMetricsServer } from '../../mcp-servers/metrics/server.js';
@@ -11,9 +12,11 @@ import { EVAL_RUNBOOKS_BASE_URL } from './runner.js';
  * The three MCP servers over one dataset folder, in this process. Each server is built from its own createServer
  * with the dataset passed explicitly, so cases never touch process.env and can run side by side.
  */
-export async function datasetHost(dataDir: string, runbooksDir?: string): Promise<InProcessHost> {
+export async function datasetHost(dataDir: string, options: { logs?: McpServer; runbooksDir?: string } = {}): Promise<InProcessHost> {
+  const { runbooksDir } = options;
   return InProcessHost.connect([
-    { name: 'logs', server: createLogsServer({ dataDir }) },
+    // A logs server over another store (Loki, Elasticsearch, the journal) loaded with the dataset's logs, or its files.
+    { name: 'logs', server: options.logs ?? createLogsServer({ dataDir }) },
     { name: 'git', server: createGitServer({ dataDir }) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
     ...(runbooksDir ? [{ name: 'runbooks', server: createRunbooksServer({ paths: [runbooksDir], baseUrl: EVAL_RUNBOOKS_BASE_URL }) }] : []),

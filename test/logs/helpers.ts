@@ -6,7 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll } from 'vitest';
 import { EntryAssembler } from '../../mcp-servers/logs/reader/assembler.js';
 import { readLines } from '../../mcp-servers/logs/reader/lines.js';
-import { createServer, type LogsServerOptions } from '../../mcp-servers/logs/server.js';
+import { createServer } from '../../mcp-servers/logs/server.js';
 import type { LogEntry } from '../../mcp-servers/logs/types.js';
 import { type Connected, connectInProcess } from '../support/in-process.js';
 
@@ -15,7 +15,7 @@ export const LOGHUB = fileURLToPath(new URL('../fixtures/loghub', import.meta.ur
 
 export type { Connected };
 
-export function connect(options: LogsServerOptions): Promise<Connected> {
+export function connect(options: Parameters<typeof createServer>[0]): Promise<Connected> {
   return connectInProcess(createServer(options), 'logs-test');
 }
 

@@ -96,4 +96,27 @@ describe('logs server over stdio (built dist)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('invalid configuration: LOGS_PATH entry');
   });
+
+  it('names the backend and where at start-up, never a credential; a bad store configuration exits 2 naming the variable', async () => {
+    const empty = { LOKI_URL: '', ELASTICSEARCH_URL: '', JOURNAL_PATH: '', LOKI_TOKEN: '', LOGS_BACKEND: '' };
+    const loki = await runUntilExit({ ...empty, DATA_DIR: FIXTURE_DATASET, LOKI_URL: 'http://127.0.0.1:9', LOKI_TOKEN: 'tok-secret-123' });
+    expect(loki.code).toBe(0);
+    expect(loki.stderr).toContain('logs backend: Loki at http://127.0.0.1:9');
+    expect(loki.stderr).not.toContain('tok-secret-123');
+    const files = await runUntilExit({ ...empty, DATA_DIR: FIXTURE_DATASET });
+    expect(files.stderr).toContain('logs backend: files');
+    const both = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [ENTRY], {
+        env: baseEnv({ LOKI_URL: 'http://127.0.0.1:9', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' }),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('LOKI_URL and ELASTICSEARCH_URL are both set');
+  });
 });

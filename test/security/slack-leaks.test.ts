@@ -91,10 +91,7 @@ describe('Slack bot: what reaches the model and Slack', () => {
     // Every status message says it is sample data, from the first "queued" to "done" (the streamed task cards in the
     // thread below it are progress, not the status message).
     const statusUpdates = fake.calls.filter(
-      (call) =>
-        call.method.startsWith('chat.') &&
-        !call.method.endsWith('Stream') &&
-        JSON.stringify(call.args).includes('Investigating:'),
+      (call) => call.method.startsWith('chat.') && !call.method.endsWith('Stream') && JSON.stringify(call.args).includes('Investigating:'),
     );
     expect(statusUpdates.length).toBeGreaterThan(1);
     for (const call of statusUpdates) expect(JSON.stringify(call.args)).toContain('sample data: secrets-fixture');

@@ -1,6 +1,5 @@
 import { parseHead } from '../parser/index.js';
-import type { Visitor } from '../store.js';
-import { headContext, type LogEntry, type LogFile } from '../types.js';
+import { headContext, type LogEntry, type LogFile, type Visitor } from '../types.js';
 import { MAX_CONTINUATION_LINES, MAX_ENTRY_CHARS, standalone } from './assembler.js';
 import { readLinesBackward } from './backward.js';
 import { headService } from './head-service.js';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { cutLine, DEFAULT_LIMIT, MAX_LIMIT, ToolInputError } from '../../shared/tool-result.js';
-import type { LogsContext } from '../context.js';
+import type { LogsBackend } from '../backends/types.js';
 import type { LogEntryOut } from '../schemas.js';
 import type { LogEntry } from '../types.js';
 
 export interface LogsToolContext {
-  logs: LogsContext;
+  backend: LogsBackend;
 }
 
 /** What the SDK passes a tool handler besides its arguments; the logs tools use its abort signal. */

@@ -1,7 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { guarded, renderBounded, toolOk } from '../../shared/tool-result.js';
-import { asToolError } from '../context.js';
-import { fileNotes } from '../file-notes.js';
 import { ListServicesOutput } from '../schemas.js';
 import { isoOrNull, type LogsToolContext, notesText, type ToolExtra } from './common.js';
 
@@ -17,35 +15,22 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async (_args, extra: ToolExtra) =>
-      ctx.logs.limited(extra.signal, async () => {
-        const { files, notes } = ctx.logs.snapshot();
-        let result: Awaited<ReturnType<typeof ctx.logs.store.serviceStatsSampled>>;
-        try {
-          result = await ctx.logs.store.serviceStatsSampled(files);
-        } catch (error) {
-          throw asToolError(error);
-        }
-        const { stats, sampled, estimated, perFile } = result;
-        for (const file of sampled) {
-          notes.push(
-            `${file.label} (${(file.size / 2 ** 20).toFixed(0)} MiB) was sampled, not read whole: its services' entry, error and warning counts and first/last seen are estimates (~), and a service writing rarely may be missing; error_summary and search_logs count exactly`,
-          );
-        }
-        const now = (await ctx.logs.now(files)).toISOString();
-        notes.push(...fileNotes(perFile, Date.parse(now)));
-        const services = [...stats.entries()]
-          .map(([service, s]) => ({
-            service,
+      ctx.backend.limited(extra.signal, async () => {
+        const result = await ctx.backend.services(extra.signal);
+        const { notes, mode } = result;
+        const now = result.now.toISOString();
+        const services = result.services
+          .map((s) => ({
+            service: s.service,
             entries: s.entries,
             errors: s.errors,
             warnings: s.warnings,
             firstSeen: isoOrNull(s.firstSeen),
             lastSeen: isoOrNull(s.lastSeen),
-            ...(estimated.has(service) ? { estimated: true } : {}),
+            ...(s.estimated ? { estimated: true } : {}),
           }))
           .sort((a, b) => b.entries - a.entries || a.service.localeCompare(b.service));
-        const mode = ctx.logs.live ? 'live' : 'dataset';
-        const header = [notesText(notes), `${services.length} services in ${files.length} log files (${mode} mode); now is ${now}.`]
+        const header = [notesText(notes), `${services.length} services in ${result.source} (${mode} mode); now is ${now}.`]
           .filter(Boolean)
           .join('\n');
         const lines = services.map(
@@ -56,7 +41,7 @@ export function registerListServicesTool(server: McpServer, ctx: LogsToolContext
           services,
           now,
           mode,
-          files: files.length,
+          ...(result.files !== undefined ? { files: result.files } : {}),
           ...(notes.length > 0 ? { notes } : {}),
         });
       }),

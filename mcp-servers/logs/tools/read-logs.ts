@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { guarded, renderBounded, toolOk } from '../../shared/tool-result.js';
-import { entryMatches, NewestN, parseLevelArg } from '../query.js';
+import { parseLevelArg } from '../query.js';
 import { ReadLogsOutput } from '../schemas.js';
 import {
   entryLine,
@@ -29,29 +29,12 @@ export function registerReadLogsTool(server: McpServer, ctx: LogsToolContext): v
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async (args, extra: ToolExtra) =>
-      ctx.logs.limited(extra.signal, async () => {
+      ctx.backend.limited(extra.signal, async () => {
         const { limit, note: limitNote } = resolveLimit(args.limit);
         const minLevel = parseLevelArg(args.level);
-        const { files, notes } = ctx.logs.snapshot();
-        const window = await ctx.logs.window(args, files);
-        const filter = { service: args.service, minLevel, window };
-        const newest = new NewestN(limit);
-        let total = 0;
-        const scan = await ctx.logs.scan(
-          files,
-          { since: window.since?.getTime(), until: window.until?.getTime(), newestPerFile: limit, signal: extra.signal },
-          (entry, sortTime, file) => {
-            if (!entryMatches(entry, filter)) return false;
-            total += 1;
-            newest.add(entry, sortTime, file);
-            return true;
-          },
-        );
-        notes.push(...scan.notes);
-        if (total === 0) await ctx.logs.checkService(args.service, files);
-        const entries = newest.result();
-        await ctx.logs.store.resolveLines(entries, scan);
-        const totalText = scan.exact ? `${total}` : `at least ${total}`;
+        const query = { service: args.service, minLevel, since: args.since, until: args.until, limit, signal: extra.signal };
+        const { window, entries, total, totalExact, notes } = await ctx.backend.entries(query);
+        const totalText = totalExact ? `${total}` : `at least ${total}`;
         const header = [
           notesText(limitNote ? [...notes, limitNote] : notes),
           `${totalText} entries matched (${windowText(window)}${args.service ? `, service ${args.service}` : ''}${minLevel ? `, level ≥ ${minLevel}` : ''}); showing the newest ${entries.length}, oldest first.`,
@@ -62,8 +45,8 @@ export function registerReadLogsTool(server: McpServer, ctx: LogsToolContext): v
         return toolOk(text, {
           entries: entries.map(entryOut),
           total,
-          truncated: entries.length < total || !scan.exact,
-          totalExact: scan.exact,
+          truncated: entries.length < total || !totalExact,
+          totalExact: totalExact,
           ...(notes.length > 0 ? { notes } : {}),
         });
       }),

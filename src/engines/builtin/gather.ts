@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CommitListOutput, DeploymentListOutput, GetCommitOutput } from '../../../mcp-servers/git/schemas.js';
-import { ErrorSummaryOutput, ListServicesOutput, SearchLogsOutput } from '../../../mcp-servers/logs/schemas.js';
+import { type ErrorSignature, ErrorSummaryOutput, ListServicesOutput, SearchLogsOutput } from '../../../mcp-servers/logs/schemas.js';
 import { GetAnomaliesOutput, GetErrorRatesOutput, ListMetricsOutput } from '../../../mcp-servers/metrics/schemas.js';
 import type { ToolSession } from '../../agent/tool-session.js';
 import type { Cited, ErrorRate } from './facts.js';
@@ -44,8 +44,60 @@ export async function callParsed<S extends z.ZodType>(
   return { callId: call.id, data: parsed.data };
 }
 
+/**
+ * Every server's copy of a tool: with several logs servers (files, Loki, the journal) each offers the logs tools, the
+ * host renames the later copies (`journal__error_summary`), and the analysis reads them all.
+ */
+function copies(session: ToolSession, tool: string): string[] {
+  const names = session
+    .tools()
+    .filter((t) => t.name === tool || t.serverToolName === tool)
+    .map((t) => t.name);
+  return names.length > 0 ? [...new Set(names)] : [tool];
+}
+
+/** Calls each copy of a tool; a copy that fails is noted only when every copy failed (one store may lack a service). */
+async function callEach<S extends z.ZodType>(
+  session: ToolSession,
+  notes: string[],
+  tool: string,
+  args: Record<string, unknown>,
+  schema: S,
+): Promise<Parsed<z.infer<S>>[]> {
+  const results: Parsed<z.infer<S>>[] = [];
+  const failures: string[] = [];
+  for (const name of copies(session, tool)) {
+    const result = await callParsed(session, failures, name, args, schema);
+    if (result) results.push(result);
+  }
+  if (results.length === 0) notes.push(...failures);
+  return results;
+}
+
+/** list_services of every logs server as one: a service in several stores sums its counts and widens its span. */
+async function mergedServices(session: ToolSession, notes: string[]): Promise<Parsed<z.infer<typeof ListServicesOutput>> | undefined> {
+  const all = await callEach(session, notes, 'list_services', {}, ListServicesOutput);
+  const [first, ...rest] = all;
+  if (!first) return undefined;
+  const byName = new Map(first.data.services.map((s) => [s.service, { ...s }]));
+  for (const other of rest) {
+    for (const s of other.data.services) {
+      const known = byName.get(s.service);
+      if (!known) byName.set(s.service, { ...s });
+      else {
+        known.entries += s.entries;
+        known.errors += s.errors;
+        known.warnings += s.warnings;
+        if (s.firstSeen && (!known.firstSeen || s.firstSeen < known.firstSeen)) known.firstSeen = s.firstSeen;
+        if (s.lastSeen && (!known.lastSeen || s.lastSeen > known.lastSeen)) known.lastSeen = s.lastSeen;
+      }
+    }
+  }
+  return { callId: first.callId, data: { ...first.data, services: [...byName.values()] } };
+}
+
 export async function discover(session: ToolSession, notes: string[]) {
-  const services = await callParsed(session, notes, 'list_services', {}, ListServicesOutput);
+  const services = await mergedServices(session, notes);
   const metrics = await callParsed(session, notes, 'list_metrics', {}, ListMetricsOutput);
   const nowText = services?.data.now ?? metrics?.data.now;
   // What the logs server says about the files themselves (levels it cannot read, lines dated in the future) is
@@ -74,15 +126,48 @@ export async function metricSignals(session: ToolSession, notes: string[], since
   };
 }
 
+/**
+ * Signatures of every logs server. The same signature from several stores is one symptom: counts add up, services and
+ * span merge, and it cites the call of the store that saw it most (so evidence names that server).
+ */
 export async function errorSignatures(session: ToolSession, notes: string[], since: string, until: string) {
-  const result = await callParsed(session, notes, 'error_summary', { since, until, limit: LIMITS.signatures }, ErrorSummaryOutput);
-  return (result?.data.signatures ?? []).map((value) => ({ value, callId: result?.callId ?? '' }));
+  const results = await callEach(session, notes, 'error_summary', { since, until, limit: LIMITS.signatures }, ErrorSummaryOutput);
+  const merged = new Map<string, { value: ErrorSignature; callId: string; top: number }>();
+  for (const result of results) {
+    for (const value of result.data.signatures) {
+      const key = `${value.level} ${value.signature}`;
+      const known = merged.get(key);
+      if (!known) {
+        merged.set(key, { value: { ...value }, callId: result.callId, top: value.count });
+        continue;
+      }
+      const v = known.value;
+      if (value.count > known.top) {
+        known.callId = result.callId;
+        known.top = value.count;
+        v.example = value.example;
+      }
+      v.count += value.count;
+      v.services = [...new Set([...v.services, ...value.services])].sort();
+      if (value.firstSeen && (!v.firstSeen || value.firstSeen < v.firstSeen)) v.firstSeen = value.firstSeen;
+      if (value.lastSeen && (!v.lastSeen || value.lastSeen > v.lastSeen)) v.lastSeen = value.lastSeen;
+    }
+  }
+  return [...merged.values()]
+    .sort((a, b) => b.value.count - a.value.count)
+    .slice(0, LIMITS.signatures)
+    .map(({ value, callId }) => ({ value, callId }));
 }
 
-/** Entries matching an RE2 pattern (newest `limit`), for change events written only to logs. */
+/** Entries matching an RE2 pattern (newest `limit` of every logs server), for change events written only to logs. */
 export async function searchEntries(session: ToolSession, notes: string[], pattern: string, since: string, until: string, limit: number) {
-  const result = await callParsed(session, notes, 'search_logs', { pattern, regex: true, since, until, limit }, SearchLogsOutput);
-  return (result?.data.matches ?? []).map((value) => ({ value, callId: result?.callId ?? '' }));
+  const results = await callEach(session, notes, 'search_logs', { pattern, regex: true, since, until, limit }, SearchLogsOutput);
+  const [only] = results;
+  if (results.length === 1 && only) return only.data.matches.map((value) => ({ value, callId: only.callId }));
+  return results
+    .flatMap((result) => result.data.matches.map((value) => ({ value, callId: result.callId })))
+    .sort((a, b) => (a.value.time ?? '').localeCompare(b.value.time ?? ''))
+    .slice(-limit);
 }
 
 export async function changeHistory(session: ToolSession, notes: string[], since: string, until: string) {
@@ -115,13 +200,15 @@ export async function fullEntry(
   since: string,
   until: string,
 ) {
-  const result = await callParsed(
+  // The first logs server holding such an entry answers (a store without that service says so and is passed over).
+  const results = await callEach(
     session,
     notes,
     'search_logs',
     { pattern, since, until, limit: 1, ...(service ? { service } : {}) },
     SearchLogsOutput,
   );
+  const result = results.find((r) => r.data.matches.length > 0);
   const entry = result?.data.matches[0];
   return entry && result ? { message: entry.message, callId: result.callId } : undefined;
 }
