@@ -1,5 +1,12 @@
 import { type BotMetrics, metrics } from './metrics.js';
 
+/** A Web API method is `/api/<family>.<verb>`; anything else (a response_url carries ids in its path) is one label. */
+const WEB_API_PATH = /^\/api\/([a-z]+(?:\.[A-Za-z]+)+)$/;
+
+export function methodOf(url: string): string {
+  return WEB_API_PATH.exec(new URL(url).pathname)?.[1] ?? 'response_url';
+}
+
 /**
  * The Slack Web API client's `fetch`, counted: every HTTP request by method (the URL's last segment) and outcome:
  * `ok`, `rate_limited` (429), `error` (non-200, `"ok": false`, network failure). A request of a method whose previous
@@ -9,7 +16,7 @@ export function countingFetch(sink: BotMetrics = metrics, inner: typeof fetch = 
   const failedLast = new Set<string>();
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = new URL(url).pathname.split('/').pop() ?? '';
+    const method = methodOf(url);
     const retry = failedLast.has(method);
     let response: Response;
     try {

@@ -54,11 +54,11 @@ async function indexFor(evalCase: EvalCase): Promise<string> {
 }
 
 function esProvider(index: string): EngineProvider {
-  return async (dataDir) => {
+  return async (dataDir, _replayFile, runbooksDir) => {
     const config = backendFromEnv({ ELASTICSEARCH_URL: es.url, ELASTICSEARCH_INDEX: index });
     if (config.kind !== 'elasticsearch') throw new Error('expected the elasticsearch backend');
     const logs = createLogsServer({ backend: new ElasticsearchBackend(config, { dataDir }) });
-    const host = await datasetHost(dataDir, { logs });
+    const host = await datasetHost(dataDir, { logs, ...(runbooksDir ? { runbooksDir } : {}) });
     return { engine: createBuiltinEngine(host), close: () => host.close() };
   };
 }
@@ -78,11 +78,11 @@ async function tenantFor(evalCase: EvalCase): Promise<string> {
 }
 
 function lokiProvider(tenant: string): EngineProvider {
-  return async (dataDir) => {
+  return async (dataDir, _replayFile, runbooksDir) => {
     const config = backendFromEnv({ LOKI_URL: loki.url, LOKI_TENANT: tenant });
     if (config.kind !== 'loki') throw new Error('expected the loki backend');
     const logs = createLogsServer({ backend: new LokiBackend(config, { dataDir }) });
-    const host = await datasetHost(dataDir, { logs });
+    const host = await datasetHost(dataDir, { logs, ...(runbooksDir ? { runbooksDir } : {}) });
     return { engine: createBuiltinEngine(host), close: () => host.close() };
   };
 }
@@ -153,11 +153,11 @@ async function journalFor(evalCase: EvalCase): Promise<string> {
 }
 
 function journalProvider(file: string): EngineProvider {
-  return async (dataDir) => {
+  return async (dataDir, _replayFile, runbooksDir) => {
     const config = backendFromEnv({ JOURNAL_PATH: file, JOURNALCTL });
     if (config.kind !== 'journald') throw new Error('expected the journald backend');
     const logs = createLogsServer({ backend: new JournaldBackend(config, { dataDir, env: JOURNAL_ENV }) });
-    const host = await datasetHost(dataDir, { logs });
+    const host = await datasetHost(dataDir, { logs, ...(runbooksDir ? { runbooksDir } : {}) });
     return { engine: createBuiltinEngine(host), close: () => host.close() };
   };
 }

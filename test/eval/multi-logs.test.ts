@@ -33,11 +33,11 @@ describe('two logs servers, one analysis', () => {
     const { apps, hosts } = splitLogs();
     const nowText = readDatasetMeta(CASE.dataDir)?.now;
     const now = nowText ? new Date(nowText) : undefined;
-    const provider = async (dataDir: string) => {
+    const provider = async (dataDir: string, _replayFile?: string, runbooksDir?: string) => {
       const host = await InProcessHost.connect([
         { name: 'apps', server: createLogsServer({ logsPath: apps, now }) },
         { name: 'hosts', server: createLogsServer({ logsPath: hosts, now }) },
-        ...(await otherServers(dataDir)),
+        ...(await otherServers(dataDir, runbooksDir)),
       ]);
       return { engine: createBuiltinEngine(host), close: () => host.close() };
     };
@@ -52,12 +52,15 @@ describe('two logs servers, one analysis', () => {
   });
 });
 
-/** The git and metrics servers of the dataset, as datasetHost builds them. */
-async function otherServers(dataDir: string) {
+/** The git, metrics and runbooks servers of the dataset, as datasetHost builds them. */
+async function otherServers(dataDir: string, runbooksDir: string | undefined) {
   const { createServer: createGitServer } = await import('../../mcp-servers/git/server.js');
   const { createServer: createMetricsServer } = await import('../../mcp-servers/metrics/server.js');
+  const { createServer: createRunbooksServer } = await import('../../mcp-servers/runbooks/server.js');
+  const { EVAL_RUNBOOKS_BASE_URL } = await import('../../src/eval/runner.js');
   return [
     { name: 'git', server: createGitServer({ dataDir }) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset' as const, dataDir } }) },
+    ...(runbooksDir ? [{ name: 'runbooks', server: createRunbooksServer({ paths: [runbooksDir], baseUrl: EVAL_RUNBOOKS_BASE_URL }) }] : []),
   ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analysisObserver, observeHostEvent } from '../../src/observability/events.js';
 import { BotMetrics, engineFamily, MAX_LABEL_VALUES, outcomeOf } from '../../src/observability/metrics.js';
-import { countingFetch } from '../../src/observability/slack-fetch.js';
+import { countingFetch, methodOf } from '../../src/observability/slack-fetch.js';
 
 async function value(metrics: BotMetrics, name: string, labels: Record<string, string>): Promise<number | undefined> {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -89,6 +89,16 @@ describe('Slack requests', () => {
     expect(await get({ method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
     // After the 429, after the 503, after the network error; not after "ok": false (the client does not retry it).
     expect(await value(metrics, 'incidentpilot_slack_api_retries_total', { method: 'chat.postMessage' })).toBe(3);
+  });
+});
+
+describe('Slack method labels', () => {
+  it('a Web API path names its method; a response_url (ids in its path) and anything else is one label', () => {
+    expect(methodOf('https://slack.com/api/chat.postMessage')).toBe('chat.postMessage');
+    expect(methodOf('http://127.0.0.1:9/api/assistant.threads.setStatus')).toBe('assistant.threads.setStatus');
+    expect(methodOf('https://hooks.slack.com/commands/T0001/1234/02a12d71-abdc-482c-bd58-3ff466a19189')).toBe('response_url');
+    expect(methodOf('http://127.0.0.1:9/response/07db180e-c5c1-41c5-8fb1-e1c38ff41737')).toBe('response_url');
+    expect(methodOf('https://slack.com/api/')).toBe('response_url');
   });
 });
 
