@@ -5,6 +5,7 @@ import { ElasticsearchBackend } from '../../mcp-servers/logs/backends/elasticsea
 import { type FakeEs, type FakeEsOptions, startFakeElasticsearch } from '../fakes/elasticsearch/server.js';
 import { datasetRecords, ecsDocuments } from '../support/log-records.js';
 import { type Connected, call, connect } from './helpers.js';
+import { sameAnswersAsFiles } from './parity.js';
 
 /**
  * The Elasticsearch backend against a loopback Elasticsearch loaded by the official client's bulk helper with ECS
@@ -53,9 +54,6 @@ afterAll(async () => {
   for (const fake of started) await fake.close();
 });
 
-type Entry = { time: string; level: string; service: string; message: string };
-const comparable = (entries: Entry[]) => entries.map((e) => ({ time: e.time, level: e.level, service: e.service, message: e.message }));
-
 describe('the fake speaks what the official client expects', () => {
   test('a search through @elastic/elasticsearch returns hits.total and aggregations', async () => {
     const client = new Client({ node: es.url });
@@ -73,65 +71,7 @@ describe('the fake speaks what the official client expects', () => {
   });
 });
 
-describe('Elasticsearch backend: the same answers as the files', () => {
-  test('list_services', async () => {
-    const a = await call(files.client, 'list_services');
-    const b = await call(viaEs.client, 'list_services');
-    expect(b.isError, b.text).toBe(false);
-    type Row = { service: string; entries: number; errors: number; warnings: number; firstSeen: string; lastSeen: string };
-    const strip = (s: { services: Row[] }) =>
-      s.services.map(({ service, entries, errors, warnings, firstSeen, lastSeen }) => ({
-        service,
-        entries,
-        errors,
-        warnings,
-        firstSeen,
-        lastSeen,
-      }));
-    expect(strip(b.structured)).toEqual(strip(a.structured));
-    expect(b.text).toContain('Elasticsearch at http://127.0.0.1');
-  });
-
-  for (const args of [{}, { service: 'checkout-api' }, { since: '2h' }]) {
-    test(`error_summary ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'error_summary', args);
-      const b = await call(viaEs.client, 'error_summary', args);
-      expect(b.isError, b.text).toBe(false);
-      type Sig = { example: string };
-      const noExample = (list: Sig[]) => list.map(({ example: _, ...rest }) => rest);
-      expect(noExample(b.structured.signatures)).toEqual(noExample(a.structured.signatures));
-      expect([b.structured.totalErrors, b.structured.totalWarnings]).toEqual([a.structured.totalErrors, a.structured.totalWarnings]);
-    });
-  }
-
-  for (const args of [
-    { pattern: 'Connection is not available', limit: 3 },
-    { pattern: 'time(out|d out)', regex: true },
-    { pattern: 'HikariPool', level: 'error', service: 'checkout-api' },
-  ]) {
-    test(`search_logs ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'search_logs', args);
-      const b = await call(viaEs.client, 'search_logs', args);
-      expect(b.isError, b.text).toBe(false);
-      expect(comparable(b.structured.matches)).toEqual(comparable(a.structured.matches));
-      expect([b.structured.total, b.structured.firstMatch, b.structured.lastMatch]).toEqual([
-        a.structured.total,
-        a.structured.firstMatch,
-        a.structured.lastMatch,
-      ]);
-    });
-  }
-
-  for (const args of [{ limit: 5 }, { service: 'checkout-api', level: 'warn' }]) {
-    test(`read_logs ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'read_logs', args);
-      const b = await call(viaEs.client, 'read_logs', args);
-      expect(b.isError, b.text).toBe(false);
-      expect(comparable(b.structured.entries)).toEqual(comparable(a.structured.entries));
-      expect(b.structured.total).toBe(a.structured.total);
-    });
-  }
-});
+sameAnswersAsFiles('Elasticsearch', () => ({ files, store: viaEs }), { describedAs: 'Elasticsearch at http://127.0.0.1' });
 
 describe('Elasticsearch limits and errors', () => {
   test('max_result_window below the sample: pages with search_after, same signatures', async () => {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { backendFromEnv } from '../../mcp-servers/logs/backends/config.js';
 import { JournaldBackend } from '../../mcp-servers/logs/backends/journald.js';
 import { buildJournal, JOURNAL_ENV, JOURNALCTL, journalToolsPresent } from '../support/journal.js';
 import { datasetRecords } from '../support/log-records.js';
-import { type Connected, call, connect, tempDir } from './helpers.js';
+import { type Connected, connect, tempDir } from './helpers.js';
+import { sameAnswersAsFiles } from './parity.js';
 
 /**
  * The journal backend over a real journal file: an evaluation dataset's entries written in journal export format,
@@ -36,76 +37,4 @@ afterAll(async () => {
   await viaJournal?.close();
 });
 
-type Entry = { time: string; level: string; service: string; message: string };
-const comparable = (entries: Entry[]) => entries.map((e) => ({ time: e.time, level: e.level, service: e.service, message: e.message }));
-
-describe('journal backend: the same answers as the files', () => {
-  test('list_services', async () => {
-    const a = await call(files.client, 'list_services');
-    const b = await call(viaJournal.client, 'list_services');
-    expect(b.isError, b.text).toBe(false);
-    type Row = { service: string; entries: number; errors: number; warnings: number; firstSeen: string; lastSeen: string };
-    const strip = (s: { services: Row[] }) =>
-      s.services.map(({ service, entries, errors, warnings, firstSeen, lastSeen }) => ({
-        service,
-        entries,
-        errors,
-        warnings,
-        firstSeen,
-        lastSeen,
-      }));
-    expect(strip(b.structured)).toEqual(strip(a.structured));
-    expect(b.text).toContain('systemd journal at');
-  });
-
-  for (const args of [{}, { service: 'checkout-api' }, { since: '2h' }]) {
-    test(`error_summary ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'error_summary', args);
-      const b = await call(viaJournal.client, 'error_summary', args);
-      expect(b.isError, b.text).toBe(false);
-      type Sig = { example: string };
-      const noExample = (list: Sig[]) => list.map(({ example: _, ...rest }) => rest);
-      expect(noExample(b.structured.signatures)).toEqual(noExample(a.structured.signatures));
-      expect([b.structured.totalErrors, b.structured.totalWarnings]).toEqual([a.structured.totalErrors, a.structured.totalWarnings]);
-    });
-  }
-
-  for (const args of [
-    { pattern: 'Connection is not available', limit: 3 },
-    { pattern: 'time(out|d out)', regex: true },
-    { pattern: 'HikariPool', level: 'error', service: 'checkout-api' },
-  ]) {
-    test(`search_logs ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'search_logs', args);
-      const b = await call(viaJournal.client, 'search_logs', args);
-      expect(b.isError, b.text).toBe(false);
-      expect(comparable(b.structured.matches)).toEqual(comparable(a.structured.matches));
-      expect([b.structured.total, b.structured.firstMatch, b.structured.lastMatch]).toEqual([
-        a.structured.total,
-        a.structured.firstMatch,
-        a.structured.lastMatch,
-      ]);
-    });
-  }
-
-  for (const args of [{ limit: 5 }, { service: 'checkout-api', level: 'warn' }]) {
-    test(`read_logs ${JSON.stringify(args)}`, async () => {
-      const a = await call(files.client, 'read_logs', args);
-      const b = await call(viaJournal.client, 'read_logs', args);
-      expect(b.isError, b.text).toBe(false);
-      expect(comparable(b.structured.entries)).toEqual(comparable(a.structured.entries));
-      expect(b.structured.total).toBe(a.structured.total);
-    });
-  }
-
-  test('an unknown service lists the units and identifiers; a missing JOURNAL_PATH is a tool error naming it', async () => {
-    const r = await call(viaJournal.client, 'read_logs', { service: 'nope' });
-    expect(r.isError).toBe(true);
-    expect(r.text).toMatch(/unknown service "nope"; known: .*checkout-api/);
-    const missing = await connect({ backend: journalBackend(`${dir}/missing`, DATASET) });
-    const m = await call(missing.client, 'read_logs');
-    await missing.close();
-    expect(m.isError).toBe(true);
-    expect(m.text).toMatch(/JOURNAL_PATH .*missing does not exist/);
-  });
-});
+sameAnswersAsFiles('journal', () => ({ files, store: viaJournal }), { describedAs: 'systemd journal at' });
