@@ -268,6 +268,8 @@ describe('restarts', () => {
     const notice = fake.thread(CHANNEL, parent.ts).find((m) => /failed: the bot crashed/.test(m.text ?? ''));
     expect(notice && findButton(notice, 'rca_rerun')).toBeTruthy();
     expect(fake.messages.find((m) => m.ts === parent.ts)?.text).toMatch(/Failed after .*the bot crashed/);
+    // Its streamed progress message is not left open either.
+    expect(fake.streaming.inThread(CHANNEL, parent.ts).map((s) => s.state)).toEqual(['stopped']);
     // The next start finds nothing left running: the crash already told the thread.
     expect(await unfinishedInStore()).toEqual([]);
   }, 120_000);
@@ -309,7 +311,7 @@ describe('restarts', () => {
     const notice = await fake.waitFor('the alert notice', () =>
       fake?.thread(ALERTS, alertPost.ts).find((m) => /restarted while it was queued/.test(m.text ?? '') && findButton(m, 'rca_rerun')),
     );
-    expect(second.log()).toMatch(/stopped the progress stream the last process left open/);
+    expect(second.log()).toMatch(/stopped the progress stream left open/);
 
     // Re-run of the alert, from the store: the engine is told the alert and its runbook_url again.
     const chatsBefore = ollama.requests.length;

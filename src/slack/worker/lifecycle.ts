@@ -15,15 +15,15 @@ import type { StatusBoard } from './status-board.js';
 const STREAM_GONE = new Set(['message_not_in_streaming_state', 'message_not_found', 'channel_not_found', 'not_in_channel', 'is_archived']);
 
 /**
- * Ends the streamed progress message a killed process left open (its task cards would otherwise say "in progress"
- * forever). Never throws: the Re-run notice after it matters more than the stream.
+ * Ends the streamed progress message a killed or crashing process left open (its task cards would otherwise say "in
+ * progress" forever). Never throws: the Re-run notice after it matters more than the stream.
  */
 export async function stopOrphanStream(job: AnalysisJob, context: RunContext, logger: Logger): Promise<void> {
   const ts = job.streamTs;
   if (!ts || !context.io.stream) return;
   try {
     await context.io.stream.stop(job.channel, ts, [planChunk(`Interrupted: ${job.reason ?? 'the bot restarted'}; see below to re-run`)]);
-    logger.info(`analysis ${job.id}: stopped the progress stream the last process left open`);
+    logger.info(`analysis ${job.id}: stopped the progress stream left open`);
   } catch (error) {
     const code = slackErrorCode(error);
     if (STREAM_GONE.has(code)) logger.info(`analysis ${job.id}: its progress stream was already closed (${code})`);
@@ -165,6 +165,8 @@ export class Lifecycle {
       job.controller.abort(new Error(reason));
       job.reason = `the bot crashed (${oneLine(reason, 300)}); it is restarting`;
       service.finish(job, 'failed');
+      // The aborted run closes its stream too, but the process may exit before it gets there.
+      await stopOrphanStream(job, this.deps.context, this.deps.logger);
       await board.afterAnchor(job, async (threadTs) => {
         await board.post(
           job,
