@@ -64,6 +64,8 @@ export async function exportCase(
     ...(recording.since ? { since: recording.since } : {}),
     ...(analysis.context ? { context: analysis.context } : {}),
     ...(recording.scope ? { scope: recording.scope } : {}),
+    // The alerts (and their runbook_url) the analysis started from, so the replay reads the same runbook first.
+    ...(analysis.alerts?.length ? { alerts: analysis.alerts } : {}),
     ...(todo ? { todo } : {}),
     expect,
   });

@@ -125,6 +125,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE incidents ADD COLUMN channel_private INTEGER;
     `,
   },
+  {
+    version: 5,
+    description: "an analysis' alerts (name, runbook_url) for Re-run after a restart; its streamed message, to stop it",
+    sql: `
+      ALTER TABLE analyses ADD COLUMN alerts TEXT;
+      ALTER TABLE analyses ADD COLUMN stream_ts TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

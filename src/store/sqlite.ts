@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { AlertRef } from '../agent/types.js';
 import type { Report } from '../report/schema.js';
 import { SqliteMemory } from './memory-sqlite.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -39,6 +40,8 @@ interface AnalysisRow {
   since: string | null;
   scope: string | null;
   resolution: string | null;
+  alerts: string | null;
+  stream_ts: string | null;
 }
 
 function toAnalysis(row: AnalysisRow): StoredAnalysis {
@@ -64,6 +67,8 @@ function toAnalysis(row: AnalysisRow): StoredAnalysis {
     ...(row.since !== null ? { since: row.since } : {}),
     ...(row.scope !== null ? { scope: JSON.parse(row.scope) as Record<string, string> } : {}),
     ...(row.resolution !== null ? { resolution: row.resolution } : {}),
+    ...(row.alerts !== null ? { alerts: JSON.parse(row.alerts) as AlertRef[] } : {}),
+    ...(row.stream_ts !== null ? { streamTs: row.stream_ts } : {}),
   };
 }
 
@@ -128,14 +133,15 @@ export class SqliteStore implements StateStore {
     const upsert = this.db.prepare(`
       INSERT INTO analyses (id, origin, channel, thread_ts, status_ts, state, incident, context, requested_by, fingerprint,
         tool_calls, reason, report, report_posted, post_attempts, created_at, started_at, finished_at, updated_at,
-        since, scope, resolution)
+        since, scope, resolution, alerts, stream_ts)
       VALUES (@id, @origin, @channel, @threadTs, @statusTs, @state, @incident, @context, @requestedBy, @fingerprint,
         @toolCalls, @reason, @report, @reportPosted, @postAttempts, @createdAt, @startedAt, @finishedAt, @updatedAt,
-        @since, @scope, @resolution)
+        @since, @scope, @resolution, @alerts, @streamTs)
       ON CONFLICT (id) DO UPDATE SET thread_ts = excluded.thread_ts, status_ts = excluded.status_ts, state = excluded.state,
         context = excluded.context, tool_calls = excluded.tool_calls, reason = excluded.reason, report = excluded.report,
         report_posted = excluded.report_posted, post_attempts = excluded.post_attempts, started_at = excluded.started_at,
-        finished_at = excluded.finished_at, updated_at = excluded.updated_at, resolution = excluded.resolution`);
+        finished_at = excluded.finished_at, updated_at = excluded.updated_at, resolution = excluded.resolution,
+        alerts = excluded.alerts, stream_ts = excluded.stream_ts`);
     const link = this.db.prepare(
       // The latest analysis of a thread wins: a later save of an older one (a report posted late) must not steal it.
       'INSERT INTO threads (channel, thread_ts, analysis_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at WHERE excluded.at >= threads.at',
@@ -166,6 +172,8 @@ export class SqliteStore implements StateStore {
           since: a.since ?? null,
           scope: a.scope ? JSON.stringify(a.scope) : null,
           resolution: a.resolution ?? null,
+          alerts: a.alerts?.length ? JSON.stringify(a.alerts) : null,
+          streamTs: a.streamTs ?? null,
         });
         if (a.threadTs) link.run(a.channel, a.threadTs, a.id, a.createdAt);
       }

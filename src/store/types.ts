@@ -1,3 +1,4 @@
+import type { AlertRef } from '../agent/types.js';
 import type { IncidentMemory } from '../memory/types.js';
 import type { Report } from '../report/schema.js';
 
@@ -37,6 +38,10 @@ export interface StoredAnalysis {
   scope?: Record<string, string>;
   /** "resolved at … (lasted …)" once the alert behind it resolved. */
   resolution?: string;
+  /** The alerts that started it, with their runbook_url, so a Re-run after a restart reads the same runbook. */
+  alerts?: AlertRef[];
+  /** The streamed progress message (chat.startStream), so a restart can stop a stream a killed process left open. */
+  streamTs?: string;
 }
 
 /**

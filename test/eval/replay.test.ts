@@ -156,6 +156,27 @@ describe('production incidents as eval cases: record → export → replay', () 
     expect(written).toContain('[REDACTED:employee_id#1]');
   });
 
+  it("the exported case carries the analysis' alerts and runbook_url, redacted, and loads back as AnalyzeRequest.alerts", async () => {
+    const { store, analysisId } = await analyseInSlack();
+    const stored = (await store.getAnalysis(analysisId))!;
+    const runbookUrl = 'https://runbooks.example.com/checkout-api/5xx.md';
+    await store.saveAnalysis({
+      ...stored,
+      alerts: [
+        { name: 'HighErrorRate', runbookUrl },
+        { name: 'HostDown 10.9.8.7', runbookUrl: `${runbookUrl}?token=UrlTok-96` },
+      ],
+    });
+    const out = path.join(tempDir(), '93-alerts');
+    await exportCase(store, analysisId, out, new Redactor(parseRedactionEnv({ REDACT_IPS: 'true' })));
+    const written = readFileSync(path.join(out, 'case.yaml'), 'utf8');
+    for (const planted of ['10.9.8.7', 'UrlTok-96']) expect(written, planted).not.toContain(planted);
+    const exported = loadCase(out);
+    expect(exported.alerts?.[0]).toEqual({ name: 'HighErrorRate', runbookUrl });
+    expect(exported.alerts?.[1]?.name).toMatch(/^HostDown \[REDACTED:ip#\d+\]$/);
+    expect(exported.alerts).toHaveLength(2);
+  });
+
   it('without a confirmed cause the exported case carries a TODO and fails until filled in', async () => {
     const { store, analysisId } = await analyseInSlack();
     const out = path.join(tempDir(), '91-todo');

@@ -3,6 +3,8 @@ import { alertRefs, MAX_ALERT_REFS, runbookUrlOf } from '../../src/slack/alerts/
 import type { ParsedAlert } from '../../src/slack/alerts/types.js';
 import { alertTrigger } from '../../src/slack/webhooks/incident.js';
 import type { WebhookAlert, WebhookGroup } from '../../src/slack/webhooks/schema.js';
+import { AnalysisJob } from '../../src/slack/worker/job.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 
 function parsed(labels: Record<string, string>, details = ''): ParsedAlert {
   return { source: 'alertmanager', status: 'firing', title: 't', alertName: 'HighErrorRate', labels, details };
@@ -56,6 +58,22 @@ describe('webhook alerts carry their runbooks to the engine', () => {
       { name: 'PoolExhausted', runbookUrl: 'https://rb.example/pool.md' },
       { name: 'HighErrors', runbookUrl: 'https://rb.example/errors.md' },
     ]);
+  });
+
+  it('survive the state store: the job read back after a restart re-runs with the same alerts, secrets redacted', async () => {
+    const firing = [webhookAlert('PoolExhausted', 'https://rb.example/pool.md?token=RbTok-77'), webhookAlert('HighErrors')];
+    const trigger = alertTrigger(group(firing, { runbook_url: 'https://rb.example/errors.md' }), firing, 'C1', '1.2');
+    const store = SqliteStore.open(':memory:');
+    try {
+      await store.saveAnalysis(new AnalysisJob(trigger, 1_000, 'AW1').toStored());
+      const again = AnalysisJob.fromStored((await store.getAnalysis('AW1'))!);
+      expect(again.trigger.alerts?.[1]).toEqual({ name: 'HighErrors', runbookUrl: 'https://rb.example/errors.md' });
+      expect(again.trigger.alerts?.[0]?.name).toBe('PoolExhausted');
+      expect(again.trigger.alerts?.[0]?.runbookUrl).toMatch(/^https:\/\/rb\.example\/pool\.md\?token=\S*REDACTED/);
+      expect(JSON.stringify(await store.getAnalysis('AW1'))).not.toContain('RbTok-77');
+    } finally {
+      await store.close();
+    }
   });
 
   it('keeps at most MAX_ALERT_REFS', () => {

@@ -99,7 +99,9 @@ function model(hold: (body: ChatBody) => Promise<void> | undefined) {
 
 const isReport = (message: StoredMessage) => message.blocks?.some((block) => block.type === 'header') ?? false;
 
-function alertMessage(): Record<string, unknown> {
+const RUNBOOK = 'https://runbooks.example.com/checkout/5xx.md';
+
+function alertMessage(runbook?: string): Record<string, unknown> {
   return {
     type: 'message',
     subtype: 'bot_message',
@@ -110,7 +112,9 @@ function alertMessage(): Record<string, unknown> {
     attachments: [
       {
         title: '[FIRING:1] HighErrorRate checkout (critical)',
-        text: '*Alert:* checkout 5xx above 5% - `critical`\n*Details:*\n • *alertname:* `HighErrorRate`\n • *service:* `checkout`',
+        text: `*Alert:* checkout 5xx above 5% - \`critical\`\n*Details:*\n • *alertname:* \`HighErrorRate\`\n • *service:* \`checkout\`${
+          runbook ? `\n<${runbook}|:book: Runbook>` : ''
+        }`,
         fallback: '[FIRING] HighErrorRate',
       },
     ],
@@ -264,7 +268,87 @@ describe('restarts', () => {
     const notice = fake.thread(CHANNEL, parent.ts).find((m) => /failed: the bot crashed/.test(m.text ?? ''));
     expect(notice && findButton(notice, 'rca_rerun')).toBeTruthy();
     expect(fake.messages.find((m) => m.ts === parent.ts)?.text).toMatch(/Failed after .*the bot crashed/);
+    // Its streamed progress message is not left open either.
+    expect(fake.streaming.inThread(CHANNEL, parent.ts).map((s) => s.state)).toEqual(['stopped']);
     // The next start finds nothing left running: the crash already told the thread.
     expect(await unfinishedInStore()).toEqual([]);
+  }, 120_000);
+
+  it('kill -9 with a streamed analysis running and an alert queued: the stream is stopped, the alert re-runs with its runbook_url', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ip-restart-durable-'));
+    fake = await FakeSlack.start();
+    let hangSlow = true;
+    ollama = await startFakeOllama({
+      script: model((body) => (hangSlow && text(body).includes('slow database incident') ? new Promise(() => {}) : undefined)),
+    });
+    const first = await launchBot({ ANALYSIS_CONCURRENCY: '1' });
+
+    await fake.slashCommand('slow database incident');
+    const parent = await fake.waitFor('the status message', () =>
+      fake?.messages.find((m) => m.channel === CHANNEL && !m.thread_ts && (m.text ?? '').includes('slow database incident')),
+    );
+    const stream = await fake.waitFor('a streamed tool call', () =>
+      fake?.streaming.inThread(CHANNEL, parent.ts).find((s) => /error_summary/.test(JSON.stringify(s.chunks))),
+    );
+    await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
+    // The alert waits behind the running analysis (one slot): queued when the process dies.
+    const alertPost = fake.seed(alertMessage(RUNBOOK));
+    await fake.event({ ...alertMessage(RUNBOOK), ts: alertPost.ts });
+    await fake.waitFor('the queued alert', () => fake?.thread(ALERTS, alertPost.ts).find((m) => /Queued/.test(m.text ?? '')));
+    for (let tries = 0; tries < 100 && (await unfinishedInStore()).length < 2; tries++) await new Promise((r) => setTimeout(r, 20));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(stream.state).toBe('streaming');
+
+    hangSlow = false;
+    // Only a responder may re-run what an alert started.
+    const second = await launchBot({ ANALYSIS_CONCURRENCY: '1', RESPONDERS: 'U0HUMAN01' });
+    await fake.waitFor('the stream to be stopped', () => stream.state === 'stopped');
+    expect(JSON.stringify(stream.chunks.at(-1))).toMatch(/Interrupted: the bot restarted while it was running/);
+    await fake.waitFor('the interrupted notice of the /rca', () =>
+      fake?.thread(CHANNEL, parent.ts).find((m) => /was interrupted/.test(m.text ?? '')),
+    );
+    const notice = await fake.waitFor('the alert notice', () =>
+      fake?.thread(ALERTS, alertPost.ts).find((m) => /restarted while it was queued/.test(m.text ?? '') && findButton(m, 'rca_rerun')),
+    );
+    expect(second.log()).toMatch(/stopped the progress stream left open/);
+
+    // Re-run of the alert, from the store: the engine is told the alert and its runbook_url again.
+    const chatsBefore = ollama.requests.length;
+    await fake.click(notice, 'rca_rerun');
+    await fake.waitFor('the re-run report', () => fake?.thread(ALERTS, alertPost.ts).find(isReport));
+    const rerun = ollama.requests.slice(chatsBefore).find((r) => /HighErrorRate/.test(text(r)));
+    expect(text(rerun!)).toContain(`HighErrorRate runbook_url=${RUNBOOK}`);
+    expect(fake.invalid).toEqual([]);
+  }, 120_000);
+
+  it('a stream that is no longer open (expired, stopped) at restart: recovery notes it and still posts the Re-run notice', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ip-restart-stream-'));
+    fake = await FakeSlack.start();
+    ollama = await startFakeOllama({
+      script: model((body) => (text(body).includes('slow cache incident') ? new Promise(() => {}) : undefined)),
+    });
+    const first = await launchBot();
+    await fake.slashCommand('slow cache incident');
+    const parent = await fake.waitFor('the status message', () =>
+      fake?.messages.find((m) => m.channel === CHANNEL && !m.thread_ts && (m.text ?? '').includes('slow cache incident')),
+    );
+    const stream = await fake.waitFor('a streamed tool call', () =>
+      fake?.streaming.inThread(CHANNEL, parent.ts).find((s) => /error_summary/.test(JSON.stringify(s.chunks))),
+    );
+    await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Slack ends streams on its own after a while: chat.stopStream then answers message_not_in_streaming_state.
+    stream.state = 'stopped';
+    const chunksBefore = stream.chunks.length;
+
+    const second = await launchBot();
+    await fake.waitFor('the interrupted notice', () =>
+      fake?.thread(CHANNEL, parent.ts).find((m) => /was interrupted/.test(m.text ?? '') && findButton(m, 'rca_rerun')),
+    );
+    expect(second.log()).toMatch(/progress stream was already closed \(message_not_in_streaming_state\)/);
+    expect(stream.chunks).toHaveLength(chunksBefore);
+    expect(second.child.exitCode).toBeNull();
   }, 120_000);
 });

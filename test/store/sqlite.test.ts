@@ -130,6 +130,36 @@ describe('SQLite state store', () => {
     expect(await again.alertGroup('unknown')).toBeUndefined();
   });
 
+  it("keeps an analysis' alerts (runbook_url) and its stream's ts across a reopen, and upgrades a version-4 file", async () => {
+    const file = path.join(tempDir(), 'v4.db');
+    const db = new Database(file);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) db.exec(migration.sql);
+    db.pragma('user_version = 4');
+    db.prepare(
+      `INSERT INTO analyses (id, origin, channel, state, incident, requested_by, created_at, updated_at)
+       VALUES ('OLD4', 'alert', 'C1', 'running', 'HighErrorRate', '{"text":"alertmanager"}', 1, 1)`,
+    ).run();
+    db.close();
+    const first = open(file);
+    expect(first.schemaVersion()).toBe(5);
+    const old = await first.getAnalysis('OLD4');
+    expect(old?.alerts).toBeUndefined();
+    expect(old?.streamTs).toBeUndefined();
+    const alerts = [{ name: 'HighErrorRate', runbookUrl: 'https://runbooks.example.com/checkout/5xx.md' }, { name: 'NoRunbook' }];
+    await first.saveAnalysis(analysis({ id: 'AR1', alerts }));
+    // The stream starts after the first save: the upsert must take its ts.
+    await first.saveAnalysis(analysis({ id: 'AR1', alerts, streamTs: '100.000009' }));
+    await first.close();
+    const again = open(file);
+    const stored = await again.getAnalysis('AR1');
+    expect(stored?.alerts).toEqual(alerts);
+    expect(stored?.streamTs).toBe('100.000009');
+    expect((await again.analysesIn(['running'], 10)).map((a) => a.alerts?.[0]?.runbookUrl)).toEqual([
+      undefined,
+      'https://runbooks.example.com/checkout/5xx.md',
+    ]);
+  });
+
   it('upgrades a version-1 file in place, keeping its analyses', async () => {
     const file = path.join(tempDir(), 'v1.db');
     const db = new Database(file);

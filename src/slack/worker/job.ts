@@ -76,6 +76,8 @@ export class AnalysisJob {
   started = false;
   threadTs?: string;
   statusTs?: string;
+  /** The streamed progress message while it is open; a restart stops it when the process died mid-stream. */
+  streamTs?: string;
   toolCalls = 0;
   joined = 0;
   report?: Report;
@@ -116,6 +118,7 @@ export class AnalysisJob {
         ...(stored.fingerprint ? { fingerprint: stored.fingerprint } : {}),
         ...(stored.since ? { since: stored.since } : {}),
         ...(stored.scope ? { scope: stored.scope } : {}),
+        ...(stored.alerts?.length ? { alerts: stored.alerts } : {}),
       },
       stored.createdAt,
       stored.id,
@@ -123,6 +126,7 @@ export class AnalysisJob {
     job.state = stored.state;
     job.started = stored.state !== 'queued';
     job.statusTs = stored.statusTs;
+    job.streamTs = stored.streamTs;
     job.toolCalls = stored.toolCalls;
     job.report = stored.report;
     job.resolution = stored.resolution;
@@ -160,6 +164,8 @@ export class AnalysisJob {
       ...(t.since ? { since: t.since } : {}),
       ...(t.scope ? { scope: configuredRedactor().value(t.scope) } : {}),
       ...(this.resolution !== undefined ? { resolution: this.resolution } : {}),
+      ...(t.alerts?.length ? { alerts: configuredRedactor().value(t.alerts) } : {}),
+      ...(this.streamTs ? { streamTs: this.streamTs } : {}),
     };
   }
 

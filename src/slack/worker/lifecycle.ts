@@ -1,11 +1,35 @@
 import type { StateStore } from '../../store/types.js';
 import { buildRerunNoticeMessage } from '../blocks/status.js';
+import { planChunk } from '../blocks/stream.js';
 import { oneLine } from '../blocks/text.js';
 import type { Logger } from '../logger.js';
 import { AnalysisJob, InterruptedError } from './job.js';
 import { interruptedNotice, MAX_REPORT_POST_ATTEMPTS, postReport, type RunContext, within } from './run.js';
 import { slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
+
+/**
+ * chat.stopStream answers for a stream that is no longer open (stopped before the kill, expired, deleted, or its channel
+ * gone): nothing is left to stop, so recovery notes it and goes on.
+ */
+const STREAM_GONE = new Set(['message_not_in_streaming_state', 'message_not_found', 'channel_not_found', 'not_in_channel', 'is_archived']);
+
+/**
+ * Ends the streamed progress message a killed or crashing process left open (its task cards would otherwise say "in
+ * progress" forever). Never throws: the Re-run notice after it matters more than the stream.
+ */
+export async function stopOrphanStream(job: AnalysisJob, context: RunContext, logger: Logger): Promise<void> {
+  const ts = job.streamTs;
+  if (!ts || !context.io.stream) return;
+  try {
+    await context.io.stream.stop(job.channel, ts, [planChunk(`Interrupted: ${job.reason ?? 'the bot restarted'}; see below to re-run`)]);
+    logger.info(`analysis ${job.id}: stopped the progress stream left open`);
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (STREAM_GONE.has(code)) logger.info(`analysis ${job.id}: its progress stream was already closed (${code})`);
+    else logger.warn(`analysis ${job.id}: progress stream not stopped: ${code}`);
+  }
+}
 
 /** Unfinished analyses told about per start-up; more than this were never running at once. */
 const MAX_RECOVERED = 500;
@@ -51,7 +75,7 @@ export class Lifecycle {
    * Resolves with the count once marked; the notices go on in the background.
    */
   async recover(): Promise<number> {
-    const { store, service, board, logger } = this.deps;
+    const { store, service, board, logger, context } = this.deps;
     const unfinished = await store.analysesIn(['queued', 'running'], MAX_RECOVERED);
     const notices: Promise<void>[] = [];
     for (const stored of unfinished) {
@@ -65,6 +89,8 @@ export class Lifecycle {
       if (!threadTs) continue;
       notices.push(
         (async () => {
+          // A Slack that hangs on the stream must not hold back the notice (the client retries for up to a minute).
+          await within(stopOrphanStream(job, context, logger), FINAL_NOTICE_MS);
           await board.post(job, threadTs, interruptedNotice(job));
           await board.update(job);
         })(),
@@ -139,6 +165,8 @@ export class Lifecycle {
       job.controller.abort(new Error(reason));
       job.reason = `the bot crashed (${oneLine(reason, 300)}); it is restarting`;
       service.finish(job, 'failed');
+      // The aborted run closes its stream too, but the process may exit before it gets there.
+      await stopOrphanStream(job, this.deps.context, this.deps.logger);
       await board.afterAnchor(job, async (threadTs) => {
         await board.post(
           job,

@@ -23,6 +23,8 @@ export interface ProgressChoice {
   logger: Logger;
   /** Set when SLACK_STREAMING is not `off`: the recipient of this analysis' stream, if it has one. */
   streamTo?: (job: AnalysisJob) => StreamRecipient | undefined;
+  /** Saves the job to the state store (its stream's ts, once the stream started). */
+  persist?: (job: AnalysisJob) => void;
 }
 
 /** A stream where Slack can show one (and the analysis has a recipient), today's threaded replies otherwise. */
@@ -40,6 +42,18 @@ export function progressFor(
   // Plain text: planChunk redacts and bounds it.
   const target = { channel: job.channel, threadTs, recipient, title: `Investigating: ${job.trigger.incident}` };
   // The fallback counts from where the stream left off, so the status message keeps the whole count.
-  const stream: StreamReporter = new StreamReporter(io.stream, pacer, target, () => replies(() => stream.toolCalls), onToolCount, logger);
+  const stream: StreamReporter = new StreamReporter(
+    io.stream,
+    pacer,
+    target,
+    () => replies(() => stream.toolCalls),
+    onToolCount,
+    logger,
+    (ts) => {
+      // Stored at once: a kill -9 from here on leaves an open stream that only the store can tell the next start of.
+      job.streamTs = ts;
+      choice.persist?.(job);
+    },
+  );
   return stream;
 }

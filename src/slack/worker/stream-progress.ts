@@ -53,6 +53,8 @@ export class StreamReporter implements Progress {
     private readonly makeFallback: () => ProgressReporter,
     private readonly onToolCount: (count: number) => Promise<void>,
     private readonly logger: ProgressLogger,
+    /** Told the streamed message's ts once Slack started it, so a restart can stop a stream a killed process left open. */
+    private readonly onStreamStarted: (ts: string) => void = () => {},
   ) {
     this.pending.push({ chunk: planChunk(target.title) });
   }
@@ -136,6 +138,7 @@ export class StreamReporter implements Progress {
     }
     // Starting a stream posts a message: paced like every other post in the channel.
     this.ts = await this.pacer.run(channel, () => this.io.start(channel, threadTs, recipient, chunks));
+    this.onStreamStarted(this.ts);
   }
 
   private async setStatus(status: string): Promise<void> {
