@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Schema versions of the SQLite store, applied in order; PRAGMA user_version records the last one applied. Never edit
  * a released migration: add the next version. Each runs in one transaction with the user_version bump.
@@ -136,3 +138,18 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** Applies every migration newer than the file's user_version; a file newer than this release is refused. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`schema version ${current} is newer than this release understands (${SCHEMA_VERSION}); run the newer release`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

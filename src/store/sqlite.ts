@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AlertRef } from '../agent/types.js';
-import type { Report } from '../report/schema.js';
+import { type AnalysisRow, toAnalysis } from './analysis-row.js';
 import { SqliteMemory } from './memory-sqlite.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { migrate } from './migrations.js';
 import {
   type PruneResult,
   type StateStore,
@@ -17,60 +16,6 @@ import {
 
 /** Milliseconds SQLite waits on a lock held by another connection (a backup, an operator's sqlite3 shell). */
 const BUSY_TIMEOUT_MS = 5_000;
-
-interface AnalysisRow {
-  id: string;
-  origin: string;
-  channel: string;
-  thread_ts: string | null;
-  status_ts: string | null;
-  state: string;
-  incident: string;
-  context: string | null;
-  requested_by: string;
-  fingerprint: string | null;
-  tool_calls: number;
-  reason: string | null;
-  report: string | null;
-  report_posted: number;
-  post_attempts: number;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  since: string | null;
-  scope: string | null;
-  resolution: string | null;
-  alerts: string | null;
-  stream_ts: string | null;
-}
-
-function toAnalysis(row: AnalysisRow): StoredAnalysis {
-  return {
-    id: row.id,
-    origin: row.origin,
-    channel: row.channel,
-    ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
-    ...(row.status_ts ? { statusTs: row.status_ts } : {}),
-    state: row.state as StoredState,
-    incident: row.incident,
-    ...(row.context !== null ? { context: row.context } : {}),
-    requestedBy: JSON.parse(row.requested_by) as StoredAnalysis['requestedBy'],
-    ...(row.fingerprint ? { fingerprint: row.fingerprint } : {}),
-    toolCalls: row.tool_calls,
-    ...(row.reason !== null ? { reason: row.reason } : {}),
-    ...(row.report ? { report: JSON.parse(row.report) as Report } : {}),
-    reportPosted: row.report_posted === 1,
-    postAttempts: row.post_attempts,
-    createdAt: row.created_at,
-    ...(row.started_at !== null ? { startedAt: row.started_at } : {}),
-    ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
-    ...(row.since !== null ? { since: row.since } : {}),
-    ...(row.scope !== null ? { scope: JSON.parse(row.scope) as Record<string, string> } : {}),
-    ...(row.resolution !== null ? { resolution: row.resolution } : {}),
-    ...(row.alerts !== null ? { alerts: JSON.parse(row.alerts) as AlertRef[] } : {}),
-    ...(row.stream_ts !== null ? { streamTs: row.stream_ts } : {}),
-  };
-}
 
 /**
  * The default store: one SQLite file in WAL mode. Analysis writes are batched and flushed on the next turn of the
@@ -314,19 +259,5 @@ export class SqliteStore implements StateStore {
     this.flush();
     this.closed = true;
     this.db.close();
-  }
-}
-
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`schema version ${current} is newer than this release understands (${SCHEMA_VERSION}); run the newer release`);
-  }
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
   }
 }
