@@ -185,6 +185,25 @@ describe('.NET: Serilog and Microsoft.Extensions.Logging', () => {
   });
 });
 
+describe('Rails request logs (Ruby Logger with request tags)', () => {
+  it('a 500 is a FATAL entry with its exception; the "Completed 500" line Rails writes at INFO stays info', async () => {
+    expect(
+      await levelCounts([
+        'I, [2026-12-07T18:52:38.826123 #12]  INFO -- : [req-1] Started POST "/orders" for 127.0.0.1 at 2026-12-07 18:52:38 +0100',
+        'I, [2026-12-07T18:52:38.900000 #12]  INFO -- : [req-1] Completed 500 Internal Server Error in 74ms',
+        'F, [2026-12-07T18:52:38.901000 #12] FATAL -- : [req-1]   ',
+        '[req-1] ActiveRecord::ConnectionNotEstablished (connection to server failed):',
+        'E, [2026-12-07T18:52:39.000000 #12] ERROR -- : [req-2] Stripe::APIConnectionError',
+      ]),
+    ).toEqual({ info: 2, fatal: 1, error: 1 });
+    expect(at('I, [2026-12-07T18:52:38.826123 #12]  INFO -- : [req-1] Started GET "/orders" for 127.0.0.1')).toMatchObject({
+      time: '2026-12-07T18:52:38.826Z',
+      level: 'info',
+      message: '[req-1] Started GET "/orders" for 127.0.0.1',
+    });
+  });
+});
+
 describe('Node: bunyan and winston', () => {
   it('bunyan numeric levels 10–60 and winston JSON level names are counted', async () => {
     const bunyan = (level: number) =>
