@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { isExpectedSocketNoise } from './test/support/console-noise.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Suites spawn real child processes (MCP servers, Prometheus); two cores cannot run many at once.
     maxWorkers: 2,
+    // A passing run prints no error lines: the socket errors tests cause on purpose are dropped, nothing else.
+    onConsoleLog: (log, type) => (isExpectedSocketNoise(log, type) ? false : undefined),
   },
 });

@@ -217,27 +217,33 @@ describe('formats whose severity is not a word: error_summary on the fast path s
         SYSLOG_IDENTIFIER: 'cartd',
         MESSAGE: `cart ${i} could not be saved`,
       }),
+      // Serilog's WRN and FTL, and .NET console's `fail:`, hold no longer level word.
+      'serilog.log': `2024-05-01 10:${minute}:00.000 +00:00 [${['FTL', 'WRN', 'INF'][i % 3]}] cart ${i} could not be saved`,
+      'dotnet.log': `${i % 3 === 0 ? 'fail' : 'info'}: Cart.Store[${i}]\n      cart ${i} could not be saved`,
     };
   };
 
-  it.each(['access.log', 'envoy.log', 'kernel.log', 'klog.log', 'journal.log'])('%s: fast and full error summaries agree', async (name) => {
-    const dir = tempDir('logs-wordless-');
-    const body = Array.from({ length: 3000 }, (_, i) => lines(i)[name]).join('\n');
-    writeFileSync(path.join(dir, name), `${body}\n`);
-    const now = new Date('2024-05-01T12:00:00Z');
-    const fast = await connect({ logsPath: dir, now, fastMinBytes: 0 });
-    const full = await connect({ logsPath: dir, now, fastMinBytes: Number.POSITIVE_INFINITY });
-    try {
-      const a = await call(fast.client, 'error_summary', {});
-      const b = await call(full.client, 'error_summary', {});
-      expect(b.isError, b.text).toBe(false);
-      expect(JSON.stringify(b.structured)).toMatch(/"count":\s*[1-9]/);
-      const { notes: _fastNotes, ...fastRest } = a.structured;
-      const { notes: _fullNotes, ...fullRest } = b.structured;
-      expect(fastRest).toEqual(fullRest);
-    } finally {
-      await fast.close();
-      await full.close();
-    }
-  });
+  it.each(['access.log', 'envoy.log', 'kernel.log', 'klog.log', 'journal.log', 'serilog.log', 'dotnet.log'])(
+    '%s: fast and full error summaries agree',
+    async (name) => {
+      const dir = tempDir('logs-wordless-');
+      const body = Array.from({ length: 3000 }, (_, i) => lines(i)[name]).join('\n');
+      writeFileSync(path.join(dir, name), `${body}\n`);
+      const now = new Date('2024-05-01T12:00:00Z');
+      const fast = await connect({ logsPath: dir, now, fastMinBytes: 0 });
+      const full = await connect({ logsPath: dir, now, fastMinBytes: Number.POSITIVE_INFINITY });
+      try {
+        const a = await call(fast.client, 'error_summary', {});
+        const b = await call(full.client, 'error_summary', {});
+        expect(b.isError, b.text).toBe(false);
+        expect(JSON.stringify(b.structured)).toMatch(/"count":\s*[1-9]/);
+        const { notes: _fastNotes, ...fastRest } = a.structured;
+        const { notes: _fullNotes, ...fullRest } = b.structured;
+        expect(fastRest).toEqual(fullRest);
+      } finally {
+        await fast.close();
+        await full.close();
+      }
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/slack/blocks/limits.js';
 import { BOT_ID, blockText, type StoredMessage } from '../fakes/slack/server.js';
+import { captureConsoleErrors } from '../support/console-capture.js';
 import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
 
 let harness: Harness | undefined;
@@ -271,6 +272,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
   });
 
   it('failures are posted in the thread: engine errors, deadlines, and channels the bot cannot post in', async () => {
+    const errors = captureConsoleErrors();
     const engine = new ScriptedEngine();
     engine.fail = new Error('MCP server logs exited (code 1) with token=supersecretvalue');
     harness = await startSocketHarness({}, engine);
@@ -293,9 +295,15 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     );
     expect(String(told.args.text)).toMatch(/not_in_channel.*\/invite/);
     expectCleanSlack(harness);
+    // The operator's log says the same, the secret redacted there too.
+    const log = errors.join('\n');
+    expect(log).toMatch(/analysis \S+ failed: MCP server logs exited \(code 1\) with token=\[REDACTED/);
+    expect(log).toMatch(/analysis \S+: could not post in C0PRIVATE: not_in_channel/);
+    expect(log).not.toContain('supersecretvalue');
   });
 
   it('an analysis past ANALYSIS_TIMEOUT_MS is aborted and reported as timed out', async () => {
+    const errors = captureConsoleErrors();
     const engine = new ScriptedEngine();
     engine.hold = true;
     harness = await startSocketHarness({ ANALYSIS_TIMEOUT_MS: 50 }, engine);
@@ -304,6 +312,7 @@ describe('Slack bot over Socket Mode (real Bolt against the fake Slack)', () => 
     const parent = await fake.waitFor('the parent', () => fake.messages.find((m) => m.channel === CHANNEL && !m.thread_ts));
     await fake.waitFor('the timeout note', () => fake.thread(CHANNEL, parent.ts).find((m) => /timed out after/.test(m.text ?? '')));
     expect(engine.requests[0]?.signal?.aborted).toBe(true);
+    expect(errors.join('\n')).toMatch(/analysis \S+ failed: timed out after 50 ms \(ANALYSIS_TIMEOUT_MS\)/);
   });
 
   it('engine notes (e.g. "Ollama unreachable, used builtin") appear in the thread and on the report', async () => {

@@ -3,6 +3,7 @@ import { createSlackBot, type SlackBot } from '../../src/slack/app.js';
 import type { SlackRetryPolicy } from '../../src/slack/worker/slack-io.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { blockText, FakeSlack, type StoredMessage } from '../fakes/slack/server.js';
+import { captureConsoleErrors } from '../support/console-capture.js';
 import { botConfig, ScriptedEngine } from './helpers.js';
 
 /**
@@ -102,6 +103,7 @@ describe('Slack faults', () => {
   });
 
   it('a report Slack would not take after its retries is kept and posted once Slack answers again', async () => {
+    const errors = captureConsoleErrors();
     const { fake, engine, store } = await setup({ reportRetryMs: 300 });
     engine.toolCalls = 0;
     engine.hold = true;
@@ -122,6 +124,7 @@ describe('Slack faults', () => {
     }
     expect(stored).toMatchObject({ state: 'done', reportPosted: true });
     expect(stored?.postAttempts).toBeGreaterThanOrEqual(2);
+    expect(errors.join('\n')).toMatch(/report post failed \(.*503\); kept to post when Slack answers again/);
   });
 
   it('a dropped socket is logged, reconnected, and the bot keeps serving', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/slack/blocks/limits.js';
 import { BOT_ID, BOT_USER_ID, blockText, type StoredMessage, TEAM_ID } from '../fakes/slack/server.js';
 import { type FakeStream, taskCards } from '../fakes/slack/streaming.js';
+import { captureConsoleErrors } from '../support/console-capture.js';
 import { type Harness, ScriptedEngine, startSocketHarness } from './helpers.js';
 
 let harness: Harness | undefined;
@@ -82,6 +83,7 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
   });
 
   it('a failed analysis stops its stream saying so, clears the status line, then posts the failure', async () => {
+    const errors = captureConsoleErrors();
     const engine = new ScriptedEngine();
     engine.fail = new Error('MCP server logs exited (code 1)');
     harness = await startSocketHarness({}, engine);
@@ -97,6 +99,7 @@ describe('agent surfaces: streamed task cards, the thread status line, feedback 
     const failureAt = fake.calls.findIndex((c) => c.method === 'chat.postMessage' && /Analysis failed/.test(String(c.args.text)));
     expect(stopAt).toBeLessThan(failureAt);
     expectCleanSlack(harness);
+    expect(errors.join('\n')).toMatch(/analysis \S+ failed: MCP server logs exited \(code 1\)/);
   });
 
   it('a mention streams to the person who mentioned the bot', async () => {

@@ -3,6 +3,7 @@ import { parseGoLogLine, parsePythonBasicLine, parseRubyLoggerLine } from './app
 import { parseCriLine } from './container.js';
 import { hasCustomFormats, parseCustomLine } from './custom.js';
 import { parseEnvoyLine } from './envoy.js';
+import { parseDotnetConsoleLine, parseLogbackTimeLine, parseSerilogConsoleLine } from './platform-formats.js';
 import { looksLikePostgres, parsePostgresLine } from './postgres.js';
 import { parseJsonLine, parseLogfmtLine } from './structured.js';
 import { parseGlogLine, parseSyslogLine } from './syslog.js';
@@ -13,8 +14,10 @@ import { withLocalZone } from './zone.js';
 
 export type { ParsedHead } from './types.js';
 
-/** The third character of `YYYY-MM-DDT…` and `YYYY/MM/DD`: tells ISO-led lines from others cheaply. */
+/** The fifth character of `YYYY-MM-DDT…` and `YYYY/MM/DD`: tells ISO-led lines from others cheaply. */
 const DATE_SEP = 4;
+/** The third character of `HH:MM:SS` (logback's time-only default). */
+const TIME_SEP = 2;
 
 /**
  * Recognises the first line of an entry in any supported format, or returns null for a continuation line
@@ -41,7 +44,7 @@ function parseLine(line: string, referenceMs: number, inContainer: boolean): Par
   }
   const first = line.charCodeAt(0);
   if (first === 0x7b /* { */) return parseJsonLine(line);
-  if (first === 0x5b /* [ */) return parseEnvoyLine(line) ?? parseApacheLine(line);
+  if (first === 0x5b /* [ */) return parseEnvoyLine(line) ?? parseApacheLine(line) ?? parseSerilogConsoleLine(line, referenceMs);
   if (first === 0x3c /* < */) return parseSyslogLine(line, referenceMs);
   if (first >= 0x30 && first <= 0x39) {
     const sep = line.charCodeAt(DATE_SEP);
@@ -58,6 +61,10 @@ function parseLine(line: string, referenceMs: number, inContainer: boolean): Par
       const nginx = parseNginxErrorLine(line) ?? parseGoLogLine(line);
       if (nginx) return nginx;
     }
+    if (line.charCodeAt(TIME_SEP) === 0x3a /* : */) {
+      const logback = parseLogbackTimeLine(line, referenceMs);
+      if (logback) return logback;
+    }
     return (
       parseIsoLine(line) ??
       parseAccessLine(line) ??
@@ -72,6 +79,7 @@ function parseLine(line: string, referenceMs: number, inContainer: boolean): Par
   return (
     parseRubyLoggerLine(line) ??
     parsePythonBasicLine(line) ??
+    parseDotnetConsoleLine(line) ??
     parseGlogLine(line, referenceMs) ??
     parseSyslogLine(line, referenceMs) ??
     parseIsoLine(line) ??

@@ -25,6 +25,12 @@ const LEVEL_WORDS = new Map<string, LogLevel>(
     EMERGENCY: 'fatal',
     FATAL: 'fatal',
     PANIC: 'fatal',
+    // Serilog's three-letter names ({Level:u3}); ERR is above.
+    VRB: 'trace',
+    DBG: 'debug',
+    INF: 'info',
+    WRN: 'warn',
+    FTL: 'fatal',
     // BGL marks hardware failures with FAILURE; they stop the node, as FATAL does.
     FAILURE: 'fatal',
   }) as [string, LogLevel][],

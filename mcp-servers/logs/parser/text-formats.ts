@@ -1,5 +1,6 @@
 import { pythonNameLevel } from './app-formats.js';
 import { normalizeLevel } from './levels.js';
+import { springBootPrefix } from './platform-formats.js';
 import { fractionMs, fullYear, ISO_PREFIX, isoMatchMs, monthIndex, utcMs } from './time.js';
 import type { ParsedHead } from './types.js';
 
@@ -44,6 +45,8 @@ export function parseIsoLine(line: string): ParsedHead | null {
     return { time, level: null, service, message: rest.trim() };
   }
   rest = rest.slice(lvl[0].length);
+  const spring = springBootPrefix(rest);
+  if (spring) return { time, level, service: service ?? spring.application, message: spring.message };
   const bracketed = BRACKETED_SERVICE.exec(rest);
   if (bracketed && service === null) return { time, level, service: bracketed[1] ?? null, message: rest.slice(bracketed[0].length) };
   const named = NAME_DASH.exec(rest);

@@ -47,8 +47,12 @@ export function utcMs(
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** `2024-05-01T14:30:00.123Z`, `2024-05-01 14:30:00,123`, `2024-05-01T14:30:00+02:00` at the start of a line. */
-export const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2}\b)?/;
+/**
+ * `2024-05-01T14:30:00.123Z`, `2024-05-01 14:30:00,123`, `2024-05-01T14:30:00+02:00` at the start of a line; also
+ * Serilog's file default `2024-05-01 14:30:00.123 +02:00` (.NET `zzz` after a space; only the `±hh:mm` form there).
+ */
+export const ISO_PREFIX =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?: (?=[+-]\d{2}:\d{2}\b))?(Z|z|[+-]\d{2}:?\d{2}\b)?/;
 
 export function isoMatchMs(m: RegExpExecArray): number | null {
   return utcMs(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7], m[8]);

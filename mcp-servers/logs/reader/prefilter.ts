@@ -31,9 +31,10 @@ const FOLDS_TO_ASCII = ['\xe2\x84\xaa' /* U+212A KELVIN SIGN */, '\xc5\xbf' /* U
 
 /**
  * Level words at warn and above (normalizeLevel upper-cases, so any case) and the keys that carry numeric levels
- * in JSON and logfmt; a key can also be spelt with JSON escapes (JSON_ESCAPE).
+ * in JSON and logfmt; a key can also be spelt with JSON escapes (JSON_ESCAPE). `wrn` and `ftl` are Serilog's
+ * three-letter WRN and FTL, which hold no longer word.
  */
-const LEVEL_NEEDLES = ['warn', 'err', 'sever', 'crit', 'alert', 'emerg', 'fatal', 'panic', 'failure', 'level', 'lvl'];
+const LEVEL_NEEDLES = ['warn', 'wrn', 'err', 'sever', 'crit', 'alert', 'emerg', 'fatal', 'ftl', 'panic', 'failure', 'level', 'lvl'];
 /** JSON's escape is always a lower-case `\u`, so its bytes are searched exactly. */
 const JSON_ESCAPE = '\\u';
 

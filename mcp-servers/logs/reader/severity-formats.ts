@@ -2,6 +2,7 @@ import { parseCriLine } from '../parser/container.js';
 import { hasCustomFormats, parseCustomLine } from '../parser/custom.js';
 import { parseEnvoyLine } from '../parser/envoy.js';
 import { parseHead } from '../parser/index.js';
+import { parseDotnetConsoleLine } from '../parser/platform-formats.js';
 import { parseGlogLine, parseSyslogLine } from '../parser/syslog.js';
 import { parseAccessLine } from '../parser/web-formats.js';
 
@@ -11,7 +12,7 @@ export const FORMAT_SAMPLE_LINES = 200;
 /**
  * True for lines of formats whose severity is not a level word on the line: an access log's status code or Envoy's
  * response flags, a syslog priority, a glog/klog letter, journald's PRIORITY, a kernel OOM report, and any line a
- * team's own LOG_FORMATS pattern reads (its level group may be a letter or a number). The level prefilter cannot see
+ * team's own LOG_FORMATS pattern reads (its level group may be a letter or a number), .NET's console `fail:`. The level prefilter cannot see
  * their warn-or-worse entries, so error_summary parses such files in full (still within the time window).
  */
 export function severityOutsideWords(line: string, referenceMs: number): boolean {
@@ -24,5 +25,10 @@ export function severityOutsideWords(line: string, referenceMs: number): boolean
     return parseHead(message, referenceMs, true);
   });
   if (cri) return inner;
-  return parseSyslogLine(line, referenceMs) !== null || parseGlogLine(line, referenceMs) !== null || parseAccessLine(line) !== null;
+  return (
+    parseSyslogLine(line, referenceMs) !== null ||
+    parseGlogLine(line, referenceMs) !== null ||
+    parseAccessLine(line) !== null ||
+    parseDotnetConsoleLine(line) !== null
+  );
 }
