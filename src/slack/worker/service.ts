@@ -6,9 +6,9 @@ import type { QueueEntryView } from '../blocks/usage.js';
 import type { Logger } from '../logger.js';
 import { alertLimits, DEFAULT_ALERT_SHARE, nextToRun, PRIORITY, priorityOf, type Refusal, refusalFor, waitingOrder } from './admission.js';
 import { AlertJoining, joinNotice } from './alert-joining.js';
-import { BoundedMap } from './bounded-map.js';
 import { type CancelOutcome, cancelAnalysis } from './cancel.js';
 import { AnalysisJob, type AnalyzeFn, type Trigger } from './job.js';
+import { JobDirectory } from './job-directory.js';
 import { Lifecycle } from './lifecycle.js';
 import { ChannelPacer } from './pacer.js';
 import { streamRecipient } from './progress-choice.js';
@@ -52,16 +52,12 @@ export interface ServiceOptions {
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
 export type AlertResult = SubmitResult | { ok: true; joined: AnalysisJob };
 
-/** Analyses kept in memory for follow-ups, buttons and alert joins; older ones are read back from the store. */
-const MAX_CACHED_ANALYSES = 1000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** The client gives up on a call within about a minute; this only catches a call that never settles. */
 export const DEFAULT_SLACK_STEP_MS = 90_000;
 export const DEFAULT_REPORT_RETRY_MS = 60_000;
 /** Longest a free slot waits for the status message of the analysis first in line before taking the next one. */
 const ANCHOR_WAIT_MS = 5_000;
-
-const threadKey = (channel: string, ts: string) => `${channel}:${ts}`;
 
 /**
  * The analysis worker: a bounded queue of analyses run ANALYSIS_CONCURRENCY at a time, each with a deadline,
@@ -73,8 +69,7 @@ export class AnalysisService {
   private readonly pacer: ChannelPacer;
   private readonly board: StatusBoard;
   private readonly alerts: AlertJoining;
-  private readonly jobs = new BoundedMap<string, AnalysisJob>(MAX_CACHED_ANALYSES);
-  private readonly byThread = new BoundedMap<string, string>(MAX_CACHED_ANALYSES);
+  private readonly directory: JobDirectory;
   /** Queued and running jobs in arrival order. */
   private active: AnalysisJob[] = [];
   private readonly publishing = new Set<Promise<void>>();
@@ -92,6 +87,7 @@ export class AnalysisService {
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.pacer = new ChannelPacer(options.pacingMs);
     this.now = options.now ?? Date.now;
+    this.directory = new JobDirectory(options.store);
     this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job), options.sampleData);
     this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.find(id), options.store);
     this.context = {
@@ -133,37 +129,18 @@ export class AnalysisService {
   }
 
   /** An analysis by id: from memory, else from the store (an old button after a restart). */
-  async find(id: string): Promise<AnalysisJob | undefined> {
-    const cached = this.jobs.get(id);
-    if (cached) return cached;
-    const stored = await this.options.store.getAnalysis(id);
-    return stored ? this.cache(AnalysisJob.fromStored(stored)) : undefined;
-  }
-
-  /** The thread's analysis as far as memory knows; enough for the one-per-thread rule, whose active jobs are all in memory. */
-  private cachedInThread(channel: string, threadTs: string): AnalysisJob | undefined {
-    const id = this.byThread.get(threadKey(channel, threadTs));
-    return id ? this.jobs.get(id) : undefined;
+  find(id: string): Promise<AnalysisJob | undefined> {
+    return this.directory.find(id);
   }
 
   /** The latest analysis answering in this thread, if any. */
-  async inThread(channel: string, threadTs: string): Promise<AnalysisJob | undefined> {
-    const id = this.byThread.get(threadKey(channel, threadTs));
-    const cached = id ? this.jobs.get(id) : undefined;
-    if (cached) return cached;
-    const stored = await this.options.store.analysisInThread(channel, threadTs);
-    if (!stored) return undefined;
-    const job = this.jobs.get(stored.id) ?? this.cache(AnalysisJob.fromStored(stored));
-    this.byThread.set(threadKey(channel, threadTs), job.id);
-    return job;
+  inThread(channel: string, threadTs: string): Promise<AnalysisJob | undefined> {
+    return this.directory.inThread(channel, threadTs);
   }
 
   /** Keeps a job read from the store, unless a live one with that id is already cached. */
   cache(job: AnalysisJob): AnalysisJob {
-    const existing = this.jobs.get(job.id);
-    if (existing) return existing;
-    this.jobs.set(job.id, job);
-    return job;
+    return this.directory.keep(job);
   }
 
   activeJobs(): readonly AnalysisJob[] {
@@ -198,7 +175,7 @@ export class AnalysisService {
     const { running, queued } = this.counts();
     const refusal = refusalFor(trigger, {
       active: this.active,
-      inThread: trigger.threadTs ? this.cachedInThread(trigger.channel, trigger.threadTs) : undefined,
+      inThread: trigger.threadTs ? this.directory.cachedInThread(trigger.channel, trigger.threadTs) : undefined,
       waiting: queued,
       running,
       capacity: this.options.concurrency + this.options.queueMax,
@@ -207,16 +184,15 @@ export class AnalysisService {
     });
     if (refusal) return refusal;
     const job = new AnalysisJob(trigger, this.now());
-    this.jobs.set(job.id, job);
+    this.directory.add(job);
     this.active.push(job);
-    if (job.threadTs) this.byThread.set(threadKey(job.channel, job.threadTs), job.id);
     this.persist(job);
     const position = waitingOrder(this.active).indexOf(job) + 1;
     const shownPosition = position > this.availableSlots() ? position - this.availableSlots() : 0;
     job.anchored = this.board.anchor(
       job,
       shownPosition,
-      (ts) => this.byThread.set(threadKey(job.channel, ts), job.id),
+      (ts) => this.directory.linkThread(job, ts),
       (reason) => {
         job.reason = reason;
         this.finish(job, 'failed');
@@ -316,7 +292,7 @@ export class AnalysisService {
   }
 
   async cancel(id: string, by: string): Promise<CancelOutcome> {
-    const job = this.jobs.get(id) ?? (await this.find(id));
+    const job = await this.directory.find(id);
     return cancelAnalysis(job, by, (target, state) => this.finish(target, state), this.board);
   }
 
