@@ -3,8 +3,8 @@
  * ICWS 2017). No npm package implements Drain for Node 20 (the one TypeScript port needs Node 22), so this is written
  * here, with every structure bounded.
  *
- * Lines are split on whitespace; a token holding a digit is a variable (`<*>`), as Drain's preprocessing masks ids,
- * numbers and addresses. Lines go to a group by token count and first token (Drain's fixed-depth tree of depth 2);
+ * Lines are split on whitespace; a token of digits and punctuation (a number, version, address, time) or a long hex id is
+ * a variable (`<*>`), as Drain's preprocessing masks them; a word with a digit in it (`libssl3`) stays a word. Lines go to a group by token count and first token (Drain's fixed-depth tree of depth 2);
  * inside a group a line joins the first template whose constant tokens it shares at SIMILARITY or more, the differing
  * positions becoming `<*>`; otherwise it starts a template of its own.
  */
@@ -39,13 +39,19 @@ export function tokenize(line: string): string[] {
     .split(/\s+/)
     .filter((token) => token.length > 0)
     .slice(0, MAX_TOKENS)
-    .map((token) => (/\d/.test(token) ? WILDCARD : token));
+    .map((token) => (isVariable(token) ? WILDCARD : token));
 }
 
-/** Share of positions equal, wildcards in the template counting as neither (Drain's simSeq). */
+/** Separate tests, no nested quantifiers: linear in the token's length. */
+function isVariable(token: string): boolean {
+  if (!/\d/.test(token)) return false;
+  return !/[A-Za-z]/.test(token) || /^[0-9a-f-]{8,}$/i.test(token);
+}
+
+/** Share of positions equal (Drain's simSeq; a masked variable equals a variable, as Drain3's `<NUM>` equals `<NUM>`). */
 function similarity(template: readonly string[], tokens: readonly string[]): number {
   let same = 0;
-  for (let i = 0; i < tokens.length; i++) if (template[i] === tokens[i] && tokens[i] !== WILDCARD) same++;
+  for (let i = 0; i < tokens.length; i++) if (template[i] === tokens[i]) same++;
   return tokens.length === 0 ? 1 : same / tokens.length;
 }
 
