@@ -134,6 +134,13 @@ describe('rare events before the onset', () => {
     expect(rare(started, [{ service: 'web', at: new Date(ONSET.getTime() - 31 * MINUTE).toISOString() }])).toHaveLength(1);
   });
 
+  test("a host journal's line written by systemd belongs to the service whose log holds it", () => {
+    const [change] = rare([line('Stopped Network Configuration.', 5 * MINUTE, 'systemd', 'db.log')]);
+    expect(change).toMatchObject({ service: 'db', kind: 'infrastructure' });
+    const fleet = rare(['api', 'web', 'cache'].map((host) => line('Stopped Network Configuration.', 5 * MINUTE, 'systemd', `${host}.log`)));
+    expect(fleet[0]).toMatchObject({ service: null, alsoTouches: ['api', 'web', 'cache'] });
+  });
+
   test('wording that only says something began weighs less than a change of state', () => {
     const [started] = rare([line('worker pool started', 5 * MINUTE, 'worker')]);
     const [swapped] = rare([line('cache node swapped', 5 * MINUTE, 'cache')]);

@@ -78,6 +78,8 @@ const WEAK_ACTION_WEIGHT = 0.7;
 
 const WEAK_ACTION = /\b(started|starting|enabled|restarting)\b/i;
 const JOB_WORDS = /\b(job|cron|crontab|batch|backup|timer|compaction|vacuum|cleanup|report|export|import|snapshot)\b/i;
+/** Host and package wording: a unit's "Network Configuration" is the host's, not a settings change. */
+const HOST_WORDS = /\b(package|packages|upgrade|upgrades|upgraded|installed|kernel|reboot|rebooted|node|host|systemd|network)\b/i;
 const CONFIG_WORDS = /\b(config|configuration|setting|settings|parameter|policy|flag|plan|terraform|ansible|puppet|chef)\b/i;
 
 /** A service's own action lines this soon after its deployment are that deployment's footprint (its restart). */
@@ -158,25 +160,37 @@ function sourceOf(occurrence: Occurrence): string {
   return `${occurrence.entry.value.service}\u0000${occurrence.entry.value.file}`;
 }
 
+/**
+ * Services a line belongs to: the one it names as its writer and the one whose log file holds it, when known. A host
+ * journal's lines are written by systemd or a package manager, yet they happen on the host of the file's service.
+ */
+function ownersOf(entry: LogEntryOut, known: readonly string[]): string[] {
+  const stem =
+    entry.file
+      .split('/')
+      .pop()
+      ?.replace(/\.[^.]*$/, '') ?? '';
+  return [...new Set([entry.service, stem])].filter((service) => known.includes(service));
+}
+
 function toChange(first: Occurrence, group: readonly Occurrence[], template: string, known: readonly string[]): Change {
   const text = first.entry.value.message.split('\n')[0] ?? '';
-  const services = [...new Set(group.map((occurrence) => occurrence.entry.value.service))];
+  const owners = [...new Set(group.flatMap((occurrence) => ownersOf(occurrence.entry.value, known)))];
   const fleetWide = new Set(group.map(sourceOf)).size >= FLEET_MIN;
-  const ownService = known.includes(first.entry.value.service) ? first.entry.value.service : null;
-  const kind = CONFIG_WORDS.test(text) ? 'config' : 'infrastructure';
+  const kind = CONFIG_WORDS.test(text) && !HOST_WORDS.test(text) ? 'config' : 'infrastructure';
   const label = JOB_WORDS.test(text) ? 'job' : kind;
   return {
     kind,
     id: `${label}:${template.slice(0, 40)}@${(first.entry.value.time ?? '').slice(11, 16)}`,
-    service: fleetWide ? null : ownService,
+    service: fleetWide ? null : (owners[0] ?? null),
     at: first.entry.value.time ?? '',
-    text: fleetWide ? `${text} (the same event on ${services.length} services in one minute: fleet-wide)` : text,
+    text: fleetWide ? `${text} (the same event on ${group.length} hosts or services in one minute: fleet-wide)` : text,
     files: [],
     commits: [],
     declaredCommits: [],
     callId: first.entry.callId,
     needles: [text.slice(0, 120)],
     live: true,
-    alsoTouches: fleetWide ? services.filter((service) => known.includes(service)) : [],
+    alsoTouches: fleetWide ? owners : owners.slice(1),
   };
 }
