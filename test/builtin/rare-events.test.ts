@@ -8,6 +8,7 @@ import {
   ACTION_EVENT_PATTERN,
   BURST_MAX,
   DEPLOY_ECHO_MS,
+  EPISODE_MS,
   FLEET_MIN,
   NEAR_MS,
   ONSET_SKEW_MS,
@@ -132,6 +133,21 @@ describe('rare events before the onset', () => {
     expect(rare(started, deployedAt(30 * MINUTE + DEPLOY_ECHO_MS))).toEqual([]);
     expect(rare(started, deployedAt(30 * MINUTE + DEPLOY_ECHO_MS + MINUTE))).toHaveLength(1);
     expect(rare(started, [{ service: 'web', at: new Date(ONSET.getTime() - 31 * MINUTE).toISOString() }])).toHaveLength(1);
+  });
+
+  test(`events on the same service within ${EPISODE_MS / MINUTE} min are one episode quoting each; further apart, two`, () => {
+    const pair = (gap: number) => [
+      line('Upgraded libc6 from 2.35 to 2.36', 10 * MINUTE),
+      line('Stopped Network Configuration.', 10 * MINUTE - gap),
+    ];
+    const one = rare(pair(EPISODE_MS));
+    expect(one).toHaveLength(1);
+    expect(one[0]!.text).toBe('Upgraded libc6 from 2.35 to 2.36; then Stopped Network Configuration.');
+    expect(one[0]!.needles).toHaveLength(2);
+    expect(rare(pair(EPISODE_MS + MINUTE))).toHaveLength(2);
+    expect(
+      rare([line('Upgraded libc6 from 2.35 to 2.36', 10 * MINUTE), line('Stopped Network Configuration.', 10 * MINUTE, 'api')]),
+    ).toHaveLength(2);
   });
 
   test("a host journal's line written by systemd belongs to the service whose log holds it", () => {

@@ -73,8 +73,10 @@ export async function logVisibleChanges(session: ToolSession, notes: string[], w
   const since = new Date(Math.min(window.since.getTime(), window.onset.getTime() - RARE_BASELINE_MS));
   const until = new Date(Math.min(window.now.getTime(), window.onset.getTime() + ONSET_SKEW_MS));
   const actions = await searchEntries(session, notes, ACTION_EVENT_PATTERN, iso(since), iso(until), ACTION_EVENT_LIMIT);
+  // A line the known kinds already made a candidate is theirs; it is neither mined nor counted again.
   const seen = new Set(known.map((change) => `${change.at}|${change.text}`));
-  const rare = rareEventChanges(actions, window).filter((change) => !seen.has(`${change.at}|${change.text}`));
+  const unseen = actions.filter(({ value }) => !seen.has(`${value.time}|${value.message.split('\n')[0] ?? ''}`));
+  const rare = rareEventChanges(unseen, window);
   return [...known, ...rare];
 }
 

@@ -69,6 +69,10 @@ export const RARE_BASELINE_MAX = 1;
 export const BURST_MAX = 20;
 /** Distinct services or files with the same rare event in one minute that make it one fleet-wide change. */
 export const FLEET_MIN = 3;
+/** Rare events this close on the same services are one episode (an upgrade and the restart it caused). */
+export const EPISODE_MS = 2 * 60_000;
+/** Lines one episode quotes at most: the first few tell the story. */
+const EPISODE_MAX_LINES = 4;
 /** Candidates returned at most: the rarest and closest to the onset first. */
 export const RARE_MAX_CANDIDATES = 8;
 /** Weight of an event seen once in the baseline against a new one. */
@@ -136,10 +140,37 @@ export function rareEventChanges(entries: readonly Cited<LogEntryOut>[], options
       out.push({ change: { ...change, weight }, weight, at: first.at });
     }
   }
-  return out
+  return episodes(out)
     .sort((a, b) => b.weight - a.weight || b.at - a.at || a.change.id.localeCompare(b.change.id))
     .slice(0, RARE_MAX_CANDIDATES)
     .map((entry) => entry.change);
+}
+
+/**
+ * Rare events on the same services within EPISODE_MS of each other are one change told in several lines (a package
+ * upgraded, then the unit it restarted): one candidate, named by its first line, quoting up to EPISODE_MAX_LINES.
+ */
+function episodes(events: { change: Change; weight: number; at: number }[]): { change: Change; weight: number; at: number }[] {
+  const key = (change: Change) => [change.service ?? '', ...(change.alsoTouches ?? [])].sort().join(',');
+  const merged: { change: Change; weight: number; at: number; lines: number }[] = [];
+  for (const event of [...events].sort((a, b) => a.at - b.at)) {
+    const into = merged.find(
+      (episode) => key(episode.change) === key(event.change) && event.at - episode.at <= EPISODE_MS && episode.lines < EPISODE_MAX_LINES,
+    );
+    if (!into) {
+      merged.push({ ...event, lines: 1 });
+      continue;
+    }
+    into.change = {
+      ...into.change,
+      text: `${into.change.text}; then ${event.change.needles[0] ?? event.change.text}`,
+      needles: [...into.change.needles, ...event.change.needles],
+      weight: Math.max(into.weight, event.weight),
+    };
+    into.weight = Math.max(into.weight, event.weight);
+    into.lines++;
+  }
+  return merged;
 }
 
 /** Occurrences on FLEET_MIN or more sources within one minute form one group; the others stay one per source. */
