@@ -77,6 +77,7 @@ export function fleetPackageUpgrade(): ScenarioOutput {
       expect: {
         suspect: { kind: ['infrastructure'] },
         rootCauseKeywords: ['systemd', 'upgrade'],
+        minConfidence: 'medium',
         mustNot: { suspectIds: [herring.id, herring.version, retry.sha], suspectKinds: ['deployment', 'commit'] },
       },
     },

@@ -103,6 +103,14 @@ function deployEcho(entry: LogEntryOut, at: number, deployments: RareEventOption
   });
 }
 
+interface RareEvent {
+  change: Change;
+  weight: number;
+  at: number;
+  /** The log files it was seen in: events in the same files belong to the same hosts or services. */
+  files: string;
+}
+
 interface Occurrence {
   entry: Cited<LogEntryOut>;
   at: number;
@@ -126,7 +134,7 @@ export function rareEventChanges(entries: readonly Cited<LogEntryOut>[], options
     if (deployEcho(occurrence.entry.value, occurrence.at, options.deployments)) continue;
     byTemplate.set(occurrence.template, [...(byTemplate.get(occurrence.template) ?? []), occurrence]);
   }
-  const out: { change: Change; weight: number; at: number }[] = [];
+  const out: RareEvent[] = [];
   for (const [id, all] of byTemplate) {
     const baseline = all.filter((occurrence) => occurrence.at < nearStart).length;
     const near = all.filter((occurrence) => occurrence.at >= nearStart);
@@ -137,7 +145,8 @@ export function rareEventChanges(entries: readonly Cited<LogEntryOut>[], options
       if (!first) continue;
       const change = toChange(first, group, template, options.knownServices);
       const weight = (baseline === 0 ? 1 : SEEN_ONCE_WEIGHT) * (WEAK_ACTION.test(change.text) ? WEAK_ACTION_WEIGHT : 1);
-      out.push({ change: { ...change, weight }, weight, at: first.at });
+      const files = [...new Set(group.map((occurrence) => occurrence.entry.value.file))].sort().join(',');
+      out.push({ change: { ...change, weight }, weight, at: first.at, files });
     }
   }
   return episodes(out)
@@ -147,15 +156,14 @@ export function rareEventChanges(entries: readonly Cited<LogEntryOut>[], options
 }
 
 /**
- * Rare events on the same services within EPISODE_MS of each other are one change told in several lines (a package
+ * Rare events in the same log files (hosts, services) within EPISODE_MS of each other are one change told in several lines (a package
  * upgraded, then the unit it restarted): one candidate, named by its first line, quoting up to EPISODE_MAX_LINES.
  */
-function episodes(events: { change: Change; weight: number; at: number }[]): { change: Change; weight: number; at: number }[] {
-  const key = (change: Change) => [change.service ?? '', ...(change.alsoTouches ?? [])].sort().join(',');
-  const merged: { change: Change; weight: number; at: number; lines: number }[] = [];
+function episodes(events: readonly RareEvent[]): RareEvent[] {
+  const merged: (RareEvent & { lines: number })[] = [];
   for (const event of [...events].sort((a, b) => a.at - b.at)) {
     const into = merged.find(
-      (episode) => key(episode.change) === key(event.change) && event.at - episode.at <= EPISODE_MS && episode.lines < EPISODE_MAX_LINES,
+      (episode) => episode.files === event.files && event.at - episode.at <= EPISODE_MS && episode.lines < EPISODE_MAX_LINES,
     );
     if (!into) {
       merged.push({ ...event, lines: 1 });
