@@ -43,7 +43,6 @@ import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
-import { fleetPackageUpgrade } from './48-fleet-package-upgrade.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -97,5 +96,4 @@ export const SCENARIOS: Scenario[] = [
   latentFeatureLimit,
   thinEvidence,
   leapSecond,
-  fleetPackageUpgrade,
 ];
