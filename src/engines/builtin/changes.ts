@@ -45,6 +45,8 @@ export interface Change {
   live?: boolean;
   /** Other services its text names (the workload a scaling line is about). */
   alsoTouches?: string[];
+  /** Prior from how it was found, 0..1: a rare log event seen once before, or worded as a mere start, weighs less. */
+  weight?: number;
 }
 
 export interface ScoredChange {
@@ -197,7 +199,7 @@ function rolloutFactor(change: Change, ctx: ChangeContext): number {
   if (change.environment && /stag|dev|test|qa|sandbox|preview|canary/i.test(change.environment)) factor *= 0.2;
   if (change.status && /fail|abort|cancel/i.test(change.status)) factor *= 0.3;
   if (change.kind !== 'deployment' && !change.live && ctx.deploymentsRecorded) factor *= UNDEPLOYED_FACTOR;
-  return factor;
+  return factor * (change.weight ?? 1);
 }
 
 /**

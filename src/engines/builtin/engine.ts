@@ -9,12 +9,12 @@ import { traceCode, withTraced } from './code-trace.js';
 import { chooseCauseCommits } from './culprit.js';
 import { BOTH_SIDES_FACTOR, clearedByDimension, findConcentration } from './dimensions.js';
 import { calibrate, evidenceFor, evidenceNote } from './evidence.js';
-import { changeHistory, discover, errorSignatures, metricSignals, searchEntries } from './gather.js';
+import { changeHistory, discover, errorSignatures, metricSignals } from './gather.js';
 import { findLockHolder, isLockWait } from './holder.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
 import { infraClass, linkInfrastructure, withLinkedInfra } from './infra.js';
-import { CHANGE_EVENT_LIMIT, CHANGE_EVENT_PATTERN, changesFromLogs } from './log-changes.js';
+import { logVisibleChanges } from './log-changes.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
 import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
@@ -192,10 +192,13 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // Errors name code: the commits that touched it, however old, and the deployments that shipped them are candidates.
   const traced = await traceCode(session, notes, symptoms, new Set(history.commits.map(({ value }) => value.sha)), now);
   if (traced.commits.length > 0) history = withTraced(history, traced);
-  const logChanges = changesFromLogs(
-    await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(windowStart), iso(now), CHANGE_EVENT_LIMIT),
+  const logChanges = await logVisibleChanges(session, notes, {
+    since: windowStart,
+    onset: changeOnset,
+    now,
     knownServices,
-  );
+    deployments: history.deployments.map(({ value }) => ({ service: value.service, at: value.deployedAt })),
+  });
   const ctx: ChangeContext = {
     onset: changeOnset,
     primary,

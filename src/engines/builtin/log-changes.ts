@@ -1,6 +1,9 @@
 import type { LogEntryOut } from '../../../mcp-servers/logs/schemas.js';
+import type { ToolSession } from '../../agent/tool-session.js';
 import type { Change } from './changes.js';
 import type { Cited } from './facts.js';
+import { searchEntries } from './gather.js';
+import { ACTION_EVENT_LIMIT, ACTION_EVENT_PATTERN, ONSET_SKEW_MS, RARE_BASELINE_MS, rareEventChanges } from './rare-events.js';
 
 /**
  * Changes that never touch git: feature-flag flips, runtime configuration reloads, percentage rollouts, scaling and
@@ -47,6 +50,34 @@ function idOf(entry: LogEntryOut): string {
     if (id) return id.replace(/[.,;:]+$/, '');
   }
   return `${entry.service}@${(entry.time ?? '').slice(11, 19)}`;
+}
+
+export interface LogChangeWindow {
+  since: Date;
+  onset: Date;
+  now: Date;
+  knownServices: readonly string[];
+  deployments: readonly { service: string; at: string }[];
+}
+
+/**
+ * Every change the logs show: the known kinds (one search over the window) and any action line whose template is new
+ * or rare before the onset (one more search, from a day before the onset). Two search_logs calls per logs server.
+ */
+export async function logVisibleChanges(session: ToolSession, notes: string[], window: LogChangeWindow): Promise<Change[]> {
+  const iso = (date: Date) => date.toISOString();
+  const known = changesFromLogs(
+    await searchEntries(session, notes, CHANGE_EVENT_PATTERN, iso(window.since), iso(window.now), CHANGE_EVENT_LIMIT),
+    window.knownServices,
+  );
+  const since = new Date(Math.min(window.since.getTime(), window.onset.getTime() - RARE_BASELINE_MS));
+  const until = new Date(Math.min(window.now.getTime(), window.onset.getTime() + ONSET_SKEW_MS));
+  const actions = await searchEntries(session, notes, ACTION_EVENT_PATTERN, iso(since), iso(until), ACTION_EVENT_LIMIT);
+  // A line the known kinds already made a candidate is theirs; it is neither mined nor counted again.
+  const seen = new Set(known.map((change) => `${change.at}|${change.text}`));
+  const unseen = actions.filter(({ value }) => !seen.has(`${value.time}|${value.message.split('\n')[0] ?? ''}`));
+  const rare = rareEventChanges(unseen, window);
+  return [...known, ...rare];
 }
 
 /** Change events from search_logs matches: routine templates dropped, one candidate per line. */
