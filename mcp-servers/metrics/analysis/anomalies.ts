@@ -1,5 +1,5 @@
-import type { AnomalyOut } from '../schemas.js';
 import type { Point, Series } from '../types.js';
+import { type Anomaly, SEVERITY_RANK, type Severity } from './anomaly.js';
 import { detectExhaustion } from './exhaustion.js';
 import { ERROR_RATE_NAME, serviceOf } from './naming.js';
 import { MAD_TO_SIGMA, mad, median, round } from './stats.js';
@@ -36,10 +36,7 @@ export const RATIO_CAP = 1e6;
 /** Series longer than this are cut to their newest points: a bound on work per call. */
 export const MAX_POINTS_PER_SERIES = 50_000;
 
-export type Severity = AnomalyOut['severity'];
-export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-
-export type Anomaly = AnomalyOut & Required<Pick<AnomalyOut, 'shape' | 'recovered' | 'baselineFrom'>>;
+export { type Anomaly, SEVERITY_RANK, type Severity } from './anomaly.js';
 
 interface Run {
   start: number;

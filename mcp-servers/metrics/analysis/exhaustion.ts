@@ -1,5 +1,5 @@
 import type { Point, Series } from '../types.js';
-import type { Anomaly } from './anomalies.js';
+import type { Anomaly } from './anomaly.js';
 import { isUnbounded, resolveLimit } from './limits.js';
 import { serviceOf } from './semantics.js';
 import { round } from './stats.js';
