@@ -1,4 +1,3 @@
-import type { Change } from './changes.js';
 import { type Symptom, symptomText } from './symptoms.js';
 
 /**
@@ -84,8 +83,14 @@ export interface CodeLink {
   where: string;
 }
 
+/** What a change (changes.ts) touched, as far as tracing code needs it. */
+export interface TouchedCode {
+  files: readonly string[];
+  commits: readonly { files: readonly string[]; message: string }[];
+}
+
 /** The code the symptoms name that this change touched: a file of the same stem, or its name in a commit message. */
-export function codeLinks(change: Change, symptoms: readonly Symptom[]): CodeLink[] {
+export function codeLinks(change: TouchedCode, symptoms: readonly Symptom[]): CodeLink[] {
   return commitCodeLinks(
     [...new Set([...change.files, ...change.commits.flatMap((commit) => commit.files)])],
     change.commits.map((commit) => commit.message),
