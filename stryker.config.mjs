@@ -17,7 +17,14 @@ export default {
   // .tools/ (Prometheus, Alertmanager, journald from Debian) must reach the sandbox for the tests that spawn them, but its
   // config folders hold a directory symlink and dangling ones Stryker cannot copy; share/ holds only docs and web assets.
   // dist/ stays: CLI and e2e tests spawn it; they run the unmutated build, so per-test coverage never picks them for a mutant.
-  ignorePatterns: ['/coverage', '/.bench-data', '/.state', '/.tools/journal/etc', '/.tools/journal/usr/lib/environment.d', '/.tools/**/share/**'],
+  ignorePatterns: [
+    '/coverage',
+    '/.bench-data',
+    '/.state',
+    '/.tools/journal/etc',
+    '/.tools/journal/usr/lib/environment.d',
+    '/.tools/**/share/**',
+  ],
   disableTypeChecks: '{src,mcp-servers,test}/**/*.ts',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
