@@ -6,14 +6,15 @@ import { describe, expect, it } from 'vitest';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const UNIT = path.join(REPO, 'deploy/incidentpilot.service');
-const TOOLS = path.join(REPO, '.tools/systemd');
+// The journal backend's tests need Debian's systemd unpacked (scripts/fetch-journal.sh); its systemd-analyze serves here.
+const TOOLS = path.join(REPO, '.tools/journal');
 
-/** systemd-analyze from PATH, else the copy `npm run fetch-prometheus` unpacks (scripts/fetch-systemd.sh). */
+/** systemd-analyze from PATH, else the copy `npm run fetch-prometheus` unpacks (scripts/fetch-journal.sh). */
 function analyzer(): { bin: string; env: NodeJS.ProcessEnv } {
   const found = spawnSync('sh', ['-c', 'command -v systemd-analyze'], { encoding: 'utf8' }).stdout.trim();
   if (found) return { bin: found, env: process.env };
   const bin = path.join(TOOLS, 'usr/bin/systemd-analyze');
-  if (!existsSync(bin)) throw new Error('systemd-analyze not found: run npm run fetch-prometheus (it runs scripts/fetch-systemd.sh)');
+  if (!existsSync(bin)) throw new Error('systemd-analyze not found: run npm run fetch-prometheus (it runs scripts/fetch-journal.sh)');
   const libs = execFileSync('find', [TOOLS, '-name', 'libsystemd-shared*.so'], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
   return { bin, env: { ...process.env, LD_LIBRARY_PATH: path.dirname(libs) } };
 }
