@@ -27,9 +27,28 @@ function percentile(sorted: number[], p: number): number {
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/** A tool of the server that needs no arguments, so the bench works on any server. */
-function argumentFreeTool(tools: HostTool[], server: string): HostTool | undefined {
-  return tools.find((tool) => tool.server === server && !((tool.inputSchema.required as unknown[] | undefined)?.length ?? 0));
+/** Words for a tool that needs something to search for (runbooks refuse an empty search). */
+const PROBE_QUERY = '500 errors on checkout API';
+
+interface Probe {
+  tool: HostTool;
+  args: Record<string, unknown>;
+}
+
+/**
+ * A call of the server that answers without error, so the latency row measures work, not a refusal: the first tool
+ * needing no arguments that answers with none, or with only a query when it takes one.
+ */
+async function findProbe(host: McpHost, tools: HostTool[], server: string): Promise<Probe | undefined> {
+  const candidates = tools.filter((tool) => tool.server === server && !((tool.inputSchema.required as unknown[] | undefined)?.length ?? 0));
+  for (const tool of candidates) {
+    const properties = (tool.inputSchema.properties ?? {}) as Record<string, unknown>;
+    const attempts: Record<string, unknown>[] = [{}, ...('query' in properties ? [{ query: PROBE_QUERY }] : [])];
+    for (const args of attempts) {
+      if ((await host.callTool(tool.name, args)).ok) return { tool, args };
+    }
+  }
+  return undefined;
 }
 
 export interface EngineBenchResult {
@@ -56,16 +75,20 @@ export async function runEngineBench(options: { configPath?: string; dataDir?: s
     const tools = host.listTools();
     const servers = host.status().filter((server) => server.state === 'ready');
     const latency: EngineBenchResult['latency'] = [];
-    const probes: HostTool[] = [];
+    const probes: Probe[] = [];
     for (const server of servers) {
-      const tool = argumentFreeTool(tools, server.name);
-      if (!tool) continue;
-      probes.push(tool);
+      const probe = await findProbe(host, tools, server.name);
+      if (!probe) {
+        console.error(`engine bench: no tool of ${server.name} answers without arguments; left out`);
+        continue;
+      }
+      probes.push(probe);
+      const { tool, args } = probe;
       const times: number[] = [];
       let failed = 0;
       for (let i = 0; i < calls; i += 1) {
         const started = performance.now();
-        const outcome = await host.callTool(tool.name, {});
+        const outcome = await host.callTool(tool.name, args);
         times.push(performance.now() - started);
         if (!outcome.ok) failed += 1;
       }
@@ -87,7 +110,7 @@ export async function runEngineBench(options: { configPath?: string; dataDir?: s
           });
         }
         const called = request.messages.some((message) => message.role === 'tool');
-        return called ? { content: 'done' } : { toolCalls: probes.map((tool) => ({ name: tool.name, arguments: {} })) };
+        return called ? { content: 'done' } : { toolCalls: probes.map(({ tool, args }) => ({ name: tool.name, arguments: args })) };
       },
     });
     const analysisMs: number[] = [];
