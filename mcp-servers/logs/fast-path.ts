@@ -1,7 +1,8 @@
 import { parseHead } from './parser/index.js';
 import type { LineCounter } from './reader/backward.js';
 import { gzipChunks, lineBlocks, plainChunks } from './reader/blocks.js';
-import { decodeLine, fastScanFile } from './reader/fast-scan.js';
+import { fastScanFile } from './reader/fast-scan.js';
+import { decodeLine } from './reader/line-bounds.js';
 import { EVERY_LINE, type Prefilter } from './reader/prefilter.js';
 import { FORMAT_SAMPLE_LINES, severityOutsideWords } from './reader/severity-formats.js';
 import { TimeIndexCache } from './reader/time-index.js';

@@ -1,8 +1,8 @@
-import { type HeadContext, parseHead, sanitizeLine } from '../parser/index.js';
+import { type HeadContext, parseHead } from '../parser/index.js';
 import { headContext, type LogEntry, type LogFile } from '../types.js';
 import { EntryAssembler, MAX_CONTINUATION_LINES } from './assembler.js';
 import { BLOCK_BYTES, gzipChunks, MAX_KEPT_LINE_BYTES, plainChunks } from './blocks.js';
-import { CUT_MARKER, MAX_READ_LINE_CHARS } from './lines.js';
+import { decodeLine, firstHeadAfterNewline, lineEnd, prevLineStart, splitPoint } from './line-bounds.js';
 import { candidateLines, type Prefilter } from './prefilter.js';
 
 /** Receives each entry with the time it sorts by (its own, else the last time above it in the file). */
@@ -15,13 +15,6 @@ export interface FastScanState {
   lastTime: number;
   /** False: no newline is counted and entries carry line 0 (the caller never reads line numbers). */
   numbered?: boolean;
-}
-
-/** Decodes one line exactly as readLines does: UTF-8 with U+FFFD, cut past MAX_READ_LINE_CHARS, control characters sanitized. */
-export function decodeLine(data: Buffer, start: number, end: number): string {
-  const text = data.toString('utf8', start, end);
-  if (text.length > MAX_READ_LINE_CHARS) return sanitizeLine(text.slice(0, MAX_READ_LINE_CHARS)) + CUT_MARKER;
-  return sanitizeLine(text);
 }
 
 /**
@@ -266,48 +259,6 @@ export class FastScanner {
 
 /** Reads at least this big are scanned in place; smaller ones (tests' tiny blocks) are simply copied. */
 const IN_PLACE_MIN_BYTES = 64 * 1024;
-
-/**
- * The first head line after `chunk`'s first newline, within the lines an entry can span (0 when none): a cut
- * there splits no entry, since every line before it belongs to an entry above it.
- */
-function firstHeadAfterNewline(chunk: Buffer): number {
-  let start = chunk.indexOf(10) + 1;
-  for (let seen = 0; start > 0 && start < chunk.length && seen <= MAX_CONTINUATION_LINES + 1; seen++) {
-    const nl = chunk.indexOf(10, start);
-    if (nl === -1) return 0;
-    if (parseHead(decodeLine(chunk, start, nl))) return start;
-    start = nl + 1;
-  }
-  return 0;
-}
-
-/** Start of the line above the one starting at `start` (> 0). */
-function prevLineStart(data: Buffer, start: number): number {
-  return start < 2 ? 0 : data.lastIndexOf(10, start - 2) + 1;
-}
-
-function lineEnd(data: Buffer, pos: number, end: number): number {
-  const nl = data.indexOf(10, pos);
-  return nl === -1 || nl > end ? end : nl;
-}
-
-/**
- * Where to cut a non-final block so no entry straddles the cut: at the last head line, or, when the last
- * MAX_CONTINUATION_LINES + 1 lines hold no head, at the last line (it cannot belong to an entry above).
- */
-function splitPoint(data: Buffer): number {
-  let stop = data.length - 1;
-  let last = -1;
-  for (let seen = 0; seen <= MAX_CONTINUATION_LINES + 1 && stop >= 0; seen++) {
-    const start = stop === 0 ? 0 : data.lastIndexOf(10, stop - 1) + 1;
-    if (last === -1) last = start;
-    if (parseHead(decodeLine(data, start, stop))) return start;
-    if (start === 0) break;
-    stop = start - 1;
-  }
-  return last === -1 ? 0 : last;
-}
 
 export interface FastScanRange extends FastScanState {
   /** Byte range of a plain file to read; a head line starts at `start` (or it is 0). Ignored for .gz. */

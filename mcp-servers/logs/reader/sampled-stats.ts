@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { type HeadContext, parseHead } from '../parser/index.js';
 import { headContext, type LogFile } from '../types.js';
-import { decodeLine } from './fast-scan.js';
 import { headService } from './head-service.js';
+import { decodeLine } from './line-bounds.js';
 import { readError } from './lines.js';
 
 /** Per-service figures of one file, exact from a full read or estimated from samples. */

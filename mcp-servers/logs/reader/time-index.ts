@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { parseHead } from '../parser/index.js';
 import { headContext, type LogFile } from '../types.js';
-import { decodeLine } from './fast-scan.js';
+import { decodeLine } from './line-bounds.js';
 import { readError } from './lines.js';
 
 /** Bytes read per probe; a probe that finds no timed head in them reads on, up to PROBE_MAX_BYTES. */
