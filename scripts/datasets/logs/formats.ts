@@ -1,51 +1,15 @@
 import { iso, isoSeconds, log4jTime } from '../time.js';
+import type { Fields, FieldValue, Level, LogEvent, LogFormat, Origin } from './event.js';
 import { cri, journald, klog, nginx, syslog3164, syslog5424 } from './system-formats.js';
 import { envoy, kubeEvent, otel, postgres, postgresSession } from './telemetry-formats.js';
+
+// The event types live in event.ts so the writers' modules can use them without importing this one back.
+export type { Fields, FieldValue, Level, LogEvent, LogFormat, Origin } from './event.js';
 
 /**
  * One writer per log format the logs server understands. A dataset mixes them the way a real fleet does:
  * JVM services with log4j/logback layouts, Node services with pino, Go services with logfmt, Python with JSON.
  */
-
-export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-export type LogFormat =
-  | 'plain'
-  | 'log4j'
-  | 'pino'
-  | 'json'
-  | 'logfmt'
-  | 'nginx'
-  | 'syslog'
-  | 'syslog5424'
-  | 'journald'
-  | 'cri'
-  | 'klog'
-  | 'otel'
-  | 'kube-events'
-  | 'envoy'
-  | 'postgres'
-  | 'postgres-session'
-  | 'team';
-export type FieldValue = string | number | boolean | { [key: string]: FieldValue };
-export type Fields = Record<string, FieldValue>;
-
-export interface LogEvent {
-  t: number;
-  level: Level;
-  msg: string;
-  /** Logger/class name: log4j needs one; JSON formats carry it as a field. */
-  logger?: string;
-  fields?: Fields;
-  /** Stack trace lines; line formats print them as continuation lines, JSON formats embed them. */
-  stack?: string[];
-}
-
-/** Per-process identity that JSON loggers stamp on every line. */
-export interface Origin {
-  service: string;
-  hostname: string;
-  pid: number;
-}
 
 const PINO_LEVEL: Record<Level, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 

@@ -1,5 +1,5 @@
 import { iso } from '../time.js';
-import type { Fields, FieldValue, Level, LogEvent, Origin } from './formats.js';
+import type { Fields, FieldValue, Level, LogEvent, Origin } from './event.js';
 
 /**
  * Writers for the formats of hosts, proxies and clusters: nginx (access lines in the combined format, everything else

@@ -1,5 +1,5 @@
 import { iso } from '../time.js';
-import type { Fields, FieldValue, Level, LogEvent, Origin } from './formats.js';
+import type { Fields, FieldValue, Level, LogEvent, Origin } from './event.js';
 
 /**
  * Writers for telemetry as collectors and platforms write it: OpenTelemetry log records (OTLP/JSON, one per line),
