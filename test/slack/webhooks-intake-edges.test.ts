@@ -53,7 +53,7 @@ async function start(
   function send(
     path: string,
     chunks: (string | Buffer)[],
-    { method = 'POST', headers = { authorization: `Bearer ${TOKEN}` }, declare = false } = {},
+    { method = 'POST', headers = { authorization: `Bearer ${TOKEN}` } as Record<string, string>, declare = false } = {},
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const length = chunks.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
