@@ -42,6 +42,8 @@ export function harness(options: { full?: boolean; failPost?: boolean; store?: S
   const notes: string[] = [];
   const resolutions: string[] = [];
   const submitted: Trigger[] = [];
+  /** The analyses the service started, as the groups hold them (a test may move their state on). */
+  const jobs: AnalysisJob[] = [];
   let clock = options.clock ?? Date.parse(T0);
   let failPost = options.failPost ?? false;
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -50,6 +52,7 @@ export function harness(options: { full?: boolean; failPost?: boolean; store?: S
     submit(trigger: Trigger) {
       submitted.push(trigger);
       const job = new AnalysisJob(trigger, clock);
+      jobs.push(job);
       void store.saveAnalysis(job.toStored());
       return { ok: true as const, job, position: 0 };
     },
@@ -92,6 +95,7 @@ export function harness(options: { full?: boolean; failPost?: boolean; store?: S
     notes,
     resolutions,
     submitted,
+    jobs,
     advance: (ms: number) => {
       clock += ms;
     },
