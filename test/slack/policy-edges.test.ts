@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { metrics } from '../../src/observability/metrics.js';
 import { type DirectoryClient, SlackDirectory } from '../../src/slack/policy/directory.js';
 import { OPEN_POLICY, type PolicyConfig } from '../../src/slack/policy/env.js';
 import { AccessPolicy, type HomeTeam, type PolicyAction, type PolicyRequest } from '../../src/slack/policy/policy.js';
@@ -323,6 +324,18 @@ describe('refusals are logged; the check is bounded in time', () => {
       `access refused: action=followup user=U0ALICE bot=- channel=${CHANNEL} reason=channel`,
       `access refused: action=analyse user=- bot=B0STRAY channel=${CHANNEL} reason=bot`,
     ]);
+  });
+
+  it('each refusal is counted under its reason in /metrics; an allowed request is not', async () => {
+    const refusals = async (reason: string) =>
+      (await metrics.accessRefusals.get()).values.find((sample) => sample.labels.reason === reason)?.value ?? 0;
+    const { policy } = setup({ ALLOWED_CHANNELS: ['C0INC1'] });
+    const [channel, bot] = [await refusals('channel'), await refusals('bot')];
+    await ask(policy, { channel: 'C0INC1' });
+    await ask(policy, {});
+    await ask(policy, {});
+    await ask(policy, { user: undefined, botId: 'B0STRAY', channel: 'C0INC1' });
+    expect([(await refusals('channel')) - channel, (await refusals('bot')) - bot]).toEqual([2, 1]);
   });
 
   it('without a budget the check waits 10 s for Slack, and not a moment more', async () => {

@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { metrics } from '../../src/observability/metrics.js';
 import type { IntakeOutcome } from '../../src/slack/webhooks/groups.js';
 import { type ChannelAllowed, createWebhookHandler, parsePayload, type WebhookHandler } from '../../src/slack/webhooks/http.js';
 import type { WebhookGroup } from '../../src/slack/webhooks/schema.js';
@@ -239,6 +240,19 @@ describe('answers', () => {
     expect(get).toMatchObject({ status: 405, headers: { allow: 'POST, PUT' } });
     const elsewhere = await h.send('/alerts/other', [payload()]);
     expect(elsewhere).toMatchObject({ status: 404, body: { error: expect.stringContaining('/alerts/alertmanager or /alerts/grafana') } });
+  });
+
+  it('every delivery to an alert path is counted by the status it was answered with; /healthz is not', async () => {
+    const deliveries = async (code: string) =>
+      (await metrics.webhookDeliveries.get()).values.find((sample) => sample.labels.code === code)?.value ?? 0;
+    const before = await Promise.all(['202', '401', '404', '200'].map(deliveries));
+    const h = await start();
+    await h.send('/alerts/alertmanager', [payload()]);
+    await h.send('/alerts/alertmanager', [payload()], { headers: {} });
+    await h.send('/alerts/nowhere', [payload()]);
+    await h.send('/healthz', [], { method: 'GET', headers: {} });
+    const after = await Promise.all(['202', '401', '404', '200'].map(deliveries));
+    expect(after.map((n, i) => n - (before[i] ?? 0))).toEqual([1, 1, 1, 0]);
   });
 
   it('/healthz answers GET and HEAD without a token; POST there is 405', async () => {
