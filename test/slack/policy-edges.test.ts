@@ -141,9 +141,27 @@ describe('channels', () => {
     for (const request of [{}, { user: undefined, botId: 'B0DEPLOY' }]) {
       const decision = await ask(broken, request);
       expect(decision).toMatchObject({ allowed: false, reason: 'check_failed' });
-      expect(decision.allowed ? '' : decision.text).toContain('conversations.info: missing_scope');
+      expect(decision.allowed ? '' : decision.text).toContain('(conversations.info: missing_scope)');
     }
     expect(await ask(policy, { user: undefined, botId: 'B0DEPLOY' })).toEqual({ allowed: true, responder: false });
+  });
+  it('a failure that is not even an Error is still a refusal quoting it', async () => {
+    const odd = new AccessPolicy(
+      OPEN_POLICY,
+      {
+        channel: (id: string) =>
+          id === 'C0ODD' ? Promise.reject('channel lookup broke') : Promise.resolve({ id, externallyShared: false }),
+        user: () => Promise.reject('user lookup broke'),
+        groupMembers: () => Promise.resolve(new Set<string>()),
+      } as unknown as SlackDirectory,
+      { teamId: HOME },
+      [],
+      logger,
+    );
+    const channel = await ask(odd, { channel: 'C0ODD' });
+    expect(channel.allowed ? '' : channel.text).toContain('(channel lookup broke)');
+    const user = await ask(odd, {});
+    expect(user.allowed ? '' : user.text).toContain('(user lookup broke)');
   });
 });
 
@@ -234,6 +252,9 @@ describe('who asks', () => {
     const teamOnly = setup();
     teamOnly.slack.users.set('U0SISTER', { id: 'U0SISTER', team_id: 'T0SISTER', enterprise_user: { enterprise_id: 'E0ORG' } });
     expect(await ask(teamOnly.policy, { user: 'U0SISTER' })).toMatchObject({ allowed: false, reason: 'external' });
+    // … and a member of its own team is internal whatever org Slack names for them.
+    teamOnly.slack.users.set('U0TEAMMATE', { id: 'U0TEAMMATE', team_id: HOME, enterprise_user: { enterprise_id: 'E0ORG' } });
+    expect(await ask(teamOnly.policy, { user: 'U0TEAMMATE' })).toEqual({ allowed: true, responder: false });
   });
 
   it('ALLOWED_USERS: listed people and members of listed groups; responders always; user ids are never looked up as groups', async () => {
@@ -263,9 +284,9 @@ describe('who asks', () => {
     const { slack, policy } = setup({ RESPONDERS: ['S0MISSING'] });
     const decision = await ask(policy, { user: 'U0NOBODY' });
     expect(decision).toMatchObject({ allowed: false, reason: 'check_failed' });
-    expect(decision.allowed ? '' : decision.text).toContain('users.info: user_not_found');
+    expect(decision.allowed ? '' : decision.text).toContain('(users.info: user_not_found)');
     const group = await ask(policy, {});
-    expect(group.allowed ? '' : group.text).toContain('usergroups.users.list: no_such_subteam');
+    expect(group.allowed ? '' : group.text).toContain('(usergroups.users.list: no_such_subteam)');
     expect(slack.calls).toContain('usergroups.users.list S0MISSING');
   });
 });
