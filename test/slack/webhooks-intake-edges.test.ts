@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metrics } from '../../src/observability/metrics.js';
 import type { IntakeOutcome } from '../../src/slack/webhooks/groups.js';
-import { type ChannelAllowed, createWebhookHandler, parsePayload, type WebhookHandler } from '../../src/slack/webhooks/http.js';
+import {
+  type ChannelAllowed,
+  createWebhookHandler,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parsePayload,
+  type WebhookHandler,
+} from '../../src/slack/webhooks/http.js';
 import type { WebhookGroup } from '../../src/slack/webhooks/schema.js';
 
 /**
@@ -267,6 +274,18 @@ describe('answers', () => {
     const reply = await h.send('/alerts/alertmanager', [payload()]);
     expect(reply).toMatchObject({ status: 500, body: { ok: false, error: 'internal error' } });
     expect(h.errors).toEqual(['alert webhook failed: store is gone']);
+  });
+
+  it('nesting: closed brackets give their level back; an escaped backslash ends where its string ends', async () => {
+    expect(nestsDeeperThan(`[${'[1],'.repeat(100)}{"a":[2]}]`, 3)).toBe(false);
+    expect(nestsDeeperThan(`${JSON.stringify({ a: 'x\\' })}[[[`, 2)).toBe(true);
+    expect(nestsDeeperThan(`${JSON.stringify({ a: 'x\\"[[[' })}`, 2)).toBe(false);
+    const h = await start();
+    const deep = `{"alerts": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+    expect(await h.send('/alerts/alertmanager', [deep])).toMatchObject({
+      status: 400,
+      body: { error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels: not an alert payload` },
+    });
   });
 
   it('bad JSON is 400 with the position only; the body never reaches the log', async () => {
