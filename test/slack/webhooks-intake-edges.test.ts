@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metrics } from '../../src/observability/metrics.js';
 import type { IntakeOutcome } from '../../src/slack/webhooks/groups.js';
 import {
@@ -61,7 +61,7 @@ async function start(
   function send(
     path: string,
     chunks: (string | Buffer)[],
-    { method = 'POST', headers = { authorization: `Bearer ${TOKEN}` } as Record<string, string>, declare = false } = {},
+    { method = 'POST', headers = { authorization: `Bearer ${TOKEN}` } as Record<string, string>, declare = false, hold = false } = {},
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const length = chunks.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
@@ -79,7 +79,8 @@ async function start(
       // The server may answer (413) and close before the whole body is written; the answer is what counts.
       req.on('error', reject);
       for (const chunk of chunks) req.write(chunk);
-      req.end();
+      // A held request never finishes its body (a slowloris sender): the server has to cut it off.
+      if (!hold) req.end();
     });
   }
   return { handler, received, warnings, errors, send };
@@ -144,6 +145,34 @@ describe('the body cap', () => {
       fetch(`http://127.0.0.1:${port}/alerts/alertmanager`, { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}` } });
     expect((await post(payloadOf(1024 * 1024))).status).toBe(202);
     expect((await post(payloadOf(1024 * 1024 + 1))).status).toBe(413);
+  });
+});
+
+describe('a slow sender', () => {
+  it('a body not finished within 10 s is answered 408; 1 ms earlier it still waits', async () => {
+    const h = await start();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const reply = h.send('/alerts/alertmanager', [payload().slice(0, 20)], { hold: true });
+      // vi.waitFor would advance the fake clock itself; the request reaches the body timer within a few turns.
+      for (let turn = 0; turn < 1000 && vi.getTimerCount() === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(vi.getTimerCount()).toBe(1);
+      let answered = false;
+      void reply.then(() => {
+        answered = true;
+      });
+      await vi.advanceTimersByTimeAsync(9_999);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await reply).toMatchObject({
+        status: 408,
+        headers: { connection: 'close' },
+        body: { error: 'body not received within 10 s' },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
