@@ -121,6 +121,16 @@ describe('the body cap', () => {
     expect(h.handler.stats).toMatchObject({ started: 2, refused: 2 });
   });
 
+  it('a declared length over the cap is refused at once, before the body arrives; the cap itself is waited for', async () => {
+    const h = await start();
+    const declared = (length: number) => ({ authorization: `Bearer ${TOKEN}`, 'content-length': String(length) });
+    const early = await h.send('/alerts/alertmanager', ['{"alerts"'], { headers: declared(LIMIT + 1), hold: true });
+    expect(early).toMatchObject({ status: 413, headers: { connection: 'close' } });
+    // Declaring exactly the cap is fine: the server reads on, and answers once the body is complete.
+    const body = payloadOf(LIMIT);
+    expect((await h.send('/alerts/alertmanager', [body], { headers: declared(LIMIT) })).status).toBe(202);
+  });
+
   it('the cap counts the whole body across chunks, not the largest chunk', async () => {
     const h = await start();
     const fits = await h.send('/alerts/alertmanager', split(payloadOf(LIMIT), 4));
