@@ -80,6 +80,15 @@ describe('structured values', () => {
     expect(new Redactor().value(nest(32, 'a string at any depth is redacted'))).toEqual(nest(32, 'a string at any depth is redacted'));
   });
 
+  it('arrays under a secret name are followed to the same depth; deeper ones are replaced whole', () => {
+    const arrays = (levels: number): unknown => (levels === 0 ? 'deep-secret-1' : [arrays(levels - 1)]);
+    const shallow = JSON.stringify(new Redactor().value({ password: arrays(30) }));
+    expect(shallow).toContain('[REDACTED:password#1]');
+    const deep = JSON.stringify(new Redactor().value({ password: arrays(40) }));
+    expect(deep).toContain('[REDACTED:too_deep]');
+    expect(deep).not.toMatch(/deep-secret-1|password#/);
+  });
+
   it('numbers, booleans and null pass through unless under a secret name; harmless values under it stay', () => {
     const out = new Redactor().value({ retries: 3, ok: true, none: null, pin_password: 1234567, password: 123456, secret: 'true' });
     expect(out).toEqual({ retries: 3, ok: true, none: null, pin_password: '[REDACTED:password#1]', password: 123456, secret: 'true' });
