@@ -154,7 +154,7 @@ describe('defanging', () => {
     expect(result.changed).toBe(1);
   });
 
-  it('a blank trusted output shows nothing, and a model cannot forge the screen\'s markers', () => {
+  it("a blank trusted output shows nothing, and a model cannot forge the screen's markers", () => {
     expect(screenText('run `rm -rf  `', ' ').changed).toBe(1);
     const forged = screenText('ok \uE0000\uE000 done', '');
     expect(forged.text).toBe('ok 0 done');
