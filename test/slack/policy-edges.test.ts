@@ -182,7 +182,9 @@ describe('bots', () => {
     slack.channels.set('C0SHARED', { id: 'C0SHARED', is_ext_shared: true });
     const bot = { user: undefined, botId: 'B0DEPLOY' };
     expect(await ask(policy, { ...bot, botId: 'B0OTHER' })).toMatchObject({ allowed: false, reason: 'bot' });
-    expect(await ask(policy, { ...bot, channel: 'C0OTHER' })).toMatchObject({ allowed: false, reason: 'channel' });
+    const elsewhere = await ask(policy, { ...bot, channel: 'C0OTHER' });
+    expect(elsewhere).toMatchObject({ allowed: false, reason: 'channel' });
+    expect(elsewhere.allowed ? '' : elsewhere.text).toContain(`<#${CHANNEL}>, <#C0SHARED>`);
     expect(await ask(policy, { ...bot, channel: 'C0SHARED' })).toMatchObject({ allowed: false, reason: 'shared_channel' });
     expect(await ask(policy, bot)).toEqual({ allowed: true, responder: false });
     // A bot is never asked about as a person.
@@ -237,6 +239,9 @@ describe('who asks', () => {
     expect(await ask(policy, { user: 'U0ALICE' })).toEqual({ allowed: true, responder: false });
     const homeless = setup({}, {});
     expect(await ask(homeless.policy, { user: 'U0ALICE' })).toMatchObject({ allowed: false, reason: 'external' });
+    // Neither side knowing a team proves nothing: still external.
+    homeless.slack.users.set('U0NOTEAM', { id: 'U0NOTEAM' });
+    expect(await ask(homeless.policy, { user: 'U0NOTEAM' })).toMatchObject({ allowed: false, reason: 'external' });
   });
 
   it('Enterprise Grid: the org decides when both sides name one; otherwise the team does', async () => {
