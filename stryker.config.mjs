@@ -15,7 +15,9 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // .tools/ (Prometheus, Alertmanager, journald from Debian) must reach the sandbox for the tests that spawn them, but its
-  // config folders hold a directory symlink and dangling ones Stryker cannot copy; share/ holds only docs and web assets.
+  // config folders hold a directory symlink and dangling ones Stryker cannot copy, and Prometheus' web assets dangling
+  // ones. Alertmanager's usr/share/prometheus/alertmanager (its templates) stays: without default.tmpl the test that
+  // spawns the real Alertmanager fails the initial run; the rest of share/ is docs, man pages and web assets.
   // dist/ stays: CLI and e2e tests spawn it; they run the unmutated build, so per-test coverage never picks them for a mutant.
   ignorePatterns: [
     '/coverage',
@@ -23,7 +25,10 @@ export default {
     '/.state',
     '/.tools/journal/etc',
     '/.tools/journal/usr/lib/environment.d',
-    '/.tools/**/share/**',
+    '/.tools/prometheus/usr/share/**',
+    '/.tools/journal/usr/share/**',
+    '/.tools/alertmanager/usr/share/doc/**',
+    '/.tools/alertmanager/usr/share/man/**',
   ],
   disableTypeChecks: '{src,mcp-servers,test}/**/*.ts',
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -17,7 +17,7 @@ const READER = '(?:analyst|analy[sz]er|assistant|bot|ai|agent|model|llm|investig
 export const ADDRESSES_MODEL = new RegExp(
   [
     // "SYSTEM:", "assistant:", "AI:", "developer note:", "system prompt override:"
-    `\\b${ROLE}${OPT_GAP}(?:prompt|message|note|override|instructions?)?${OPT_GAP}:`,
+    `\\b${ROLE}${OPT_GAP}(?:(?:prompt|message|note|override|instructions?)${OPT_GAP}){0,2}:`,
     // chat-template tokens such as <|im_start|>
     '<\\|[a-z_]{2,30}\\|>',
     // "ignore previous", "disregard all prior instructions", "forget the above"

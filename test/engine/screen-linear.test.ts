@@ -24,6 +24,7 @@ const ADVERSARIAL: Record<string, string> = {
   aiSpaces: `AI${spaces}`,
   assistantSpacesComma: `assistant${spaces},`,
   systemSpaces: `system${spaces}prompt${spaces}`,
+  roleWords: repeat('system prompt override note '),
   ignoreSpaces: `ignore${spaces}all${spaces}`,
   noteFor: repeat('note for the '),
   dearRepeat: repeat('dear incident '),

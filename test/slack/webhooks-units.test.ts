@@ -4,111 +4,12 @@ import { buildUserPrompt } from '../../src/engines/ollama/prompt.js';
 import { createFence } from '../../src/engines/ollama/untrusted.js';
 import type { SlackMessage } from '../../src/slack/blocks/report.js';
 import { alertLinks, buildAlertParent, formatLasted, safeLink } from '../../src/slack/webhooks/blocks.js';
-import { AlertGroups } from '../../src/slack/webhooks/groups.js';
 import { parsePayload } from '../../src/slack/webhooks/http.js';
 import { alertScope, alertTrigger, LOOKBACK_BEFORE_START_MS } from '../../src/slack/webhooks/incident.js';
-import type { WebhookAlert, WebhookGroup } from '../../src/slack/webhooks/schema.js';
-import { AnalysisJob, type Trigger } from '../../src/slack/worker/job.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import type { StateStore } from '../../src/store/types.js';
 import { blockText as anyBlockText } from '../fakes/slack/server.js';
+import { alert, group, harness, T0 } from './webhook-groups-harness.js';
 
 const blockText = (message: SlackMessage) => anyBlockText(message as never);
-
-const T0 = '2026-03-01T10:00:00.000Z';
-
-function alert(instance: string, overrides: Partial<WebhookAlert> = {}): WebhookAlert {
-  return {
-    status: 'firing',
-    labels: { alertname: 'DiskFull', severity: 'warning', service: 'search', instance },
-    annotations: { summary: `disk above 95% on ${instance}` },
-    startsAt: T0,
-    fingerprint: `fp-${instance}`,
-    links: [],
-    ...overrides,
-  };
-}
-
-function group(alerts: WebhookAlert[], status: 'firing' | 'resolved' = 'firing'): WebhookGroup {
-  return {
-    source: 'alertmanager',
-    receiver: 'incidentpilot',
-    status,
-    groupKey: '{}:{alertname="DiskFull"}',
-    groupLabels: { alertname: 'DiskFull' },
-    commonLabels: { alertname: 'DiskFull', severity: 'warning', service: 'search' },
-    commonAnnotations: {},
-    alerts,
-    truncatedAlerts: 0,
-  };
-}
-
-/** AlertGroups against a recording Slack and a service that only records submissions. */
-function harness(options: { full?: boolean; failPost?: boolean; store?: StateStore; clock?: number } = {}) {
-  const posts: { channel: string; message: SlackMessage; threadTs?: string }[] = [];
-  const updates: { ts: string; message: SlackMessage }[] = [];
-  const notes: string[] = [];
-  const resolutions: string[] = [];
-  const submitted: Trigger[] = [];
-  let clock = options.clock ?? Date.parse(T0);
-  let failPost = options.failPost ?? false;
-  const store = options.store ?? SqliteStore.open(':memory:');
-  const service = {
-    full: options.full ?? false,
-    submit(trigger: Trigger) {
-      submitted.push(trigger);
-      const job = new AnalysisJob(trigger, clock);
-      void store.saveAnalysis(job.toStored());
-      return { ok: true as const, job, position: 0 };
-    },
-    async find(id: string) {
-      const stored = await store.getAnalysis(id);
-      return stored ? AnalysisJob.fromStored(stored) : undefined;
-    },
-    async noteInThread(_job: AnalysisJob, text: string) {
-      notes.push(text);
-    },
-    async resolveAlert(job: AnalysisJob, text: string) {
-      job.resolution = text;
-      resolutions.push(text);
-    },
-  };
-  const groups = new AlertGroups({
-    service,
-    io: {
-      async post(channel, message, threadTs) {
-        if (failPost) throw Object.assign(new Error('x'), { data: { error: 'not_in_channel' } });
-        posts.push({ channel, message, threadTs });
-        return `${1000 + posts.length}.000100`;
-      },
-      async update(_channel, ts, message) {
-        updates.push({ ts, message });
-      },
-      async ephemeral() {},
-    },
-    store,
-    cooldownMs: 15 * 60_000,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    now: () => clock,
-  });
-  return {
-    groups,
-    store,
-    service,
-    posts,
-    updates,
-    notes,
-    resolutions,
-    submitted,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    now: () => clock,
-    set failPost(value: boolean) {
-      failPost = value;
-    },
-  };
-}
 
 describe('alert groups (join, notes, resolution)', () => {
   it('starts once; a resend is unchanged; a new alert is noted; a partial resolution is noted; the last one resolves the group', async () => {

@@ -92,8 +92,9 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
     const timer = setTimeout(() => {
       if (done) return;
       done = true;
+      // The 408 goes out with Connection: close, which ends the connection once it is written; destroying the
+      // request here would reset the socket before the sender could read why.
       resolve({ ok: false, status: 408, error: `body not received within ${BODY_TIMEOUT_MS / 1000} s` });
-      req.destroy();
     }, BODY_TIMEOUT_MS);
     timer.unref();
     req.on('data', (chunk: Buffer) => {
@@ -223,7 +224,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
     const body = await readBody(req, maxBody);
     if (!body.ok) {
-      refuse(req, res, body.status, body.error, body.status === 413 ? { connection: 'close' } : {});
+      refuse(req, res, body.status, body.error, body.status === 413 || body.status === 408 ? { connection: 'close' } : {});
       return;
     }
     const parsed = parsePayload(source, body.body.toString('utf8'));
