@@ -7,7 +7,8 @@ import pg from 'pg';
 import { freePort } from './prometheus.js';
 
 /** Where `npm run fetch-prometheus` (scripts/fetch-postgres.sh) unpacks Debian's postgresql-15 and its libraries. */
-const ROOT = path.resolve(import.meta.dirname, '../../.tools/postgresql');
+const REPO = ((up) => (path.basename(up) === 'dist' ? path.dirname(up) : up))(path.resolve(import.meta.dirname, '../..'));
+const ROOT = path.join(REPO, '.tools/postgresql');
 export const POSTGRES_BIN = path.join(ROOT, 'usr/lib/postgresql/15/bin');
 const LIBS = path.join(ROOT, 'usr/lib/x86_64-linux-gnu');
 
@@ -22,15 +23,9 @@ const SUPERUSER = 'postgres';
 const SERVER_USER = 'nobody';
 
 /** Durability is pointless for a throwaway cluster; these make start-up and every commit fast. */
-const FAST_SETTINGS = [
-  'fsync=off',
-  'synchronous_commit=off',
-  'full_page_writes=off',
-  'jit=off',
-  'timezone=UTC',
-  'max_connections=100',
-  'shared_buffers=32MB',
-];
+const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+/** Always: JIT needs LLVM, which fetch-postgres.sh leaves out. */
+const COMMON_SETTINGS = ['jit=off', 'timezone=UTC', 'max_connections=100', 'shared_buffers=32MB'];
 
 export interface RunningPostgres {
   /** `postgres://postgres:<password>@127.0.0.1:<port>` without a database name. */
@@ -78,9 +73,10 @@ function ownByServerUser(dir: string): void {
 /**
  * initdb into a temporary folder (owned by the unprivileged server user), then a real PostgreSQL 15 on a free loopback
  * port with its unix socket inside that folder. Host connections need the random password (scram-sha-256), so tests of
- * password handling meet the real authentication.
+ * password handling meet the real authentication. `durable` keeps PostgreSQL's default fsync and synchronous commit
+ * (benchmarks); tests leave them off.
  */
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
   const bin = postgresBinaries();
   const dir = mkdtempSync(path.join(tmpdir(), 'ip-postgres-'));
   ownByServerUser(dir);
@@ -138,7 +134,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
       String(port),
       '-k',
       sockets,
-      ...FAST_SETTINGS.flatMap((setting) => ['-c', setting]),
+      ...[...(options.durable ? [] : FAST_SETTINGS), ...COMMON_SETTINGS].flatMap((setting) => ['-c', setting]),
     ]);
     const started = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
