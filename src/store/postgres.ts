@@ -182,6 +182,8 @@ export class PostgresStore implements StateStore {
         this.rewriteTimer = undefined;
         if (!this.closed) this.flush().catch(() => undefined);
       }, REWRITE_MS);
+      // A database that stays away must not keep a stopping process alive; close() writes what is left.
+      this.rewriteTimer.unref();
       throw error;
     }
   }
