@@ -26,7 +26,7 @@ const MAX_CANDIDATES = 200;
 /** PostgreSQL refuses a lexeme over 2047 bytes; 4 bytes a character at worst keeps one below that. */
 const MAX_LEXEME_CHARS = 500;
 
-/** Runs one statement (with the store's retry) and returns its rows. */
+/** Runs one statement (with the store's retry and ordering) and returns its rows. */
 export type Query = <R>(text: string, params?: unknown[]) => Promise<R[]>;
 
 /**
@@ -54,14 +54,15 @@ function anyOf(terms: readonly string[]): string | null {
  * indexes. Candidates are ordered by ts_rank where SQLite uses bm25; the scorer then orders them the same way.
  */
 export class PostgresMemory implements IncidentMemory {
+  /** `query` reads after the store's earlier writes; `write` runs in the store's write order. */
   constructor(
     private readonly query: Query,
-    private readonly flush: () => Promise<void>,
+    private readonly write: Query,
   ) {}
 
   async remember(identity: IncidentIdentity): Promise<void> {
     const tokens = searchTokens(identity);
-    await this.query(
+    await this.write(
       `INSERT INTO incidents (analysis_id, channel, thread_ts, at, engine, incident, services, suspect_kind, suspect_id,
          signatures, metrics, summary, root_cause, confidence, channel_private, sig_tokens, service_tokens, text_tokens)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
@@ -166,7 +167,7 @@ export class PostgresMemory implements IncidentMemory {
   }
 
   async confirm(analysisId: string, confirmed: ConfirmedCause): Promise<boolean> {
-    const rows = await this.query<{ analysis_id: string }>(
+    const rows = await this.write<{ analysis_id: string }>(
       'UPDATE incidents SET confirmed_cause = $1, confirmed_culprit = $2, confirmed_by = $3 WHERE analysis_id = $4 RETURNING analysis_id',
       [confirmed.cause, confirmed.culprit ?? null, confirmed.by, analysisId],
     );
@@ -174,7 +175,6 @@ export class PostgresMemory implements IncidentMemory {
   }
 
   async stats(since: number): Promise<EngineStats[]> {
-    await this.flush();
     return this.query<EngineStats>(
       `SELECT i.engine AS engine, count(*)::int AS analyses,
          coalesce(sum((SELECT count(*) FROM votes v WHERE v.analysis_id = i.analysis_id AND v.vote = 'up')), 0)::int AS up,
@@ -189,7 +189,7 @@ export class PostgresMemory implements IncidentMemory {
   }
 
   async saveRecording(analysisId: string, recording: StoredRecording): Promise<void> {
-    await this.query(
+    await this.write(
       'INSERT INTO recordings (analysis_id, at, calls) VALUES ($1, $2, $3) ON CONFLICT (analysis_id) DO UPDATE SET at = excluded.at, calls = excluded.calls',
       [analysisId, Date.now(), packRecording(recording)],
     );

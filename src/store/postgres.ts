@@ -61,8 +61,8 @@ export class PostgresStore implements StateStore {
     private readonly retry: RetryPolicy,
   ) {
     this.memory = new PostgresMemory(
-      (text, params) => this.query(text, params),
-      () => this.flush(),
+      (text, params) => this.read(text, params),
+      (text, params) => this.write(text, params),
     );
   }
 
@@ -103,6 +103,29 @@ export class PostgresStore implements StateStore {
     if (!(error instanceof Error)) return new Error(redact(String(error), this.secrets));
     error.message = redact(error.message, this.secrets);
     return error;
+  }
+
+  /**
+   * Writes run one after another in call order, as SQLite runs them, so a later write of a row never loses to an
+   * earlier one racing on another connection, and a read waits for the writes made before it (read-your-writes).
+   */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writing.catch(() => undefined).then(work);
+    this.writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private write<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    return this.enqueue(() => this.query<R>(text, params));
+  }
+
+  /** Waits for every write made before it (a failed analysis batch stays pending; the read goes ahead). */
+  private async read<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    await this.flush().catch(() => undefined);
+    return this.query<R>(text, params);
   }
 
   private async query<R>(text: string, params: unknown[] = []): Promise<R[]> {
@@ -155,12 +178,12 @@ export class PostgresStore implements StateStore {
   flush(): Promise<void> {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
-    this.writing = this.writing.catch(() => undefined).then(() => this.writePending());
+    const written = this.enqueue(() => this.writePending());
     // Saves waiting on the scheduled flush settle with this one (a read may flush before the timer fires).
-    this.release?.(this.writing);
+    this.release?.(written);
     this.release = undefined;
     this.scheduled = undefined;
-    return this.writing;
+    return written;
   }
 
   private async writePending(): Promise<void> {
@@ -189,14 +212,12 @@ export class PostgresStore implements StateStore {
   }
 
   async getAnalysis(id: string): Promise<StoredAnalysis | undefined> {
-    await this.flush();
-    const [row] = await this.query<AnalysisRow>('SELECT * FROM analyses WHERE id = $1', [id]);
+    const [row] = await this.read<AnalysisRow>('SELECT * FROM analyses WHERE id = $1', [id]);
     return row ? toAnalysis(row) : undefined;
   }
 
   async analysisInThread(channel: string, threadTs: string): Promise<StoredAnalysis | undefined> {
-    await this.flush();
-    const [row] = await this.query<AnalysisRow>(
+    const [row] = await this.read<AnalysisRow>(
       'SELECT a.* FROM threads t JOIN analyses a ON a.id = t.analysis_id WHERE t.channel = $1 AND t.thread_ts = $2',
       [channel, threadTs],
     );
@@ -204,9 +225,8 @@ export class PostgresStore implements StateStore {
   }
 
   async analysesIn(states: readonly StoredState[], limit: number): Promise<StoredAnalysis[]> {
-    await this.flush();
     if (states.length === 0) return [];
-    const rows = await this.query<AnalysisRow>('SELECT * FROM analyses WHERE state = ANY($1::text[]) ORDER BY created_at LIMIT $2', [
+    const rows = await this.read<AnalysisRow>('SELECT * FROM analyses WHERE state = ANY($1::text[]) ORDER BY created_at LIMIT $2', [
       [...states],
       limit,
     ]);
@@ -214,8 +234,7 @@ export class PostgresStore implements StateStore {
   }
 
   async unpostedReports(maxAttempts: number, limit: number): Promise<StoredAnalysis[]> {
-    await this.flush();
-    const rows = await this.query<AnalysisRow>(
+    const rows = await this.read<AnalysisRow>(
       "SELECT * FROM analyses WHERE state = 'done' AND report_posted = 0 AND report IS NOT NULL AND post_attempts < $1 ORDER BY created_at LIMIT $2",
       [maxAttempts, limit],
     );
@@ -223,34 +242,34 @@ export class PostgresStore implements StateStore {
   }
 
   async rememberAlert(fingerprint: string, analysisId: string, at: number): Promise<void> {
-    await this.query(
+    await this.write(
       'INSERT INTO alerts (fingerprint, analysis_id, at) VALUES ($1, $2, $3) ON CONFLICT (fingerprint) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at',
       [fingerprint, analysisId, at],
     );
   }
 
   async alert(fingerprint: string): Promise<{ analysisId: string; at: number } | undefined> {
-    const [row] = await this.query<{ analysis_id: string; at: number }>('SELECT analysis_id, at FROM alerts WHERE fingerprint = $1', [
+    const [row] = await this.read<{ analysis_id: string; at: number }>('SELECT analysis_id, at FROM alerts WHERE fingerprint = $1', [
       fingerprint,
     ]);
     return row ? { analysisId: row.analysis_id, at: row.at } : undefined;
   }
 
   async saveAlertGroup(key: string, group: StoredAlertGroup, at: number): Promise<void> {
-    await this.query(
+    await this.write(
       'INSERT INTO alert_groups (key, data, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at',
       [key, JSON.stringify(group), at],
     );
   }
 
   async alertGroup(key: string): Promise<StoredAlertGroup | undefined> {
-    const [row] = await this.query<{ data: string }>('SELECT data FROM alert_groups WHERE key = $1', [key]);
+    const [row] = await this.read<{ data: string }>('SELECT data FROM alert_groups WHERE key = $1', [key]);
     return row ? (JSON.parse(row.data) as StoredAlertGroup) : undefined;
   }
 
   /** Atomic across replicas: of two inserts of one id, exactly one returns a row. */
   async markEvent(eventId: string, at: number): Promise<boolean> {
-    const rows = await this.query('INSERT INTO events (event_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id', [
+    const rows = await this.write('INSERT INTO events (event_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id', [
       eventId,
       at,
     ]);
@@ -258,7 +277,7 @@ export class PostgresStore implements StateStore {
   }
 
   async recordVote(vote: StoredVote): Promise<void> {
-    await this.query(
+    await this.write(
       `INSERT INTO votes (analysis_id, "user", vote, engine, incident, at, at_ms, cause, culprit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (analysis_id, "user") DO UPDATE SET vote = excluded.vote, at = excluded.at, at_ms = excluded.at_ms,
          cause = excluded.cause, culprit = excluded.culprit`,
@@ -277,7 +296,7 @@ export class PostgresStore implements StateStore {
   }
 
   async votes(analysisId: string): Promise<StoredVote[]> {
-    const rows = await this.query<{
+    const rows = await this.read<{
       analysis_id: string;
       user: string;
       vote: 'up' | 'down';
@@ -300,18 +319,20 @@ export class PostgresStore implements StateStore {
   }
 
   async prune(before: number): Promise<PruneResult> {
-    await this.flush();
-    return this.transaction(async (client) => {
-      const count = async (sql: string) => (await client.query(sql, [before])).rowCount ?? 0;
-      const analyses = await count("DELETE FROM analyses WHERE updated_at < $1 AND state NOT IN ('queued', 'running')");
-      await client.query('DELETE FROM threads t WHERE NOT EXISTS (SELECT 1 FROM analyses a WHERE a.id = t.analysis_id)');
-      const alerts = await count('DELETE FROM alerts WHERE at < $1');
-      const events = await count('DELETE FROM events WHERE at < $1');
-      const votes = await count('DELETE FROM votes WHERE at_ms < $1');
-      for (const sql of PRUNE_MEMORY_SQL) await count(sql);
-      const alertGroups = await count('DELETE FROM alert_groups WHERE updated_at < $1');
-      return { analyses, alerts, events, votes, alertGroups };
-    });
+    await this.flush().catch(() => undefined);
+    return this.enqueue(() =>
+      this.transaction(async (client) => {
+        const count = async (sql: string) => (await client.query(sql, [before])).rowCount ?? 0;
+        const analyses = await count("DELETE FROM analyses WHERE updated_at < $1 AND state NOT IN ('queued', 'running')");
+        await client.query('DELETE FROM threads t WHERE NOT EXISTS (SELECT 1 FROM analyses a WHERE a.id = t.analysis_id)');
+        const alerts = await count('DELETE FROM alerts WHERE at < $1');
+        const events = await count('DELETE FROM events WHERE at < $1');
+        const votes = await count('DELETE FROM votes WHERE at_ms < $1');
+        for (const sql of PRUNE_MEMORY_SQL) await count(sql);
+        const alertGroups = await count('DELETE FROM alert_groups WHERE updated_at < $1');
+        return { analyses, alerts, events, votes, alertGroups };
+      }),
+    );
   }
 
   /** The schema version in the database, for tests and diagnostics. */

@@ -118,4 +118,16 @@ describe.each(BACKENDS)('%s state store', (backend) => {
     expect(await store.markEvent('Ev-old', Date.now())).toBe(true);
     expect(await store.markEvent('Ev-new', Date.now())).toBe(false);
   });
+  it('writes not awaited land in call order, and the next read sees the last of them', async () => {
+    const { store } = await backends.open(backend);
+    // Many writes of one row in flight at once: a store with several connections must not let an earlier one win.
+    for (let i = 0; i < 30; i++) {
+      void store.saveAlertGroup('k', { channel: 'C1', latest: { n: i }, alerts: Array.from({ length: i }, () => ({})), createdAt: 1 }, i);
+      void store.rememberAlert('fp', `A${i}`, i);
+      void store.recordVote({ analysisId: 'A1', user: 'U1', vote: i % 2 === 0 ? 'up' : 'down', at: new Date(1_000 + i).toISOString() });
+    }
+    expect((await store.alertGroup('k'))?.latest).toEqual({ n: 29 });
+    expect(await store.alert('fp')).toEqual({ analysisId: 'A29', at: 29 });
+    expect((await store.votes('A1')).map((v) => v.vote)).toEqual(['down']);
+  });
 });
