@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_NOT_CONFIGURED, launch } from '../../src/slack/launch.js';
 import { openStore } from '../../src/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { PostgresStore } from '../../src/store/postgres.js';
@@ -191,5 +192,21 @@ describe('PostgreSQL state store', () => {
     const error = await failure(openStore({ STATE_PATH: 'x', STATE_URL: 'postgres://u:pw-secret@host' }));
     expect(error.message).toMatch(/^STATE_URL postgres:\/\/u@host: name the host and the database/);
     expect(error.message).not.toContain('pw-secret');
+  });
+  it('the bot exits 2 at start-up naming STATE_URL, without the password, before the engine starts', async () => {
+    const url = (await server.newDatabase()).replace(server.password, 'wrong-pw-9d2e');
+    const lines: string[] = [];
+    let runtimeBuilt = false;
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A-1-abc', STATE_URL: url };
+    const result = await launch(env, { error: (line) => lines.push(line) }, async () => {
+      runtimeBuilt = true;
+      throw new Error('not reached');
+    });
+    expect(result).toEqual({ ok: false, exitCode: EXIT_NOT_CONFIGURED });
+    expect(lines.join('\n')).toMatch(
+      /STATE_URL postgres:\/\/postgres@127\.0\.0\.1:\d+\/test_\w+: cannot open the state database: .*password authentication failed/,
+    );
+    expect(lines.join('\n')).not.toContain('wrong-pw-9d2e');
+    expect(runtimeBuilt).toBe(false);
   });
 });
