@@ -18,6 +18,13 @@ runnable() {
     && LD_LIBRARY_PATH="$libs" "$bin/initdb" --version >/dev/null 2>&1
 }
 
+# Debian builds the server to read the system's time zone files from this absolute path; they cannot be unpacked
+# beside it.
+if [[ ! -e /usr/share/zoneinfo/UTC ]]; then
+  echo "fetch-postgres: /usr/share/zoneinfo is missing; Debian's PostgreSQL reads the system time zones: apt-get install tzdata" >&2
+  exit 1
+fi
+
 if runnable; then
   echo "fetch-postgres: already present: $bin ($(LD_LIBRARY_PATH="$libs" "$bin/postgres" --version))"
   exit 0
