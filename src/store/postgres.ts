@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { type AnalysisRow, toAnalysis } from './analysis-row.js';
 import { type PostgresSettings, redact, resolvePostgres } from './postgres-config.js';
+import { PgConnection } from './postgres-connection.js';
 import { PostgresMemory, PRUNE_MEMORY_SQL } from './postgres-memory.js';
 import { migratePostgres, schemaVersion } from './postgres-migrate.js';
-import { DEFAULT_RETRY, isTransient, type RetryPolicy, withRetry } from './postgres-retry.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './postgres-retry.js';
 import { analysisParams, UPSERT_ANALYSIS_SQL, UPSERT_THREAD_SQL } from './postgres-sql.js';
 import {
   type PruneResult,
@@ -48,7 +49,7 @@ export class PostgresStore implements StateStore {
   private pending = new Map<string, StoredAnalysis>();
   private flushTimer: NodeJS.Immediate | undefined;
   private rewriteTimer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly db: PgConnection;
   private scheduled: Promise<void> | undefined;
   private release: ((written: Promise<void>) => void) | undefined;
   private closed = false;
@@ -57,9 +58,10 @@ export class PostgresStore implements StateStore {
   private constructor(
     readonly location: string,
     private readonly pool: pg.Pool,
-    private readonly secrets: readonly string[],
-    private readonly retry: RetryPolicy,
+    secrets: readonly string[],
+    retry: RetryPolicy,
   ) {
+    this.db = new PgConnection(pool, secrets, retry);
     this.memory = new PostgresMemory(
       (text, params) => this.read(text, params),
       (text, params) => this.write(text, params),
@@ -98,67 +100,14 @@ export class PostgresStore implements StateStore {
     return new PostgresStore(resolved.location, pool, resolved.secrets, options.retry ?? DEFAULT_RETRY);
   }
 
-  /** Errors leave the store without the password, whatever the driver put in them. */
-  private clean(error: unknown): Error {
-    if (!(error instanceof Error)) return new Error(redact(String(error), this.secrets));
-    error.message = redact(error.message, this.secrets);
-    return error;
-  }
-
-  /**
-   * Writes run one after another in call order, as SQLite runs them, so a later write of a row never loses to an
-   * earlier one racing on another connection, and a read waits for the writes made before it (read-your-writes).
-   */
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writing.catch(() => undefined).then(work);
-    this.writing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
   private write<R>(text: string, params: unknown[] = []): Promise<R[]> {
-    return this.enqueue(() => this.query<R>(text, params));
+    return this.db.enqueue(() => this.db.query<R>(text, params));
   }
 
   /** Waits for every write made before it (a failed analysis batch stays pending; the read goes ahead). */
   private async read<R>(text: string, params: unknown[] = []): Promise<R[]> {
     await this.flush().catch(() => undefined);
-    return this.query<R>(text, params);
-  }
-
-  private async query<R>(text: string, params: unknown[] = []): Promise<R[]> {
-    try {
-      return (await withRetry(() => this.pool.query(text, params), this.retry)).rows as R[];
-    } catch (error) {
-      throw this.clean(error);
-    }
-  }
-
-  /** Runs `work` in one transaction, retried as a whole when the connection is lost on the way. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    try {
-      return await withRetry(async () => {
-        const client = await this.pool.connect();
-        let broken: Error | undefined;
-        try {
-          await client.query('BEGIN');
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          if (isTransient(error)) broken = error as Error;
-          else await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          // A broken connection is destroyed rather than handed to the next caller.
-          client.release(broken);
-        }
-      }, this.retry);
-    } catch (error) {
-      throw this.clean(error);
-    }
+    return this.db.query<R>(text, params);
   }
 
   /** Resolves once this analysis (and any pending before it) is written; callers need not wait. */
@@ -178,7 +127,7 @@ export class PostgresStore implements StateStore {
   flush(): Promise<void> {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
-    const written = this.enqueue(() => this.writePending());
+    const written = this.db.enqueue(() => this.writePending());
     // Saves waiting on the scheduled flush settle with this one (a read may flush before the timer fires).
     this.release?.(written);
     this.release = undefined;
@@ -192,7 +141,7 @@ export class PostgresStore implements StateStore {
     this.pending = new Map();
     const now = Date.now();
     try {
-      await this.transaction(async (client) => {
+      await this.db.transaction(async (client) => {
         for (const a of batch) {
           await client.query(UPSERT_ANALYSIS_SQL, analysisParams(a, now));
           if (a.threadTs) await client.query(UPSERT_THREAD_SQL, [a.channel, a.threadTs, a.id, a.createdAt]);
@@ -320,8 +269,8 @@ export class PostgresStore implements StateStore {
 
   async prune(before: number): Promise<PruneResult> {
     await this.flush().catch(() => undefined);
-    return this.enqueue(() =>
-      this.transaction(async (client) => {
+    return this.db.enqueue(() =>
+      this.db.transaction(async (client) => {
         const count = async (sql: string) => (await client.query(sql, [before])).rowCount ?? 0;
         const analyses = await count("DELETE FROM analyses WHERE updated_at < $1 AND state NOT IN ('queued', 'running')");
         await client.query('DELETE FROM threads t WHERE NOT EXISTS (SELECT 1 FROM analyses a WHERE a.id = t.analysis_id)');
