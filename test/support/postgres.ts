@@ -76,7 +76,16 @@ function ownByServerUser(dir: string): void {
  * password handling meet the real authentication. `durable` keeps PostgreSQL's default fsync and synchronous commit
  * (benchmarks); tests leave them off.
  */
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
+export interface PostgresOptions {
+  /** Keep PostgreSQL's default fsync and synchronous commit (benchmarks). */
+  durable?: boolean;
+  /** PEM certificate and key: the server then also accepts TLS (ssl=on). */
+  tls?: { cert: string; key: string };
+  /** Loopback addresses to listen on besides 127.0.0.1 (a second name for the same server, for host-name checks). */
+  alsoListen?: string[];
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
   const bin = postgresBinaries();
   const dir = mkdtempSync(path.join(tmpdir(), 'ip-postgres-'));
   ownByServerUser(dir);
@@ -107,6 +116,18 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`initdb failed: ${stderr.slice(-2000)}`);
   }
+  const tlsSettings: string[] = [];
+  if (options.tls) {
+    // The server insists that its key is private to the account it runs as.
+    for (const [name, text] of [
+      ['server.crt', options.tls.cert],
+      ['server.key', options.tls.key],
+    ] as const) {
+      writeFileSync(path.join(dir, name), text, { mode: 0o600 });
+      ownByServerUser(path.join(dir, name));
+    }
+    tlsSettings.push('ssl=on', `ssl_cert_file=${path.join(dir, 'server.crt')}`, `ssl_key_file=${path.join(dir, 'server.key')}`);
+  }
   const port = await freePort();
   const baseUrl = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
@@ -129,12 +150,12 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       '-D',
       data,
       '-h',
-      '127.0.0.1',
+      ['127.0.0.1', ...(options.alsoListen ?? [])].join(','),
       '-p',
       String(port),
       '-k',
       sockets,
-      ...[...(options.durable ? [] : FAST_SETTINGS), ...COMMON_SETTINGS].flatMap((setting) => ['-c', setting]),
+      ...[...(options.durable ? [] : FAST_SETTINGS), ...COMMON_SETTINGS, ...tlsSettings].flatMap((setting) => ['-c', setting]),
     ]);
     const started = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
