@@ -167,6 +167,16 @@ describe('PostgreSQL state store', () => {
     expect(await store.markEvent('Ev-during-restart', 2)).toBe(false);
   }, 60_000);
 
+  it('an analysis write that outlasts the retry policy is kept and written once the database is back', async () => {
+    const url = await server.newDatabase();
+    const store = await PostgresStore.open({ url }, { retry: { maxMs: 300, firstDelayMs: 50, maxDelayMs: 100 } });
+    stores.push(store);
+    await server.shutdown();
+    await expect(store.saveAnalysis(analysis({ id: 'LATE', state: 'done' }))).rejects.toThrow(/ECONNREFUSED|terminat/);
+    await server.start();
+    expect((await store.getAnalysis('LATE'))?.state).toBe('done');
+  }, 60_000);
+
   it('two replicas marking the same event ids at once: each id is claimed exactly once', async () => {
     const url = await server.newDatabase();
     const [a, b] = await Promise.all([open(url), open(url)]);
