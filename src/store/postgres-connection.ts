@@ -35,9 +35,10 @@ export class PgConnection {
     return run;
   }
 
-  async query<R>(text: string, params: unknown[] = []): Promise<R[]> {
+  /** One statement, retried; `text` may differ on a retry (one whose earlier try may have committed unseen). */
+  async query<R>(text: string | ((retry: number) => string), params: unknown[] = []): Promise<R[]> {
     try {
-      return (await withRetry(() => this.pool.query(text, params), this.retry)).rows as R[];
+      return (await withRetry((retry) => this.pool.query(typeof text === 'string' ? text : text(retry), params), this.retry)).rows as R[];
     } catch (error) {
       throw this.clean(error);
     }

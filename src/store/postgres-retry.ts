@@ -44,18 +44,23 @@ export interface RetryPolicy {
 /** A PostgreSQL restart takes seconds; an outage past this is reported rather than waited out by every caller. */
 export const DEFAULT_RETRY: RetryPolicy = { maxMs: 30_000, firstDelayMs: 50, maxDelayMs: 2_000 };
 
-/** Runs `attempt` until it succeeds, fails with a non-transient error, or the policy's time is up. */
-export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+/**
+ * Runs `attempt` (given 0, then 1, 2… on retries) until it succeeds, fails with a non-transient error, or the policy's
+ * time is up.
+ */
+export async function withRetry<T>(attempt: (retry: number) => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
   const started = Date.now();
   let delay = policy.firstDelayMs;
+  let retry = 0;
   // Bounded by policy.maxMs: each pass either returns, throws, or sleeps towards the deadline.
   for (;;) {
     try {
-      return await attempt();
+      return await attempt(retry);
     } catch (error) {
       if (!isTransient(error) || Date.now() - started + delay > policy.maxMs) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, policy.maxDelayMs);
+      retry += 1;
     }
   }
 }

@@ -18,6 +18,21 @@ export const UPSERT_THREAD_SQL = `
   ON CONFLICT (channel, thread_ts) DO UPDATE SET analysis_id = excluded.analysis_id, at = excluded.at
   WHERE excluded.at >= threads.at`;
 
+/** Records an event id; a row comes back only to the caller whose insert made it. */
+export const MARK_EVENT_SQL = 'INSERT INTO events (event_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id';
+
+/**
+ * The same on a retry after the connection was lost, when the first try may have committed without its answer
+ * arriving: a row with this id and this very `at` is taken as that try's own (another replica recording the same id
+ * in the same millisecond is the rare case this gets wrong, and it would answer the event twice rather than never).
+ * The outer SELECT reads the snapshot from before the insert, so it sees only a row that already existed.
+ */
+export const MARK_EVENT_RETRY_SQL = `
+  WITH inserted AS (INSERT INTO events (event_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id)
+  SELECT event_id FROM inserted
+  UNION ALL
+  SELECT event_id FROM events WHERE event_id = $1 AND at = $2 AND NOT EXISTS (SELECT 1 FROM inserted)`;
+
 /** UPSERT_ANALYSIS_SQL's parameters, in its column order. */
 export function analysisParams(a: StoredAnalysis, updatedAt: number): unknown[] {
   return [

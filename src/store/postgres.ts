@@ -5,7 +5,7 @@ import { PgConnection } from './postgres-connection.js';
 import { PostgresMemory, PRUNE_MEMORY_SQL } from './postgres-memory.js';
 import { migratePostgres, schemaVersion } from './postgres-migrate.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './postgres-retry.js';
-import { analysisParams, UPSERT_ANALYSIS_SQL, UPSERT_THREAD_SQL } from './postgres-sql.js';
+import { analysisParams, MARK_EVENT_RETRY_SQL, MARK_EVENT_SQL, UPSERT_ANALYSIS_SQL, UPSERT_THREAD_SQL } from './postgres-sql.js';
 import {
   type PruneResult,
   type StateStore,
@@ -216,12 +216,11 @@ export class PostgresStore implements StateStore {
     return row ? (JSON.parse(row.data) as StoredAlertGroup) : undefined;
   }
 
-  /** Atomic across replicas: of two inserts of one id, exactly one returns a row. */
+  /** Atomic across replicas: of two inserts of one id, exactly one returns a row (postgres-sql.ts). */
   async markEvent(eventId: string, at: number): Promise<boolean> {
-    const rows = await this.write('INSERT INTO events (event_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id', [
-      eventId,
-      at,
-    ]);
+    const rows = await this.db.enqueue(() =>
+      this.db.query((retry) => (retry === 0 ? MARK_EVENT_SQL : MARK_EVENT_RETRY_SQL), [eventId, at]),
+    );
     return rows.length === 1;
   }
 

@@ -9,6 +9,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { StoreError } from '../../src/store/types.js';
+import { lostAnswerProxy } from '../support/pg-lost-answer.js';
 import { type RunningPostgres, startPostgres } from '../support/postgres.js';
 import { freePort } from '../support/prometheus.js';
 import { analysis } from './backends.js';
@@ -176,6 +177,23 @@ describe('PostgreSQL state store', () => {
     await server.start();
     expect((await store.getAnalysis('LATE'))?.state).toBe('done');
   }, 60_000);
+
+  it("an event id whose insert committed but whose answer was lost with the connection is still this caller's", async () => {
+    const proxy = await lostAnswerProxy(server.port);
+    try {
+      const url = (await server.newDatabase()).replace(`:${server.port}/`, `:${proxy.port}/`);
+      const store = await open(url);
+      proxy.arm();
+      expect(await store.markEvent('Ev-lost-answer', 123)).toBe(true);
+      expect(proxy.dropped()).toBe(1);
+      // A redelivery (another time, perhaps another replica) is still a duplicate.
+      expect(await store.markEvent('Ev-lost-answer', 124)).toBe(false);
+      // Only a retry takes a row with its own time as its own; a first try never does.
+      expect(await store.markEvent('Ev-lost-answer', 123)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('two replicas marking the same event ids at once: each id is claimed exactly once', async () => {
     const url = await server.newDatabase();
