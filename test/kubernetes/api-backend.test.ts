@@ -151,6 +151,17 @@ describe('cluster errors are tool errors with a hint', () => {
     expect(text(result)).toContain('(apiGroup autoscaling)');
   });
 
+  it('Secrets the role may not list leave only the Secret edits out, and the note says which permission is missing', async () => {
+    const { conn } = await cluster({ rbac: { deniedResources: ['secrets'] } });
+    const result = await call(conn.client, 'get_config_changes', WINDOW);
+    expect(result.isError).toBeFalsy();
+    const out = structured(result);
+    expect(out.changes.map((c: { kind: string }) => c.kind)).not.toContain('Secret');
+    expect(out.changes.map((c: { kind: string }) => c.kind)).toContain('ConfigMap');
+    expect(out.note).toContain('secrets left out: permission missing: the credentials may not list secrets (cluster-wide)');
+    expect(text(result)).toContain('Note: secrets left out');
+  });
+
   it('an unknown namespace (404 from the namespace read); without permission to read namespaces the check is skipped', async () => {
     const { conn } = await cluster();
     const result = await call(conn.client, 'get_events', { ...WINDOW, namespace: 'nope' });
