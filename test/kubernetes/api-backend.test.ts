@@ -172,6 +172,14 @@ describe('cluster errors are tool errors with a hint', () => {
     expect(empty.groups).toEqual([]);
   });
 
+  it('an API server slower than KUBE_TIMEOUT_MS', async () => {
+    const { conn } = await cluster({ delayMs: 2_000, timeoutMs: 200 });
+    const result = await call(conn.client, 'get_node_health', WINDOW);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/did not answer list \w+ within 200 ms/);
+    expect(text(result)).toContain('raise KUBE_TIMEOUT_MS');
+  });
+
   it('an unreachable cluster', async () => {
     const { fake, kubeconfig } = await fakeCluster();
     await fake.close();

@@ -52,6 +52,8 @@ export interface FakeKubeOptions {
    * whole cluster (a ClusterRole) — default true. Nodes need clusterWide.
    */
   rbac?: { namespaces?: string[]; clusterWide?: boolean; deniedResources?: string[]; canReadNamespaces?: boolean };
+  /** Every answer waits this long (an overloaded API server). */
+  delayMs?: number;
 }
 
 export interface FakeKube {
@@ -218,8 +220,13 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     const accept = req.headers.accept;
     requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), accept });
     const send = (code: number, body: unknown, contentType = 'application/json') => {
-      res.writeHead(code, { 'content-type': contentType });
-      res.end(JSON.stringify(body));
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(code, { 'content-type': contentType });
+        res.end(JSON.stringify(body));
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
     };
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
