@@ -162,6 +162,18 @@ describe('cluster errors are tool errors with a hint', () => {
     expect(text(result)).toContain('Note: secrets left out');
   });
 
+  it('without events.k8s.io the core/v1 events still answer, and the note says what was left out', async () => {
+    const { conn, fake } = await cluster({ rbac: { deniedResources: ['events'] } });
+    // The fake denies the plural in both groups; core events are needed, so that is an error naming core events.
+    const both = await call(conn.client, 'get_events', WINDOW);
+    expect(text(both)).toContain('may not list events (cluster-wide)');
+    await fake.close();
+    const onlyV1 = await cluster({ rbac: { deniedResources: ['events.events.k8s.io'] } });
+    const out = structured(await call(onlyV1.conn.client, 'get_events', WINDOW));
+    expect(out.groups[0]).toMatchObject({ reason: 'BackOff', count: 9 });
+    expect(out.note).toContain('eventsV1 left out: permission missing: the credentials may not list events.events.k8s.io');
+  });
+
   it('an unknown namespace (404 from the namespace read); without permission to read namespaces the check is skipped', async () => {
     const { conn } = await cluster();
     const result = await call(conn.client, 'get_events', { ...WINDOW, namespace: 'nope' });

@@ -128,8 +128,9 @@ export class ClusterView {
   readonly skipped: string[] = [];
 
   /**
-   * A resource the answer can do without (Secrets: the one rule an operator may well leave out of the role): a missing
-   * permission leaves it empty and is said in the note instead of failing the whole call.
+   * A resource the answer can do without (Secrets, the one rule an operator may well leave out of the role; events.k8s.io
+   * events, which core/v1 events mirror): a missing permission leaves it empty and is said in the note instead of
+   * failing the whole call.
    */
   async listOptional(resource: ResourceName): Promise<KubeObject[]> {
     try {

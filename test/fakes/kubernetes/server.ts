@@ -51,6 +51,7 @@ export interface FakeKubeOptions {
    * What the role may list: every resource in these namespaces (undefined: all), and whether it may list across the
    * whole cluster (a ClusterRole) — default true. Nodes need clusterWide.
    */
+  /** deniedResources: plurals (denied in every group) or plural.group (denied in that group only). */
   rbac?: { namespaces?: string[]; clusterWide?: boolean; deniedResources?: string[]; canReadNamespaces?: boolean };
   /** Every answer waits this long (an overloaded API server). */
   delayMs?: number;
@@ -243,7 +244,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     const verb = name !== undefined ? 'get' : 'list';
     const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
     const allowedHere =
-      !(rbac.deniedResources ?? []).includes(route.plural) &&
+      !(rbac.deniedResources ?? []).some((denied) => denied === route.plural || denied === resource) &&
       (route.plural === 'namespaces'
         ? rbac.canReadNamespaces !== false
         : namespace !== undefined
