@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -67,4 +67,22 @@ export function loadGitHubFixture(dir: string): GitHubFixture {
     tags: Object.fromEntries(tags.map((t) => [t.name, t.commit.sha])),
     pulls: read(dir, 'pulls.json', []),
   };
+}
+
+/** Writes a fixture in the layout loadGitHubFixture reads; files a fixture leaves empty are not written. */
+export function writeGitHubFixture(dir: string, fixture: GitHubFixture): void {
+  mkdirSync(dir, { recursive: true });
+  const write = (file: string, value: unknown) => writeFileSync(path.join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  write('repository.json', fixture.repository);
+  write('commits.json', fixture.commits);
+  write('deployments.json', fixture.deployments);
+  write('deployment_statuses.json', fixture.deploymentStatuses);
+  if (fixture.releases.length > 0) write('releases.json', fixture.releases);
+  const tags = Object.entries(fixture.tags);
+  if (tags.length > 0)
+    write(
+      'tags.json',
+      tags.map(([name, sha]) => ({ name, commit: { sha } })),
+    );
+  if (fixture.pulls.length > 0) write('pulls.json', fixture.pulls);
 }

@@ -23,14 +23,28 @@ export interface DatasetDeployment {
   status: string;
   deployed_at: string;
   deployed_by?: string | null;
-  commits: string[];
+  commits?: string[];
   description?: string | null;
+}
+
+/** A merged pull request whose merge commit is `sha`. */
+export interface DatasetPull {
+  number: number;
+  title: string;
+  labels: string[];
+  sha: string;
+  mergedAt: string;
 }
 
 const API = 'https://api.github.com';
 const STATE: Record<string, string> = { succeeded: 'success', failed: 'failure' };
 
-export function datasetToGitHubFixture(repository: string, commits: DatasetCommit[], deployments: DatasetDeployment[]): GitHubFixture {
+export function datasetToGitHubFixture(
+  repository: string,
+  commits: DatasetCommit[],
+  deployments: DatasetDeployment[],
+  pulls: DatasetPull[] = [],
+): GitHubFixture {
   const repoUrl = `${API}/repos/${repository}`;
   const oldestFirst = [...commits].sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
   const apiCommits: FixtureCommit[] = oldestFirst.map((c, i) => {
@@ -62,7 +76,10 @@ export function datasetToGitHubFixture(repository: string, commits: DatasetCommi
   });
   const statuses: Record<string, Record<string, unknown>[]> = {};
   const apiDeployments: FixtureDeployment[] = deployments.map((d) => {
-    const newest = d.commits.map((s) => oldestFirst.findIndex((c) => c.sha.startsWith(s))).reduce((a, b) => Math.max(a, b), -1);
+    // A deployment without a commit list shipped whatever was newest when it went out.
+    const listed = (d.commits ?? []).map((s) => oldestFirst.findIndex((c) => c.sha.startsWith(s)));
+    const fallback = oldestFirst.findLastIndex((c) => Date.parse(c.date) <= Date.parse(d.deployed_at));
+    const newest = listed.length > 0 ? Math.max(...listed) : fallback;
     const sha = oldestFirst[newest]?.sha ?? '';
     const live = new Date(Date.parse(d.deployed_at)).toISOString();
     const created = new Date(Date.parse(d.deployed_at) - 60_000).toISOString();
@@ -116,6 +133,23 @@ export function datasetToGitHubFixture(repository: string, commits: DatasetCommi
     deploymentStatuses: statuses,
     releases: [],
     tags: {},
-    pulls: [],
+    pulls: pulls.map((p) => {
+      const merged = new Date(Date.parse(p.mergedAt)).toISOString().replace('.000Z', 'Z');
+      return {
+        url: `${repoUrl}/pulls/${p.number}`,
+        id: p.number * 1000,
+        number: p.number,
+        state: 'closed',
+        title: p.title,
+        user: null,
+        labels: p.labels.map((name, i) => ({ id: p.number * 10 + i, name, color: 'ededed', default: false })),
+        created_at: merged,
+        updated_at: merged,
+        closed_at: merged,
+        merged_at: merged,
+        merge_commit_sha: p.sha,
+        base: { ref: 'main' },
+      };
+    }),
   };
 }

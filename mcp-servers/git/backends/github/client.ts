@@ -38,7 +38,10 @@ export class GitHubClient {
     this.owner = owner;
     this.repo = repo;
     const token = options.token;
-    const log = (message: string) => console.error(`github: ${scrubSecret(message, token)}`);
+    // A 304 is the conditional cache working, not a failure worth a stderr line.
+    const log = (message: string) => {
+      if (!/ - 304 with id /.test(message)) console.error(`github: ${scrubSecret(message, token)}`);
+    };
     this.octokit = new Octokit({
       auth: token,
       baseUrl: options.apiUrl.replace(/\/+$/, ''),
