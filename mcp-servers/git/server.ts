@@ -4,8 +4,9 @@ import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import type { GitBackend } from './backend.js';
 import { DatasetBackend } from './backends/dataset.js';
-import { GitHubBackend } from './backends/github/backend.js';
+import { GitHubApi } from './backends/github/api.js';
 import { GitHubClient } from './backends/github/client.js';
+import { HostedBackend } from './backends/remote/backend.js';
 import { RepoBackend } from './backends/repo.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
 import { GitConfigError, type GitServerOptions, validateConfig } from './config.js';
@@ -22,10 +23,11 @@ export function createBackend(options: GitServerOptions = {}): GitBackend {
   const mapper = createServiceMapper(options.servicePaths ?? DEFAULT_SERVICE_PATTERNS);
   const nowDataDir = options.dataDir ? { nowDataDir: path.resolve(options.dataDir) } : {};
   if (options.github) {
-    return new GitHubBackend({
-      client: new GitHubClient(options.github),
+    const api = new GitHubApi(new GitHubClient(options.github));
+    return new HostedBackend({
+      api,
       mapper,
-      defaultService: options.defaultService ?? options.github.repository.split('/')[1] ?? options.github.repository,
+      defaultService: options.defaultService ?? api.name,
       environment: options.environment ?? 'production',
       ...nowDataDir,
     });

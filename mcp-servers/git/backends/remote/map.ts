@@ -1,7 +1,7 @@
 import type { GitCommit, GitDeployment, PullRequestRef } from '../../backend.js';
 import type { ServiceMapper } from '../../service-map.js';
 
-/** The fields of the REST API's answers this backend reads (docs.github.com/rest); the rest is ignored. */
+/** The fields of GitHub's REST answers the hosted backend reads (docs.github.com/rest); GitLab's adapter converts to them. */
 
 export interface ApiCommit {
   sha: string;
