@@ -15,6 +15,7 @@ import {
   commitTime,
   deploymentService,
   describePulls,
+  namedService,
   releaseToDeployment,
   toCommit,
   toDeployment,
@@ -25,6 +26,8 @@ import {
 export const MAX_COMMIT_DETAILS = 25;
 /** Deployments resolved per listing (statuses and compare: two requests each), newest first. */
 export const MAX_DEPLOYMENTS_RESOLVED = 10;
+/** Commits of one deployment's range whose files are fetched to tell which touched its service. */
+const MAX_RANGE_DETAILS = 30;
 /** Commit details kept by sha: a commit never changes, so a repeated window costs no request. */
 const MAX_CACHED_COMMITS = 2_000;
 /** A deployment requested this long before the window may still have gone live inside it. */
@@ -145,7 +148,7 @@ export class HostedBackend implements GitBackend {
           sameService(p, d, this.options.defaultService) &&
           p.sha !== d.sha,
       );
-      const commits = await this.shipped(previous?.sha, d.sha, budget);
+      const commits = await this.ofService(await this.shipped(previous?.sha, d.sha, budget), namedService(d), budget);
       const named = commits.flatMap((s) => pulls.get(s) ?? []);
       out.push(toDeployment(d, statuses, this.options.defaultService, commits, describePulls(unique(named), d.description)));
     }
@@ -189,6 +192,22 @@ export class HostedBackend implements GitBackend {
     const shas = answer.map((sha) => sha.toLowerCase()).reverse();
     this.compared.set(key, shas);
     return shas;
+  }
+
+  /**
+   * In a monorepo a service's deployment ships only the commits of the range that touched it; compare lists every
+   * commit since the previous deployment. Commits whose files are unknown (the budget ran out) stay listed: the
+   * deployed commit itself always does.
+   */
+  private async ofService(shas: string[], service: string | undefined, budget: RequestBudget): Promise<string[]> {
+    if (!service || shas.length <= 1) return shas;
+    const kept: string[] = [];
+    for (const [index, sha] of shas.entries()) {
+      let detail = this.details.get(sha);
+      if (!detail && index < MAX_RANGE_DETAILS && !budget.spent()) detail = await this.fetchDetail(sha, budget);
+      if (index === 0 || !detail || this.options.mapper.servicesOfFiles(fileNames(detail)).includes(service)) kept.push(sha);
+    }
+    return kept;
   }
 
   private async fetchDetail(ref: string, budget: RequestBudget): Promise<ApiCommit> {

@@ -102,7 +102,12 @@ function payloadField(payload: unknown, field: string): string | undefined {
 }
 
 export function deploymentService(d: ApiDeployment, defaultService: string): string {
-  return payloadField(d.payload, 'service') ?? defaultService;
+  return namedService(d) ?? defaultService;
+}
+
+/** The service a deployment's payload names, when it names one (a monorepo deploying one service of many). */
+export function namedService(d: ApiDeployment): string | undefined {
+  return payloadField(d.payload, 'service');
 }
 
 export function toDeployment(
