@@ -4,6 +4,11 @@ import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import type { GitBackend } from './backend.js';
 import { DatasetBackend } from './backends/dataset.js';
+import { GitHubApi } from './backends/github/api.js';
+import { GitHubClient } from './backends/github/client.js';
+import { GitLabApi } from './backends/gitlab/api.js';
+import { GitLabClient } from './backends/gitlab/client.js';
+import { HostedBackend } from './backends/remote/backend.js';
 import { RepoBackend } from './backends/repo.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
 import { type GitServerOptions, validateConfig } from './config.js';
@@ -14,10 +19,25 @@ export type { GitServerOptions } from './config.js';
 export const SERVER_NAME = 'incidentpilot-git';
 export const SERVER_VERSION = '0.1.0';
 
-/** A real repository when repoPath is set, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
+/** GitHub or GitLab when configured, a real repository when repoPath is set, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
 export function createBackend(options: GitServerOptions = {}): GitBackend {
   validateConfig(options);
   const mapper = createServiceMapper(options.servicePaths ?? DEFAULT_SERVICE_PATTERNS);
+  const nowDataDir = options.dataDir ? { nowDataDir: path.resolve(options.dataDir) } : {};
+  const api = options.github
+    ? new GitHubApi(new GitHubClient(options.github))
+    : options.gitlab
+      ? new GitLabApi(new GitLabClient(options.gitlab))
+      : undefined;
+  if (api) {
+    return new HostedBackend({
+      api,
+      mapper,
+      defaultService: options.defaultService ?? api.name,
+      environment: options.environment ?? 'production',
+      ...nowDataDir,
+    });
+  }
   if (options.repoPath) {
     const repoPath = path.resolve(options.repoPath);
     return new RepoBackend({
@@ -28,7 +48,7 @@ export function createBackend(options: GitServerOptions = {}): GitBackend {
       defaultService: options.defaultService ?? path.basename(repoPath),
       environment: options.environment ?? 'production',
       ...(options.deploymentsFile ? { deploymentsFile: path.resolve(options.deploymentsFile) } : {}),
-      ...(options.dataDir ? { nowDataDir: path.resolve(options.dataDir) } : {}),
+      ...nowDataDir,
     });
   }
   return new DatasetBackend({ dataDir: path.resolve(options.dataDir ?? resolveDataDir()), mapper });
@@ -42,12 +62,19 @@ export function createServer(options: GitServerOptions = {}): McpServer {
       instructions:
         'Read-only change history: commits and deployments. Start with get_deployments and get_recent_commits over the incident window, then get_commit on suspects.\n' +
         dataSourceLine(
-          options.repoPath
-            ? { kind: 'live', detail: 'GIT_REPO_PATH' }
+          liveVariable(options)
+            ? { kind: 'live', detail: liveVariable(options) as string }
             : { kind: 'sample', dataset: datasetName(path.resolve(options.dataDir ?? resolveDataDir())), liveVariable: 'GIT_REPO_PATH' },
         ),
     },
   );
   registerGitTools(server, { backend });
   return server;
+}
+
+/** The variable that points the server at live history, when one does. */
+function liveVariable(options: GitServerOptions): string | undefined {
+  if (options.github) return 'GITHUB_REPOSITORY';
+  if (options.gitlab) return 'GITLAB_PROJECT';
+  return options.repoPath ? 'GIT_REPO_PATH' : undefined;
 }

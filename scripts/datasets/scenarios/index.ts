@@ -43,6 +43,8 @@ import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
+import { wafRegexGithub } from './68-waf-regex-github.js';
+import { contentUpdateGithub } from './69-content-update-github.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -96,4 +98,6 @@ export const SCENARIOS: Scenario[] = [
   latentFeatureLimit,
   thinEvidence,
   leapSecond,
+  wafRegexGithub,
+  contentUpdateGithub,
 ];
