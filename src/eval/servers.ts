@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createServer as createGitServer } from '../../mcp-servers/git/server.js';
+import { DATASET_KUBERNETES } from '../../mcp-servers/kubernetes/backends/dataset.js';
+import { createServer as createKubernetesServer } from '../../mcp-servers/kubernetes/server.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
 import { createServer as createMetricsServer } from '../../mcp-servers/metrics/server.js';
 import { loadRecording } from '../../mcp-servers/replay/recording.js';
@@ -9,7 +13,7 @@ import { InProcessHost } from './in-process-host.js';
 import { EVAL_RUNBOOKS_BASE_URL } from './runner.js';
 
 /**
- * The three MCP servers over one dataset folder, in this process. Each server is built from its own createServer
+ * The MCP servers over one dataset folder (kubernetes too when it has a kubernetes/ folder), in this process. Each server is built from its own createServer
  * with the dataset passed explicitly, so cases never touch process.env and can run side by side.
  */
 export async function datasetHost(dataDir: string, options: { logs?: McpServer; runbooksDir?: string } = {}): Promise<InProcessHost> {
@@ -19,6 +23,10 @@ export async function datasetHost(dataDir: string, options: { logs?: McpServer; 
     { name: 'logs', server: options.logs ?? createLogsServer({ dataDir }) },
     { name: 'git', server: createGitServer({ dataDir }) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
+    // Cluster state only where the case carries some: the other cases keep their tool lists unchanged.
+    ...(existsSync(path.join(dataDir, DATASET_KUBERNETES))
+      ? [{ name: 'kubernetes', server: createKubernetesServer({ config: { backend: 'dataset', dataDir } }) }]
+      : []),
     ...(runbooksDir ? [{ name: 'runbooks', server: createRunbooksServer({ paths: [runbooksDir], baseUrl: EVAL_RUNBOOKS_BASE_URL }) }] : []),
   ]);
 }
