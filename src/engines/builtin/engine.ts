@@ -37,6 +37,8 @@ export interface BuiltinOptions {
 
 /** Errors in the last minutes before a metric onset belong to the incident, not to the baseline. */
 const ONSET_GUARD_MS = 10 * 60_000;
+/** The coarsest bucket a metric onset may be the start of. */
+const ONSET_BUCKET_MS = 10 * 60_000;
 /** How many of the top symptoms may move the onset earlier when they are new. */
 const ONSET_SYMPTOMS = 2;
 /** Symptoms this far below the strongest are background; their services are not "affected". */
@@ -116,7 +118,10 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     .sort((a, b) => a - b)[0];
   // Without a metric onset the fallback is only a guess: the first burst of new error signatures is the onset then,
   // later as well as earlier, and the report says it came from the logs.
-  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly)) {
+  // A metric onset is the start of its bucket: the first new error inside that bucket dates the onset to the minute, so
+  // a change made a few minutes into the bucket is not taken for one made after the onset.
+  const inBucket = firstNovel !== undefined && firstNovel > onset.getTime() && firstNovel - onset.getTime() <= ONSET_BUCKET_MS;
+  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly || inBucket)) {
     if (!onsetAnomaly) notes.push(`onset taken from the logs: the first new error signature at ${iso(new Date(firstNovel))}`);
     onset = new Date(firstNovel);
   }
