@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube-types.js';
 import type { NodeHealthOut } from '../schemas.js';
-import { type OwnerIndex, timeOf } from './workloads.js';
+import { isoOf, type OwnerIndex, timeOf } from './workloads.js';
 
 /** Conditions that are a problem when True (Ready is the one that is a problem when not True). */
 const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'] as const;
@@ -24,9 +24,19 @@ export function nodeHealth(node: KubeObject, pods: readonly KubeObject[], owners
     name,
     ready: ready ? ready.status === 'True' : null,
     problems,
-    conditions: conditions.map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, since: c.lastTransitionTime ?? null })),
+    conditions: conditions.map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason ?? null,
+      since: isoOf(timeOf(c.lastTransitionTime)),
+    })),
     unschedulable,
-    taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value ?? null, effect: t.effect, since: t.timeAdded ?? null })),
+    taints: (node.spec?.taints ?? []).map((t) => ({
+      key: t.key,
+      value: t.value ?? null,
+      effect: t.effect,
+      since: isoOf(timeOf(t.timeAdded)),
+    })),
     memoryAllocatable: node.status?.allocatable?.memory ?? null,
     workloads,
     pods: here.length,

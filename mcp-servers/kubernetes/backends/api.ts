@@ -60,7 +60,7 @@ export class ApiBackend implements KubeBackend {
 
   constructor(
     kubeConfig: KubeConfig,
-    private readonly options: { timeoutMs: number; pageSize?: number },
+    private readonly options: { timeoutMs: number; pageSize?: number; maxPages?: number },
   ) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeConfigError('the kubeconfig has no current cluster: set KUBE_CONTEXT to one of its contexts');
@@ -99,7 +99,10 @@ export class ApiBackend implements KubeBackend {
   private readonly target: ApiTarget;
 
   /** KUBECONFIG (a path list, merged like kubectl's) and KUBE_CONTEXT, or the pod's service account. */
-  static fromConfig(config: Extract<KubernetesConfig, { backend: 'api' }>, options: { pageSize?: number } = {}): ApiBackend {
+  static fromConfig(
+    config: Extract<KubernetesConfig, { backend: 'api' }>,
+    options: { pageSize?: number; maxPages?: number } = {},
+  ): ApiBackend {
     const kc = new KubeConfig();
     try {
       if (config.inCluster) kc.loadFromCluster();
@@ -161,7 +164,7 @@ export class ApiBackend implements KubeBackend {
     const ns = RESOURCES[resource].namespaced ? namespace : undefined;
     const items: KubeObject[] = [];
     let token: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
+    for (let page = 0; page < (this.options.maxPages ?? MAX_PAGES); page += 1) {
       const { options, timeout } = this.requestOptions(resource, signal);
       let answer: ListPage;
       try {
