@@ -12,6 +12,16 @@ export interface GitCommit {
   files: string[];
   service: string | null;
   services: string[];
+  /** The merged pull/merge request whose merge commit this is (hosted backends only). */
+  pullRequest?: PullRequestRef;
+}
+
+export interface PullRequestRef {
+  number: number;
+  title: string;
+  labels: string[];
+  /** ISO-8601 UTC */
+  mergedAt: string;
 }
 
 export interface GitDeployment {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { resolveDataDir } from '../shared/dataset.js';
 import { isValidRefName } from './backends/git-exec.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
+import { type GitHubSource, type GitLabSource, remoteSourcesFromEnv } from './remote-config.js';
 import { createServiceMapper, DEFAULT_SERVICE_PATTERNS } from './service-map.js';
 
 /** Everything createServer needs; index.ts builds it from the environment, tests pass it directly. */
@@ -23,6 +24,10 @@ export interface GitServerOptions {
   ref?: string;
   /** Environment reported for tag-derived deployments; default production. */
   environment?: string;
+  /** History from the GitHub REST API instead of a clone (GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL). */
+  github?: GitHubSource;
+  /** History from the GitLab REST API instead of a clone (GITLAB_URL, GITLAB_PROJECT, GITLAB_TOKEN). */
+  gitlab?: GitLabSource;
 }
 
 export class GitConfigError extends Error {}
@@ -44,7 +49,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GitServerOp
   };
   const deploymentsFile = nonEmpty(env.GIT_DEPLOYMENTS_FILE);
   if (deploymentsFile) options.deploymentsFile = path.resolve(deploymentsFile);
-  if (repo) {
+  let remote: ReturnType<typeof remoteSourcesFromEnv>;
+  try {
+    remote = remoteSourcesFromEnv(env);
+  } catch (error) {
+    throw new GitConfigError((error as Error).message);
+  }
+  Object.assign(options, remote);
+  if (remote.github || remote.gitlab) {
+    if (repo) options.repoPath = path.resolve(repo);
+    if (nonEmpty(env.DATA_DIR)) options.dataDir = resolveDataDir(env);
+  } else if (repo) {
     options.repoPath = path.resolve(repo);
     // Only an explicit DATA_DIR anchors a real repository's windows; the sample dataset's `now` must not.
     if (nonEmpty(env.DATA_DIR)) options.dataDir = resolveDataDir(env);
@@ -56,6 +71,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GitServerOp
 
 /** Checks every option that can be wrong before the server starts, with one sentence per mistake. */
 export function validateConfig(options: GitServerOptions): void {
+  const hosted = options.github ? 'GITHUB_REPOSITORY' : options.gitlab ? 'GITLAB_PROJECT' : undefined;
+  if (options.github && options.gitlab) {
+    throw new GitConfigError('both GITHUB_REPOSITORY and GITLAB_PROJECT are set: the git server reads one history; unset one of them');
+  }
+  if (hosted && options.repoPath) {
+    throw new GitConfigError(`both GIT_REPO_PATH and ${hosted} are set: the git server reads one history; unset one of them`);
+  }
+  if (hosted && options.deploymentsFile) {
+    throw new GitConfigError(`GIT_DEPLOYMENTS_FILE is only read with GIT_REPO_PATH; ${hosted} takes deployments from the API`);
+  }
   try {
     createServiceMapper(options.servicePaths ?? DEFAULT_SERVICE_PATTERNS);
   } catch (error) {

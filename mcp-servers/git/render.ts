@@ -24,6 +24,7 @@ export function commitOut(commit: GitCommit): CommitOut {
     service: commit.service,
     filesTotal: commit.files.length,
     services: commit.services,
+    ...(commit.pullRequest ? { pullRequest: commit.pullRequest } : {}),
   };
 }
 
@@ -46,7 +47,10 @@ export function commitLine(commit: GitCommit): string {
   const files = commit.files.slice(0, FILES_PER_LINE).join(', ');
   const more = commit.files.length > FILES_PER_LINE ? ` +${commit.files.length - FILES_PER_LINE} more` : '';
   const service = commit.services.length > 1 ? commit.services.join('+') : (commit.service ?? '-');
-  return `${shortSha(commit.sha)} ${commit.date} [${service}] ${commit.author}: ${firstLine(commit.message)}${files ? ` (files: ${files}${more})` : ''}`;
+  const pull = commit.pullRequest
+    ? ` (PR #${commit.pullRequest.number}${commit.pullRequest.labels.length > 0 ? ` [${commit.pullRequest.labels.join(', ')}]` : ''})`
+    : '';
+  return `${shortSha(commit.sha)} ${commit.date} [${service}] ${commit.author}: ${firstLine(commit.message)}${pull}${files ? ` (files: ${files}${more})` : ''}`;
 }
 
 export function deploymentLine(d: GitDeployment): string {

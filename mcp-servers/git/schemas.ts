@@ -12,6 +12,10 @@ export const CommitSchema = z.object({
   service: z.string().nullable(),
   filesTotal: z.number().int().optional().describe('files the commit changed; `files` lists at most 50'),
   services: z.array(z.string()).optional().describe('every service the commit touched, busiest first'),
+  pullRequest: z
+    .object({ number: z.number().int(), title: z.string(), labels: z.array(z.string()), mergedAt: z.string() })
+    .optional()
+    .describe('the merged pull/merge request this commit merged (GitHub/GitLab backends)'),
 });
 export type CommitOut = z.infer<typeof CommitSchema>;
 

@@ -13,7 +13,7 @@ export function generateAll(outRoot: string): { dir: string; lines: number; byte
   for (const scenario of SCENARIOS) {
     const out = scenario();
     const dir = path.join(outRoot, out.datasetDir);
-    writeDataset(dir, out.files);
+    writeDataset(dir, out.files, out.github);
     writeCase(
       path.join(outRoot, out.caseDir),
       out.evalCase,

@@ -29,6 +29,17 @@ export interface ScenarioOutput {
   /** test/evals/<NN-slug>. */
   caseDir: string;
   evalCase: EvalCase;
+  /**
+   * The history is served through the fake GitHub instead of git/*.json: the dataset gets github/*.json in the REST
+   * API's response shapes (docs/git.md), with these merged pull requests naming commits.
+   */
+  github?: GitHubHistory;
+}
+
+export interface GitHubHistory {
+  /** owner/name */
+  repository: string;
+  pulls: { number: number; title: string; labels: string[]; commit: { sha: string; date: string } }[];
 }
 
 export type Scenario = () => ScenarioOutput;

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createServer as createGitServer } from '../../mcp-servers/git/server.js';
 import { DATASET_KUBERNETES } from '../../mcp-servers/kubernetes/backends/dataset.js';
 import { createServer as createKubernetesServer } from '../../mcp-servers/kubernetes/server.js';
 import { createServer as createLogsServer } from '../../mcp-servers/logs/server.js';
@@ -9,6 +8,7 @@ import { createServer as createMetricsServer } from '../../mcp-servers/metrics/s
 import { loadRecording } from '../../mcp-servers/replay/recording.js';
 import { createServer as createReplayServer } from '../../mcp-servers/replay/server.js';
 import { createServer as createRunbooksServer } from '../../mcp-servers/runbooks/server.js';
+import { caseGitServer } from './github-history.js';
 import { InProcessHost } from './in-process-host.js';
 import { EVAL_RUNBOOKS_BASE_URL } from './runner.js';
 
@@ -21,7 +21,7 @@ export async function datasetHost(dataDir: string, options: { logs?: McpServer; 
   return InProcessHost.connect([
     // A logs server over another store (Loki, Elasticsearch, the journal) loaded with the dataset's logs, or its files.
     { name: 'logs', server: options.logs ?? createLogsServer({ dataDir }) },
-    { name: 'git', server: createGitServer({ dataDir }) },
+    { name: 'git', server: await caseGitServer(dataDir) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
     // Cluster state only where the case carries some: the other cases keep their tool lists unchanged.
     ...(existsSync(path.join(dataDir, DATASET_KUBERNETES))

@@ -49,6 +49,8 @@ import { rolloutStuck } from './62-rollout-stuck.js';
 import { nodeMemoryPressure } from './63-node-memory-pressure.js';
 import { imagePull } from './64-image-pull.js';
 import { oomLimitLowered } from './65-oom-limit-lowered.js';
+import { wafRegexGithub } from './68-waf-regex-github.js';
+import { contentUpdateGithub } from './69-content-update-github.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -108,4 +110,6 @@ export const SCENARIOS: Scenario[] = [
   nodeMemoryPressure,
   imagePull,
   oomLimitLowered,
+  wafRegexGithub,
+  contentUpdateGithub,
 ];
