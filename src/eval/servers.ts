@@ -13,8 +13,9 @@ import { InProcessHost } from './in-process-host.js';
 import { EVAL_RUNBOOKS_BASE_URL } from './runner.js';
 
 /**
- * The MCP servers over one dataset folder (kubernetes too when it has a kubernetes/ folder), in this process. Each server is built from its own createServer
- * with the dataset passed explicitly, so cases never touch process.env and can run side by side.
+ * The MCP servers over one dataset folder, in this process (kubernetes only when the dataset has a kubernetes folder).
+ * Each server is built from its own createServer with the dataset passed explicitly, so cases never touch process.env
+ * and can run side by side.
  */
 export async function datasetHost(dataDir: string, options: { logs?: McpServer; runbooksDir?: string } = {}): Promise<InProcessHost> {
   const { runbooksDir } = options;
@@ -23,7 +24,7 @@ export async function datasetHost(dataDir: string, options: { logs?: McpServer; 
     { name: 'logs', server: options.logs ?? createLogsServer({ dataDir }) },
     { name: 'git', server: await caseGitServer(dataDir) },
     { name: 'metrics', server: createMetricsServer({ config: { backend: 'dataset', dataDir } }) },
-    // Cluster state only where the case carries some: the other cases keep their tool lists unchanged.
+    // Cluster state only where the case carries it: a case without it is a team without Kubernetes.
     ...(existsSync(path.join(dataDir, DATASET_KUBERNETES))
       ? [{ name: 'kubernetes', server: createKubernetesServer({ config: { backend: 'dataset', dataDir } }) }]
       : []),

@@ -128,7 +128,7 @@ describe('host config (mcp-servers.json)', () => {
 
   it('parses the repository mcp-servers.json', () => {
     const specs = loadHostConfig(path.resolve(import.meta.dirname, '../../mcp-servers.json'), { DATA_DIR: '/d' });
-    expect(specs.map((spec) => spec.name)).toEqual(['logs', 'git', 'metrics', 'runbooks']);
+    expect(specs.map((spec) => spec.name)).toEqual(['logs', 'git', 'metrics', 'runbooks', 'kubernetes']);
     expect(specs[0]).toMatchObject({ kind: 'stdio', env: { DATA_DIR: '/d', LOGS_PATH: '' } });
   });
 });

@@ -25,8 +25,8 @@ import { REPO } from './helpers.js';
 
 const DATA = path.join(REPO, 'data/checkout-outage');
 const CONFIG = path.join(REPO, 'mcp-servers.json');
-const SERVERS = ['logs', 'git', 'metrics', 'runbooks'];
-const TOOLS_PER_SERVER: Record<string, number> = { logs: 4, git: 4, metrics: 4, runbooks: 2 };
+const SERVERS = ['logs', 'git', 'metrics', 'runbooks', 'kubernetes'];
+const TOOLS_PER_SERVER: Record<string, number> = { logs: 4, git: 4, metrics: 4, runbooks: 2, kubernetes: 5 };
 const TOOLS = [
   'read_logs',
   'search_logs',
@@ -36,6 +36,11 @@ const TOOLS = [
   'get_deployments',
   'search_commits',
   'get_commit',
+  'get_rollouts',
+  'get_config_changes',
+  'get_workload_health',
+  'get_events',
+  'get_node_health',
   'list_metrics',
   'get_metrics',
   'get_anomalies',
@@ -89,7 +94,7 @@ afterAll(async () => {
 });
 
 describe('end to end through the real MCP servers', () => {
-  it('starts all four servers with the fourteen tools, no clashes', () => {
+  it('starts all five servers with the nineteen tools, no clashes', () => {
     expect(host.status().map((server) => [server.name, server.state])).toEqual(SERVERS.map((name) => [name, 'ready']));
     expect(
       host

@@ -114,8 +114,8 @@ describe('builtin engine on live backends (git repository, Prometheus, log files
   it('createRuntime starts the three built servers in live mode over the scenario', async () => {
     ready();
     runtime = await createRuntime({ configPath, env: baseEnv() });
-    // The runbooks server starts too, with no runbooks configured: it serves nothing and mixes with live servers.
-    expect([...new Set(runtime.host.listTools().map((tool) => tool.server))].sort()).toEqual([...SERVERS, 'runbooks']);
+    // The runbooks and kubernetes servers start too, with nothing configured: they serve nothing and mix with live servers.
+    expect([...new Set(runtime.host.listTools().map((tool) => tool.server))].sort()).toEqual([...SERVERS, 'kubernetes', 'runbooks'].sort());
     const services = await runtime.host.callTool('list_services', {});
     expect(services.structured).toMatchObject({ mode: 'live' });
     // The trap is live: the git server lists the innocent release later than the culprit, closer to the onset.
