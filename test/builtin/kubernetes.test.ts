@@ -280,6 +280,23 @@ describe('verdicts from the cluster state', () => {
     expect(applyClusterVerdicts(scored, cluster, changes, ['orders']).size).toBe(0);
   });
 
+  test("a rollout after the incident's onset is still judged by its own pods' trouble, up to a minute after it", () => {
+    const verdictsFor = (rolloutAt: string) => {
+      const cluster = state({
+        rollouts: [rollout({ at: rolloutAt })],
+        health: [health({ waiting: ['ImagePullBackOff'], firstTrouble: '2026-01-01T06:30:00Z' })],
+      });
+      const changes = withClusterChanges([], cluster);
+      const scored = scoreChanges(changes.changes, ctx);
+      return { verdicts: applyClusterVerdicts(scored, cluster, changes, ['orders']), entry: scored[0] };
+    };
+    const at = verdictsFor('2026-01-01T06:31:00Z');
+    expect(at.verdicts.size).toBe(1);
+    expect(at.entry).toMatchObject({ afterOnset: false, timeFactor: 1 });
+    expect(at.entry?.links).toEqual(expect.arrayContaining(['time', 'state']));
+    expect(verdictsFor('2026-01-01T06:31:01Z').verdicts.size).toBe(0);
+  });
+
   test('a lowered replica ceiling condemns only when its workload shows the symptoms', () => {
     const hpa = {
       kind: 'hpa' as const,

@@ -19,6 +19,8 @@ const FALLBACK_SCORE = (1.5 + Math.log(FALLBACK_COUNT)) * Math.log1p(FALLBACK_CO
 const MAX_CLUSTER_SYMPTOMS = 4;
 /** A change the cluster's state shows failing scores this much higher: the state states the link outright. */
 export const STATE_FACTOR = 2.5;
+/** A rollout this long after its own pods' first trouble did not start it (events and terminations are second-exact). */
+const OWN_TROUBLE_GRACE_MS = 60_000;
 /** A node condition shared by failing pods scores this, plus a little per failing workload it hosts. */
 const NODE_SCORE = 0.5;
 const NODE_SCORE_PER_WORKLOAD = 0.1;
@@ -145,10 +147,21 @@ export function applyClusterVerdicts(
     const rollout = cluster.rolloutOf.get(entry.change.id);
     const config = cluster.configOf.get(entry.change.id);
     let why: string | undefined;
-    if (rollout && !entry.afterOnset) why = rolloutVerdict(rollout, healthOf(state, rollout.workload));
+    const health = rollout ? healthOf(state, rollout.workload) : undefined;
+    // A rollout is judged against its own pods' trouble: another workload failing earlier (two incidents at once)
+    // moves the incident's onset before it, but does not make it innocent of what its own pods show.
+    const ownTrouble = rollout && health?.firstTrouble ? Date.parse(health.firstTrouble) : undefined;
+    const beforeOwn = ownTrouble !== undefined && rollout !== undefined && Date.parse(rollout.at) <= ownTrouble + OWN_TROUBLE_GRACE_MS;
+    if (rollout && (!entry.afterOnset || beforeOwn)) why = rolloutVerdict(rollout, health);
     else if (config?.fewer && !entry.afterOnset && config.workloads.some((workload) => symptomServices.includes(workload)))
       why = `${config.kind === 'hpa' ? 'the autoscaler' : 'the replica count'} of ${config.workloads.join(', ')} was lowered (${config.detail}) just before the symptoms`;
     if (!why) continue;
+    if (entry.afterOnset) {
+      entry.score /= entry.timeFactor;
+      entry.timeFactor = 1;
+      entry.afterOnset = false;
+      entry.links.push('time');
+    }
     entry.score *= STATE_FACTOR;
     entry.links.push('state');
     verdicts.set(entry.change.id, why);
