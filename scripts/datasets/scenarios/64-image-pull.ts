@@ -49,6 +49,11 @@ export function imagePull(): ScenarioOutput {
   });
 
   // The worker's pods are gone: its own series stop moving and its log goes silent after the stop.
+  worker.every(w.start, setImage, 2, (r) => ({
+    level: 'info',
+    logger: 'invoice_worker.render',
+    msg: `rendered invoice inv_${r.hex(10)} in ${r.int(180, 900)}ms`,
+  }));
   worker.requests.level(setImage + 30_000, 0, { ramp: 0, jitter: 0 });
   billing.errors.level(onset, 16, { ramp: 3 });
   billing.latency.level(onset, 2100, { ramp: 3 });
