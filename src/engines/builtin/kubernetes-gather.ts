@@ -113,7 +113,11 @@ function healthOf(
  * change leaves fewer replicas when a scale went down, or when an edited autoscaler now holds its workload at its
  * ceiling (the replicas it wants are its maximum).
  */
-function configChangesOf(values: readonly ConfigChangeOut[], health: readonly WorkloadHealthOut[], callId: string): KubeConfigChange[] {
+export function configChangesOf(
+  values: readonly ConfigChangeOut[],
+  health: readonly WorkloadHealthOut[],
+  callId: string,
+): KubeConfigChange[] {
   const edits = values.filter((value) => value.change === 'hpa_edited');
   const out: KubeConfigChange[] = [];
   for (const value of values) {
