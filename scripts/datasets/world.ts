@@ -13,6 +13,8 @@ export interface DatasetFiles {
   metrics: { series: SeriesOut[] };
   /** The team's runbooks shipped with a sample dataset (runbooks/<file>), so `npm run rca` shows the Runbook block. */
   runbooks?: { file: string; text: string }[];
+  /** Cluster state for the kubernetes server's dataset mode (kubernetes/<resource>.json, each a `kind: List`). */
+  kubernetes?: { file: string; list: Record<string, unknown> }[];
 }
 
 export interface WorldOptions {

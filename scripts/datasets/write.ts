@@ -34,6 +34,10 @@ export function writeDataset(dir: string, files: DatasetFiles, github?: GitHubHi
     writeFileSync(path.join(dir, 'git', 'deployments.json'), `${JSON.stringify(files.deployments, null, 2)}\n`);
   }
   writeFileSync(path.join(dir, 'metrics', 'metrics.json'), metricsJson(files.metrics.series));
+  for (const { file, list } of files.kubernetes ?? []) {
+    mkdirSync(path.join(dir, 'kubernetes'), { recursive: true });
+    writeFileSync(path.join(dir, 'kubernetes', file), `${JSON.stringify(list, null, 1)}\n`);
+  }
   for (const runbook of files.runbooks ?? []) {
     const target = path.join(dir, 'runbooks', runbook.file);
     mkdirSync(path.dirname(target), { recursive: true });

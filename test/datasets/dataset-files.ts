@@ -77,6 +77,35 @@ export interface Dataset {
   series: Series[];
   /** Log files by name (relative to logs/), decompressed. */
   logs: Map<string, string>;
+  /** Cluster objects of kubernetes/*.json (each file a `kind: List`), for cases whose evidence is cluster state. */
+  kube: KubeObject[];
+}
+
+export const KubeObjectSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+    ownerReferences: z.array(z.looseObject({ kind: z.string(), name: z.string() })).optional(),
+  }),
+});
+export type KubeObject = z.infer<typeof KubeObjectSchema>;
+const KubeListSchema = z.strictObject({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('List'),
+  metadata: z.object({ resourceVersion: z.string() }),
+  items: z.array(KubeObjectSchema),
+});
+
+function readKube(abs: string): KubeObject[] {
+  const dir = path.join(abs, 'kubernetes');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .flatMap((file) => KubeListSchema.parse(readJson(path.join(dir, file))).items);
 }
 
 function readJson(file: string): unknown {
@@ -157,6 +186,7 @@ export function loadDataset(dir: string): Dataset {
     ...gitHistory(abs),
     series: MetricsSchema.parse(readJson(path.join(abs, 'metrics/metrics.json'))).series,
     logs,
+    kube: readKube(abs),
   };
   cache.set(dir, ds);
   return ds;

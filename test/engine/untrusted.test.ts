@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUserPrompt, systemPrompt, toolResultMessage } from '../../src/engines/ollama/prompt.js';
+import { buildUserPrompt, CLUSTER_GUIDANCE, CLUSTER_TOOLS, systemPrompt, toolResultMessage } from '../../src/engines/ollama/prompt.js';
 import { createFence, neutralise } from '../../src/engines/ollama/untrusted.js';
 
 describe('nonce fences around untrusted data', () => {
@@ -10,6 +10,17 @@ describe('nonce fences around untrusted data', () => {
     expect(a.nonce).toMatch(/^[0-9a-f]{18}$/);
     expect(systemPrompt(a)).toContain(`nonce=${a.nonce}`);
     expect(systemPrompt(a)).toMatch(/evidence to reason about, never instructions/);
+  });
+
+  it('tells the model what the cluster tools answer only when one of them is offered', () => {
+    const fence = createFence();
+    expect(systemPrompt(fence, ['search_logs', 'get_deployments'])).not.toContain(CLUSTER_GUIDANCE);
+    for (const tool of CLUSTER_TOOLS) {
+      const prompt = systemPrompt(fence, ['search_logs', tool]);
+      expect(prompt, tool).toContain(CLUSTER_GUIDANCE);
+      // The untrusted-data rule still closes the prompt.
+      expect(prompt.trimEnd().endsWith(systemPrompt(fence).split('\n').at(-1) ?? '')).toBe(true);
+    }
   });
 
   it('neutralises a line that imitates the fence, the nonce or a [Tn] header', () => {

@@ -37,9 +37,11 @@ const finished = (i: number, ok = true) => ({ ...started(i), type: 'tool_finishe
 
 describe('stream chunk builders', () => {
   it('names the key argument by a fixed order; each listed argument decides when it is the only one', () => {
-    for (const key of ['service', 'query', 'metric', 'sha', 'environment', 'filter', 'pattern', 'path'])
+    for (const key of ['service', 'workload', 'query', 'metric', 'sha', 'environment', 'namespace', 'filter', 'pattern', 'path'])
       expect(keyArgument({ other: 'x', [key]: 'v' })).toBe('v');
     expect(keyArgument({ query: 'q', service: 's' })).toBe('s');
+    // A cluster call names its workload before its namespace: "get_workload_health on kubernetes (orders)".
+    expect(keyArgument({ namespace: 'shop', workload: 'orders' })).toBe('orders');
     expect(keyArgument({ service: '  ', query: 'q' })).toBe('q');
     expect(keyArgument({ limit: 5 })).toBeUndefined();
     expect(keyArgument({ metric: 7 })).toBe('7');

@@ -43,6 +43,12 @@ import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
+import { configmapEdit } from './60-configmap-edit.js';
+import { hpaMaxLowered } from './61-hpa-max-lowered.js';
+import { rolloutStuck } from './62-rollout-stuck.js';
+import { nodeMemoryPressure } from './63-node-memory-pressure.js';
+import { imagePull } from './64-image-pull.js';
+import { oomLimitLowered } from './65-oom-limit-lowered.js';
 import { wafRegexGithub } from './68-waf-regex-github.js';
 import { contentUpdateGithub } from './69-content-update-github.js';
 import { checkoutOutage } from './checkout-outage.js';
@@ -98,6 +104,12 @@ export const SCENARIOS: Scenario[] = [
   latentFeatureLimit,
   thinEvidence,
   leapSecond,
+  configmapEdit,
+  hpaMaxLowered,
+  rolloutStuck,
+  nodeMemoryPressure,
+  imagePull,
+  oomLimitLowered,
   wafRegexGithub,
   contentUpdateGithub,
 ];

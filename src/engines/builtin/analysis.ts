@@ -47,6 +47,8 @@ export interface Analysis {
   cascade?: Cascade;
   /** The team's runbook that fits what was found, with the call that returned its steps. */
   runbook?: RunbookRef;
+  /** What the system's own state shows about the suspect (a failed rollout, OOM kills under a lowered limit). */
+  stateNote?: string;
   /** Which call each commit came from, so commit evidence cites the right output. */
   commitCalls?: Map<string, string>;
 }

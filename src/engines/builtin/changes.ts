@@ -43,6 +43,8 @@ export interface Change {
   needles: string[];
   /** Seen happening in the logs (a flag flip, a reload): it is running, whatever the deployments say. */
   live?: boolean;
+  /** Read from the running system's own state (a cluster's rollouts, ConfigMaps, autoscalers): it is applied. */
+  applied?: boolean;
   /** Other services its text names (the workload a scaling line is about). */
   alsoTouches?: string[];
   /** Prior from how it was found, 0..1: a rare log event seen once before, or worded as a mere start, weighs less. */
@@ -63,9 +65,9 @@ export interface ScoredChange {
   coverage: number;
   /**
    * What ties it to the symptoms: time (shortly before the onset), service (an affected one), text (shared words),
-   * code (it touched code the errors ran through).
+   * code (it touched code the errors ran through), state (the system's own state shows it failing: kubernetes-verdicts.ts).
    */
-  links: ('time' | 'service' | 'text' | 'code')[];
+  links: ('time' | 'service' | 'text' | 'code' | 'state')[];
   /** How strongly the symptoms use each shared word, 0..1. */
   weights?: Map<string, number>;
   /** Of a multi-commit change, the commit that can produce the symptoms (culprit.ts), quoted and reverted. */
@@ -198,7 +200,7 @@ function rolloutFactor(change: Change, ctx: ChangeContext): number {
   let factor = 1;
   if (change.environment && /stag|dev|test|qa|sandbox|preview|canary/i.test(change.environment)) factor *= 0.2;
   if (change.status && /fail|abort|cancel/i.test(change.status)) factor *= 0.3;
-  if (change.kind !== 'deployment' && !change.live && ctx.deploymentsRecorded) factor *= UNDEPLOYED_FACTOR;
+  if (change.kind !== 'deployment' && !change.live && !change.applied && ctx.deploymentsRecorded) factor *= UNDEPLOYED_FACTOR;
   return factor * (change.weight ?? 1);
 }
 

@@ -158,6 +158,8 @@ export interface ClassMatch {
   symptoms: Symptom[];
   anomalies: Cited<AnomalyOut>[];
   service?: string;
+  /** Found in the system's own state (a node condition the failing pods share), not inferred from logs and metrics. */
+  state?: boolean;
 }
 
 /** Scores every failure class against the symptoms and anomalies; best first, only classes with any evidence. */

@@ -22,7 +22,7 @@ export function describeChange(scored: ScoredChange): string {
       ? `deployment ${change.id}${change.version ? ` (${change.version})` : ''}`
       : change.live
         ? `${change.kind} change ${change.id} (seen in the logs)`
-        : `${change.kind} ${change.id.slice(0, 7)}`;
+        : `${change.kind} ${/^[0-9a-f]{8,}$/i.test(change.id) ? change.id.slice(0, 7) : change.id}`;
   return `${head}${change.service ? ` of ${change.service}` : ''}`;
 }
 

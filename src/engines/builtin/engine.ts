@@ -14,6 +14,9 @@ import { findLockHolder, isLockWait } from './holder.js';
 import { attributeHosts, hostMap, noisyNeighbour } from './hosts.js';
 import { confidenceOf, rankHypotheses, rivalOf, symptomVocabulary } from './hypotheses.js';
 import { infraClass, linkInfrastructure, withLinkedInfra } from './infra.js';
+import { withClusterChanges } from './kubernetes-changes.js';
+import { clusterState } from './kubernetes-gather.js';
+import { applyClusterVerdicts, clusterSymptoms, mergeSymptoms, nodeCauses } from './kubernetes-verdicts.js';
 import { logVisibleChanges } from './log-changes.js';
 import { anomalyOnset, primaryServices, rankServices } from './onset.js';
 import { breakTiesWithPast } from './past.js';
@@ -34,6 +37,8 @@ export interface BuiltinOptions {
 
 /** Errors in the last minutes before a metric onset belong to the incident, not to the baseline. */
 const ONSET_GUARD_MS = 10 * 60_000;
+/** The coarsest bucket a metric onset may be the start of. */
+const ONSET_BUCKET_MS = 10 * 60_000;
 /** How many of the top symptoms may move the onset earlier when they are new. */
 const ONSET_SYMPTOMS = 2;
 /** Symptoms this far below the strongest are background; their services are not "affected". */
@@ -78,6 +83,8 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   // Deploys are read early: a rollout's own CPU bump or memory drop must not become the incident's onset.
   emit({ type: 'stage', title: 'Reading deployments and commits' });
   let history = await changeHistory(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now));
+  // The cluster's own record of what changed and what is failing, when a kubernetes server is configured.
+  const cluster = await clusterState(session, notes, iso(new Date(windowStart.getTime() - CHANGE_LOOKBACK_MS)), iso(now), emit);
   const { kept, sideEffects } = withoutSideEffects(metrics.anomalies, history.deployments);
   const hosts = attributeHosts(kept, hostMap(discovered.series));
   const anomalies = hosts.anomalies;
@@ -101,6 +108,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const symptoms = scoreSymptoms(before, after, Math.max(0, split.getTime() - covered), now.getTime() - split.getTime());
   correctSkew(symptoms, await estimateSkews(session, notes, history.deployments, symptoms, onset));
   await addDetails(session, notes, symptoms, iso(split), iso(now));
+  mergeSymptoms(symptoms, clusterSymptoms(cluster, symptoms));
   // Only the strongest symptoms may move the onset: a handful of odd lines must not drag it back.
   const firstNovel = symptoms
     .slice(0, ONSET_SYMPTOMS)
@@ -110,7 +118,10 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     .sort((a, b) => a - b)[0];
   // Without a metric onset the fallback is only a guess: the first burst of new error signatures is the onset then,
   // later as well as earlier, and the report says it came from the logs.
-  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly)) {
+  // A metric onset is the start of its bucket: the first new error inside that bucket dates the onset to the minute, so
+  // a change made a few minutes into the bucket is not taken for one made after the onset.
+  const inBucket = firstNovel !== undefined && firstNovel > onset.getTime() && firstNovel - onset.getTime() <= ONSET_BUCKET_MS;
+  if (firstNovel !== undefined && (firstNovel < onset.getTime() || !onsetAnomaly || inBucket)) {
     if (!onsetAnomaly) notes.push(`onset taken from the logs: the first new error signature at ${iso(new Date(firstNovel))}`);
     onset = new Date(firstNovel);
   }
@@ -218,7 +229,11 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
       weight: symptom.score,
     })),
   };
-  const candidates = (commits = history.commits): Change[] => [...buildChanges(history.deployments, commits), ...logChanges];
+  let clusterChanges = withClusterChanges([], undefined);
+  const candidates = (commits = history.commits): Change[] => {
+    clusterChanges = withClusterChanges([...buildChanges(history.deployments, commits), ...logChanges], cluster);
+    return clusterChanges.changes;
+  };
   let scored = scoreChanges(candidates(), ctx);
   const extra = await expandDeployments(
     session,
@@ -227,6 +242,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     history.commits.map((commit) => commit.value.sha),
   );
   if (extra.length > 0) scored = scoreChanges(candidates([...history.commits, ...extra]), ctx);
+  const verdicts = applyClusterVerdicts(scored, cluster, clusterChanges, ctx.symptomServices);
   // Inside a release, the commit whose code the errors ran through, not the one raising the limit they exhaust.
   chooseCauseCommits(scored, symptoms);
 
@@ -251,6 +267,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
   const infra = links[0];
   const infraMatch = infraClass(infra);
   if (infraMatch) classes.push(infraMatch);
+  classes.push(...nodeCauses(cluster, symptoms, affected));
   // Inside a fan-out the dependency's rising traffic and full pools are the caller's doing, not a surge of their own.
   if (cascade?.internal) for (const match of classes) if (FANOUT_EFFECTS.has(match.cls.key)) match.score *= FANOUT_DISCOUNT;
   if (climbing) weighSlowExhaustion(climbing, scored, classes);
@@ -304,6 +321,7 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     ...(infra ? { infra } : {}),
     ...(sustain ? { sustain } : {}),
     ...(climbing ? { exhaustion: climbing } : {}),
+    ...(best?.change && verdicts.has(best.change.change.id) ? { stateNote: verdicts.get(best.change.change.id) } : {}),
     commitCalls: new Map([...history.commits, ...extra].map((commit) => [commit.value.sha, commit.callId])),
   };
   return finish(analysis, session, notes, started, emit, request);

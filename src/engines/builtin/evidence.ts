@@ -13,10 +13,11 @@ import { type Symptom, symptomText } from './symptoms.js';
 /**
  * Calibrated confidence: how many independent kinds of evidence tie the leading hypothesis to the symptoms. Time, a
  * code path the errors name, a dimension the symptoms are confined to, what a resource metric measures, and a log line
- * that states the link are independent of one another; a shared service is a weak hint and shared words are the
+ * that states the link, and the running system's own state (a failed rollout, pods OOM-killed under a lowered
+ * limit, a node condition the failing pods share) are independent of one another; a shared service is a weak hint and shared words are the
  * weakest link, never evidence of their own.
  */
-export type EvidenceKind = 'time' | 'code' | 'dimension' | 'resource' | 'log';
+export type EvidenceKind = 'time' | 'code' | 'dimension' | 'resource' | 'log' | 'state';
 
 export interface Evidence {
   kinds: EvidenceKind[];
@@ -51,6 +52,7 @@ export function evidenceFor(hypothesis: Hypothesis | undefined, ctx: EvidenceCon
     if (match.anomalies.length > 0) kinds.add('resource');
     if (match.symptomShare >= CLASS_LOG_SHARE) kinds.add('log');
     if (ctx.infra && match.anomalies.some(({ value }) => value.metric === ctx.infra?.anomaly.value.metric)) kinds.add('dimension');
+    if (match.state) kinds.add('state');
   }
   // A class located at a service (its series or lines belong to one) has the same hint a change of that service has.
   return { kinds: [...kinds].sort(), service: match?.service !== undefined };
@@ -63,6 +65,7 @@ function changeEvidence(entry: ScoredChange, ctx: EvidenceContext): Evidence {
   if (confinedLikeChange(entry, ctx.concentration)) kinds.add('dimension');
   if (resourceLinked(entry, ctx)) kinds.add('resource');
   if (entry.change.live || namedInLogs(entry, ctx.symptoms)) kinds.add('log');
+  if (entry.links.includes('state')) kinds.add('state');
   return { kinds: [...kinds].sort(), service: entry.links.includes('service') };
 }
 
@@ -124,5 +127,5 @@ export function calibrate(confidence: Confidence, evidence: Evidence): Confidenc
 export function evidenceNote(before: Confidence, after: Confidence, evidence: Evidence): string | undefined {
   if (before === after) return undefined;
   const kinds = evidence.kinds.length > 0 ? evidence.kinds.join(' and ') : 'no independent evidence';
-  return `confidence ${after}, not ${before}: the suspect is linked to the symptoms by ${kinds}${evidence.service ? ' (and its service)' : ''}; high needs two independent kinds (time, code path, dimension, resource, log statement)`;
+  return `confidence ${after}, not ${before}: the suspect is linked to the symptoms by ${kinds}${evidence.service ? ' (and its service)' : ''}; high needs two independent kinds (time, code path, dimension, resource, log statement, system state)`;
 }

@@ -110,7 +110,7 @@ export function rootCauseOf(analysis: Analysis): string {
       matched && opening !== headline
         ? `"${clip(opening, 160)}"; of its ${change.change.commits.length} commits the one matching the symptoms is ${matched.shortSha}: "${clip(headline, 160)}".${culpritSentence(change, analysis.symptoms).replace(/\.$/, '')}`
         : `"${clip(headline, 160)}"`;
-    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}.${latentSentence(change, analysis.changes, analysis.onset)} ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${rollbackSentence(analysis, change)}`;
+    return `${describeChange(change)} at ${change.change.at}, ${timing}: ${quoted}.${latentSentence(change, analysis.changes, analysis.onset)} ${touches} ${overlap} ${symptomSentence(analysis)}${mechanismText}${exhaustionSentence(analysis.exhaustion)}${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}${stateSentence(analysis)}${rollbackSentence(analysis, change)}`;
   }
   if (best?.cls) {
     const closest = analysis.changes.find((change) => !change.afterOnset);
@@ -121,6 +121,10 @@ export function rootCauseOf(analysis: Analysis): string {
     return `${changes} ${symptomSentence(analysis)} This points at ${best.cls.cls.title}${where}, a ${best.cls.cls.kind} cause rather than a code change.${cascadeSentence(analysis)}${concentrationSentence(analysis.concentration)}${infraSentence(analysis.infra)}${sustainSentence(analysis.sustain)}`;
   }
   return `Neither a change nor a known failure class explains the symptoms. ${symptomSentence(analysis)}`;
+}
+
+function stateSentence(analysis: Analysis): string {
+  return analysis.stateNote ? ` The cluster's state shows it: ${analysis.stateNote}.` : '';
 }
 
 function reasonsAgainst(change: ScoredChange, analysis: Analysis): string[] {
@@ -182,7 +186,7 @@ export function recommendationsOf(analysis: Analysis): string[] {
     out.push(
       change.kind === 'deployment'
         ? `Roll back ${change.id}${change.version ? ` (${change.version})` : ''} of ${change.service ?? 'the service'}${commit ? `, or revert ${commit.shortSha}` : ''}`
-        : change.live
+        : change.live || change.applied
           ? `Undo the ${change.kind} change ${change.id}${change.service ? ` on ${change.service}` : ''} (set it back to its previous value)`
           : `Revert ${change.id.slice(0, 7)}${change.service ? ` in ${change.service}` : ''} and redeploy`,
     );

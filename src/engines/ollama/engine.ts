@@ -189,7 +189,13 @@ async function runAnalysis(host: ToolHost, options: OllamaEngineOptions, request
   }
 
   const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt(fence) },
+    {
+      role: 'system',
+      content: systemPrompt(
+        fence,
+        session.tools().map((tool) => tool.serverToolName),
+      ),
+    },
     { role: 'user', content: buildUserPrompt(request, evidencePack, fence) },
   ];
   const tools = toChatTools(session.tools());

@@ -29,9 +29,29 @@ confidence is "high" only when timing and content both point to the suspect; run
 returned fits the failing service and this failure (else omit it): steps copied verbatim from that result, tool its
 call id, why it fits; a recommendation taken from it names the step, e.g. "(runbook step 2)". Answer with the JSON only.`;
 
-/** The system prompt for one analysis: the working rules plus the untrusted-data rule naming its fence's nonce. */
-export function systemPrompt(fence: Fence): string {
-  return `${SYSTEM_PROMPT}
+/** The kubernetes server's tools: when any is offered, the model is told what the cluster can answer. */
+export const CLUSTER_TOOLS = ['get_rollouts', 'get_config_changes', 'get_workload_health', 'get_events', 'get_node_health'] as const;
+
+export const CLUSTER_GUIDANCE = `The cluster (Kubernetes) tools show changes and failures that never reach git or the logs:
+- get_rollouts: Deployment/StatefulSet/DaemonSet revisions (images before → after, change-cause, failed rollouts
+  such as ProgressDeadlineExceeded, rollbacks). A rollout whose image tag is a deployment's version is that
+  deployment: one suspect, named by the deployment's id.
+- get_config_changes: ConfigMap edits (Secrets by metadata only), HPA bounds and manual scale changes, with the
+  workloads they affect. Such a change is a config or infrastructure suspect even without any commit.
+- get_workload_health: pods ready/desired, restarts, OOMKilled (exit code 137) with the memory limit, CrashLoopBackOff,
+  ImagePullBackOff, failed probes. get_events: warnings grouped by reason. get_node_health: node conditions
+  (MemoryPressure, NotReady) and which workloads ran there.
+- Call get_workload_health and get_rollouts early. Pods that cannot pull their image or a rollout stuck at
+  ProgressDeadlineExceeded is the cause by itself; OOM kills right after a revision that lowered the memory limit
+  point at that revision; a node condition shared by all the failing pods is an infrastructure cause.`;
+
+/**
+ * The system prompt for one analysis: the working rules, what the cluster tools answer when they are offered, and the
+ * untrusted-data rule naming its fence's nonce.
+ */
+export function systemPrompt(fence: Fence, toolNames: readonly string[] = []): string {
+  const cluster = CLUSTER_TOOLS.some((tool) => toolNames.includes(tool)) ? `\n\n${CLUSTER_GUIDANCE}` : '';
+  return `${SYSTEM_PROMPT}${cluster}
 
 ${untrustedDataRule(fence)}`;
 }

@@ -14,7 +14,7 @@ type ToolStarted = Extract<AgentEvent, { type: 'tool_started' }>;
 type ToolFinished = Extract<AgentEvent, { type: 'tool_finished' }>;
 
 /** Arguments that say what a call looked at, in the order one is picked for a card title or the status line. */
-const KEY_ARGS = ['service', 'query', 'metric', 'sha', 'environment', 'filter', 'pattern', 'path'] as const;
+const KEY_ARGS = ['service', 'workload', 'query', 'metric', 'sha', 'environment', 'namespace', 'filter', 'pattern', 'path'] as const;
 
 /** The one argument worth naming ("checkout-api" of search_logs), if the call has one. */
 export function keyArgument(args: Record<string, unknown>): string | undefined {
