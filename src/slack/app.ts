@@ -20,6 +20,7 @@ import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { BusyNotices, DEFAULT_ALERT_SHARE } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
+import { DEFAULT_LEASE_MS, defaultReplicaId, Replica } from './worker/replica.js';
 import { AnalysisService } from './worker/service.js';
 import { DEFAULT_SLACK_RETRY, type SlackRetryPolicy, slackErrorCode, webClientIO, webClientOptions } from './worker/slack-io.js';
 
@@ -45,6 +46,8 @@ export type BotConfig = Pick<
 > &
   Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE' | 'LOG_FORMAT'>> &
   Partial<Pick<SlackConfig, 'ALERT_QUEUE_SHARE'>> &
+  // Replicas on one store (docs/state.md); unset: host name + pid, DEFAULT_LEASE_MS.
+  Partial<Pick<SlackConfig, 'REPLICA_ID' | 'STATE_LEASE_MS'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig> &
   // auto unless set.
@@ -166,6 +169,12 @@ export function createSlackBot(options: BotOptions): SlackBot {
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
     ...(config.SLACK_STREAMING === 'off' ? {} : { streamTeam: () => self.teamId }),
+    replica: new Replica({
+      id: config.REPLICA_ID ?? defaultReplicaId(),
+      leaseMs: config.STATE_LEASE_MS ?? DEFAULT_LEASE_MS,
+      coordination: store.coordination,
+      logger,
+    }),
   });
   metrics.watchLoad(() => service.load, config.QUEUE_MAX);
   metrics.configuredEngine = config.ANALYSIS_ENGINE;
@@ -224,6 +233,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
       self.botId = auth.bot_id;
       self.teamId = auth.team_id;
       self.enterpriseId = auth.enterprise_id;
+      // Registered (with a heartbeat) first, so a replica starting beside this one never takes this one's work.
+      await service.lifecycle.join();
       // What the last process left unfinished is marked before new work arrives (and told in its threads).
       const recovered = await service.lifecycle.recover();
       if (recovered > 0) logger.warn(`${recovered} analyses were cut short by the last restart; their threads are being told`);

@@ -116,6 +116,10 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   FEEDBACK_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   /** The state database (SQLite); its folder is created. docs/state.md. */
   STATE_PATH: z.preprocess(blankAsUnset, z.string().default('.state/incidentpilot.db')),
+  /** This process' name among replicas sharing the store; default host name + pid. docs/state.md "Running several replicas". */
+  REPLICA_ID: z.preprocess(blankAsUnset, z.string().max(200, { error: 'expected at most 200 characters' }).optional()),
+  /** How long a replica's claim on its running analyses lasts without a heartbeat; another replica takes over after it. */
+  STATE_LEASE_MS: wholeNumber(30_000, 300, 600_000),
   /** Days analyses, alert fingerprints, event ids and votes are kept before the hourly prune removes them. */
   STATE_RETENTION_DAYS: wholeNumber(90, 1, 3650),
   /** After SIGTERM/SIGINT, how long running analyses may finish before they are marked interrupted. */

@@ -40,6 +40,12 @@ export class SqliteCoordination implements Coordination {
     return result.changes === 1;
   }
 
+  async transferLease(name: string, from: string, to: string, at: number, ttlMs: number): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE leases SET owner = ?, until = ? WHERE name = ? AND owner = ?').run(to, at + ttlMs, name, from).changes === 1
+    );
+  }
+
   async renewLeases(owner: string, at: number, ttlMs: number): Promise<number> {
     return this.db.prepare('UPDATE leases SET until = ? WHERE owner = ?').run(at + ttlMs, owner).changes;
   }

@@ -42,6 +42,8 @@ export interface Coordination {
   claim(kind: ClaimKind, key: string, at: number, ttlMs: number): Promise<boolean>;
   /** Takes the lease when it is free, expired or already held by `owner`; false while another owner holds it. */
   acquireLease(name: string, owner: string, at: number, ttlMs: number): Promise<boolean>;
+  /** Hands the lease from `from` to `to`, only while `from` still holds it (its process is known to be gone). */
+  transferLease(name: string, from: string, to: string, at: number, ttlMs: number): Promise<boolean>;
   /** Extends every lease `owner` holds to `at + ttlMs` (the heartbeat); returns how many. */
   renewLeases(owner: string, at: number, ttlMs: number): Promise<number>;
   /** Gives the lease up, only when `owner` holds it. */
