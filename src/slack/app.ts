@@ -16,6 +16,7 @@ import { SlackDirectory } from './policy/directory.js';
 import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
 import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, listenerRoutes, webhookRoutes } from './webhooks/index.js';
+import { createProbes } from './webhooks/probes.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { BusyNotices, DEFAULT_ALERT_SHARE } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
@@ -123,6 +124,9 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const ownsStore = !options.store;
   const serveMetrics = config.METRICS_ENABLED ? metricsHandler(metrics, config.METRICS_TOKEN) : undefined;
   const store = options.store ?? SqliteStore.open(':memory:');
+  const replicaId = config.REPLICA_ID ?? defaultReplicaId();
+  // Routes exist before the service does; the probes ask it only when a request comes.
+  const probes = createProbes({ ping: () => store.coordination.ping(), accepting: () => service.accepting, replica: replicaId });
 
   const receiver =
     mode === 'socket'
@@ -141,7 +145,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
           port: config.PORT,
           customRoutes: [
-            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined, probes),
             ...(serveMetrics ? [{ path: METRICS_PATH, method: ['GET', 'HEAD'], handler: serveMetrics }] : []),
           ],
           logLevel,
@@ -170,7 +174,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
     ...(config.SLACK_STREAMING === 'off' ? {} : { streamTeam: () => self.teamId }),
     replica: new Replica({
-      id: config.REPLICA_ID ?? defaultReplicaId(),
+      id: replicaId,
       leaseMs: config.STATE_LEASE_MS ?? DEFAULT_LEASE_MS,
       coordination: store.coordination,
       logger,
@@ -243,7 +247,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
       // Socket Mode has no HTTP server; the webhooks and /metrics get a small one of their own on PORT.
       if (mode === 'socket' && (webhooks || serveMetrics))
-        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics), config.PORT);
+        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics, probes), config.PORT);
       const port = listener?.port ?? address?.port;
       const webhookNote = `${webhooks ? `; alert webhooks on port ${port}` : ''}${serveMetrics ? `; metrics on port ${port} ${METRICS_PATH}` : ''}`;
       logger.info(
