@@ -9,6 +9,10 @@ export default defineConfig({
     // Suites spawn real child processes (MCP servers, Prometheus); two cores cannot run many at once.
     maxWorkers: 2,
     // A passing run prints no error lines: the socket errors tests cause on purpose are dropped, nothing else.
+    // IP_TEST_STATE=postgres: the stores the tests open by default live in a real PostgreSQL (docs/testing.md).
+    ...(process.env.IP_TEST_STATE === 'postgres'
+      ? { globalSetup: ['test/support/postgres-suite-global.ts'], setupFiles: ['test/support/postgres-suite.ts'] }
+      : {}),
     onConsoleLog: (log, type) => (isExpectedSocketNoise(log, type) ? false : undefined),
   },
 });

@@ -23,6 +23,7 @@ const benches: Array<{ title: string; args: string[] }> = [
   { title: '/rca ack latency: 100 users at once', args: [path.join(here, 'slack-ack.js')] },
   { title: 'redaction throughput over loghub text', args: [path.join(here, 'redaction.js')] },
   { title: 'state store (SQLite)', args: [path.join(here, 'store.js')] },
+  { title: 'state store (PostgreSQL 15 on loopback)', args: [path.join(here, 'store-postgres.js')] },
   {
     title: `logs at scale against grep: ${process.env.BENCH_SCALE_GB ?? '0.2'} GB (BENCH_SCALE_GB)`,
     args: [path.join(here, 'logs-scale.js')],

@@ -114,8 +114,20 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   ),
   /** Where 👍/👎 votes are appended as JSON lines; unset keeps them in memory (and in the log). */
   FEEDBACK_FILE: z.preprocess(blankAsUnset, z.string().optional()),
-  /** The state database (SQLite); its folder is created. docs/state.md. */
+  /** The state database (SQLite); its folder is created. docs/state.md. Unused when STATE_URL is set. */
   STATE_PATH: z.preprocess(blankAsUnset, z.string().default('.state/incidentpilot.db')),
+  /** PostgreSQL instead of SQLite (several replicas share it): postgres://user@host:5432/database[?sslmode=…]. */
+  STATE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//i, { error: 'expected postgres://user@host:5432/database (docs/state.md#postgresql)' })
+      .optional(),
+  ),
+  /** A file holding the PostgreSQL password (a mounted secret); it wins over a password in STATE_URL. */
+  STATE_PASSWORD_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /** PEM CA bundle for PostgreSQL's certificate; implies sslmode=verify-full unless STATE_URL names a mode. */
+  STATE_CA_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   /** This process' name among replicas sharing the store; default host name + pid. docs/state.md "Running several replicas". */
   REPLICA_ID: z.preprocess(blankAsUnset, z.string().max(200, { error: 'expected at most 200 characters' }).optional()),
   /** How long a replica's claim on its running analyses lasts without a heartbeat; another replica takes over after it. */

@@ -83,7 +83,7 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
 
   let store: StateStore;
   try {
-    store = openStore(config.STATE_PATH);
+    store = await openStore(config);
   } catch (error) {
     io.error(error instanceof Error ? error.message : String(error));
     return { ok: false, exitCode: EXIT_NOT_CONFIGURED };

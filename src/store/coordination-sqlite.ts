@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ClaimKind, Coordination, LeaseRow, ReplicaRecord } from './coordination.js';
 
@@ -22,10 +23,11 @@ export class SqliteCoordination implements Coordination {
     // An expired claim is taken over by the same statement, so "first after the cooldown" is as atomic as "first".
     const result = this.db
       .prepare(
-        `INSERT INTO claims (kind, key, at, expires_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (kind, key) DO UPDATE SET at = excluded.at, expires_at = excluded.expires_at WHERE claims.expires_at <= excluded.at`,
+        `INSERT INTO claims (kind, key, token, at, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, key) DO UPDATE SET token = excluded.token, at = excluded.at, expires_at = excluded.expires_at
+         WHERE claims.expires_at <= excluded.at`,
       )
-      .run(kind, key, at, at + ttlMs);
+      .run(kind, key, randomUUID(), at, at + ttlMs);
     return result.changes === 1;
   }
 

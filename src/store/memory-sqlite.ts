@@ -1,95 +1,29 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import { MIN_SIMILARITY, similarity, token } from '../memory/score.js';
+import { token } from '../memory/score.js';
 import type {
   ConfirmedCause,
   EngineStats,
   IncidentIdentity,
   IncidentMemory,
   MemoryScope,
-  RecordedToolCall,
   RememberedIncident,
   SimilarIncident,
   StoredRecording,
 } from '../memory/types.js';
+import {
+  type IncidentRow,
+  packRecording,
+  rankSimilar,
+  recalled,
+  recallText,
+  searchTokens,
+  toRemembered,
+  unpackRecording,
+  words,
+} from './memory-rows.js';
 
 /** Candidates the FTS index hands to the scorer; the best matches share the rarest tokens, so bm25 ranks them first. */
 const MAX_CANDIDATES = 200;
-/** Words of a new incident's text used to recall before analysis. */
-const MAX_RECALL_WORDS = 24;
-/** One recorded output's text and the whole recording are bounded before compression. */
-export const MAX_RECORDED_OUTPUT_CHARS = 32_000;
-export const MAX_RECORDED_CALLS = 200;
-
-interface IncidentRow {
-  rowid: number;
-  analysis_id: string;
-  channel: string;
-  thread_ts: string | null;
-  at: number;
-  engine: string;
-  incident: string;
-  services: string;
-  suspect_kind: string | null;
-  suspect_id: string | null;
-  signatures: string;
-  metrics: string;
-  summary: string;
-  root_cause: string;
-  confidence: string;
-  confirmed_cause: string | null;
-  confirmed_culprit: string | null;
-  confirmed_by: string | null;
-  channel_private: number | null;
-}
-
-function toIdentity(row: IncidentRow): IncidentIdentity {
-  return {
-    analysisId: row.analysis_id,
-    channel: row.channel,
-    ...(row.channel_private !== null ? { channelPrivate: row.channel_private === 1 } : {}),
-    ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
-    at: row.at,
-    engine: row.engine,
-    incident: row.incident,
-    services: JSON.parse(row.services) as string[],
-    ...(row.suspect_kind ? { suspectKind: row.suspect_kind as IncidentIdentity['suspectKind'] } : {}),
-    ...(row.suspect_id ? { suspectId: row.suspect_id } : {}),
-    signatures: JSON.parse(row.signatures) as string[],
-    metrics: JSON.parse(row.metrics) as string[],
-    summary: row.summary,
-    rootCause: row.root_cause,
-    confidence: row.confidence as IncidentIdentity['confidence'],
-  };
-}
-
-/** The suspect as one FTS token beside the signatures, so incidents blamed on the same change are candidates. */
-function suspectToken(id: string): string {
-  return token('s', `suspect:${id.trim().toLowerCase()}`);
-}
-
-/** FTS5 query syntax is never built from user text: only hex tokens and quoted alphanumeric words. */
-function words(text: string): string[] {
-  const seen = new Set<string>();
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{3,40}/gu) ?? []) {
-    if (seen.size >= MAX_RECALL_WORDS) break;
-    seen.add(word);
-  }
-  return [...seen];
-}
-
-function toSimilar(row: IncidentRow, score: number, reasons: SimilarIncident['reasons']): SimilarIncident {
-  return {
-    analysisId: row.analysis_id,
-    channel: row.channel,
-    ...(row.thread_ts ? { threadTs: row.thread_ts } : {}),
-    at: row.at,
-    summary: row.summary,
-    ...(row.confirmed_cause ? { confirmedCause: row.confirmed_cause } : {}),
-    score,
-    reasons,
-  };
-}
 
 /** The incident memory in the state store's SQLite file (migration 3): rows in `incidents`, tokens in `incidents_fts`. */
 export class SqliteMemory implements IncidentMemory {
@@ -99,13 +33,10 @@ export class SqliteMemory implements IncidentMemory {
   ) {}
 
   async remember(identity: IncidentIdentity): Promise<void> {
-    const sigTokens = [
-      ...identity.signatures.map((s) => token('s', s)),
-      ...identity.metrics.map((m) => token('m', m)),
-      ...(identity.suspectId ? [suspectToken(identity.suspectId)] : []),
-    ].join(' ');
-    const serviceTokens = identity.services.map((s) => token('v', s)).join(' ');
-    const text = `${identity.incident}\n${identity.summary}\n${identity.services.join(' ')}`;
+    const tokens = searchTokens(identity);
+    const sigTokens = tokens.sig.join(' ');
+    const serviceTokens = tokens.services.join(' ');
+    const text = recallText(identity);
     this.db.transaction(() => {
       const old = this.db.prepare('SELECT rowid FROM incidents WHERE analysis_id = ?').get(identity.analysisId) as
         | { rowid: number }
@@ -164,12 +95,7 @@ export class SqliteMemory implements IncidentMemory {
   }
 
   async similar(query: IncidentIdentity, scope: MemoryScope, limit: number): Promise<SimilarIncident[]> {
-    const sig = [
-      ...query.signatures.map((s) => token('s', s)),
-      ...query.metrics.map((m) => token('m', m)),
-      ...(query.suspectId ? [suspectToken(query.suspectId)] : []),
-    ];
-    const services = query.services.map((s) => token('v', s));
+    const { sig, services } = searchTokens(query);
     const terms = [...sig.map((t) => `sig_tokens:${t}`), ...services.map((t) => `services:${t}`)];
     if (terms.length === 0) return [];
     const rows = this.candidates(terms.join(' OR '), scope, query.analysisId);
@@ -185,16 +111,7 @@ export class SqliteMemory implements IncidentMemory {
       }
       return n;
     };
-    return rows
-      .map((row) => {
-        const candidate = toIdentity(row);
-        const culprit = row.confirmed_culprit ?? undefined;
-        const { score, reasons } = similarity(query, { ...candidate, ...(culprit ? { culprit } : {}) }, total, df);
-        return toSimilar(row, score, reasons);
-      })
-      .filter((match) => match.score >= MIN_SIMILARITY)
-      .sort((a, b) => b.score - a.score || b.at - a.at)
-      .slice(0, limit);
+    return rankSimilar(query, rows, total, df, limit);
   }
 
   async recall(text: string, services: readonly string[], scope: MemoryScope, limit: number): Promise<SimilarIncident[]> {
@@ -202,16 +119,7 @@ export class SqliteMemory implements IncidentMemory {
     const terms = [...textWords.map((w) => `text:"${w}"`), ...services.map((s) => `services:${token('v', s)}`)];
     if (terms.length === 0) return [];
     const rows = this.candidates(terms.join(' OR '), scope, undefined).slice(0, limit);
-    return rows.map((row) => {
-      const theirs = new Set(words(`${row.incident}\n${row.summary}`));
-      const shared = textWords.filter((w) => theirs.has(w));
-      const sharedServices = services.filter((s) => (JSON.parse(row.services) as string[]).includes(s));
-      const reasons: SimilarIncident['reasons'] = [
-        ...sharedServices.map((value) => ({ kind: 'service' as const, value, weight: 0.6 })),
-        ...(shared.length > 0 ? [{ kind: 'words' as const, value: shared.slice(0, 6).join(', '), weight: shared.length / 10 }] : []),
-      ];
-      return toSimilar(row, Math.round(reasons.reduce((s, r) => s + r.weight, 0) * 100) / 100, reasons);
-    });
+    return rows.map((row) => recalled(row, textWords, services));
   }
 
   private votesOf(analysisId: string): { up: number; down: number } {
@@ -223,19 +131,7 @@ export class SqliteMemory implements IncidentMemory {
   }
 
   private remembered(row: IncidentRow): RememberedIncident {
-    return {
-      ...toIdentity(row),
-      ...(row.confirmed_cause
-        ? {
-            confirmed: {
-              cause: row.confirmed_cause,
-              by: row.confirmed_by ?? '',
-              ...(row.confirmed_culprit ? { culprit: row.confirmed_culprit } : {}),
-            },
-          }
-        : {}),
-      votes: this.votesOf(row.analysis_id),
-    };
+    return toRemembered(row, this.votesOf(row.analysis_id));
   }
 
   async get(analysisId: string): Promise<RememberedIncident | undefined> {
@@ -281,22 +177,16 @@ export class SqliteMemory implements IncidentMemory {
   }
 
   async saveRecording(analysisId: string, recording: StoredRecording): Promise<void> {
-    const bounded = recording.calls.slice(0, MAX_RECORDED_CALLS).map(
-      (call): RecordedToolCall => ({
-        ...call,
-        text: call.text.length > MAX_RECORDED_OUTPUT_CHARS ? `${call.text.slice(0, MAX_RECORDED_OUTPUT_CHARS - 1)}…` : call.text,
-      }),
-    );
     this.db
       .prepare(
         'INSERT INTO recordings (analysis_id, at, calls) VALUES (?, ?, ?) ON CONFLICT (analysis_id) DO UPDATE SET at = excluded.at, calls = excluded.calls',
       )
-      .run(analysisId, Date.now(), gzipSync(JSON.stringify({ ...recording, calls: bounded })));
+      .run(analysisId, Date.now(), packRecording(recording));
   }
 
   async recording(analysisId: string): Promise<StoredRecording | undefined> {
     const row = this.db.prepare('SELECT calls FROM recordings WHERE analysis_id = ?').get(analysisId) as { calls: Buffer } | undefined;
-    return row ? (JSON.parse(gunzipSync(row.calls).toString('utf8')) as StoredRecording) : undefined;
+    return row ? unpackRecording(row.calls) : undefined;
   }
 
   /** Retention: what is older than `before` goes with the analyses. */

@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { identityOf } from '../../src/memory/identity.js';
 import { describeReason, MIN_SIMILARITY } from '../../src/memory/score.js';
 import type { IncidentIdentity, RecordedToolCall } from '../../src/memory/types.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import type { StateStore } from '../../src/store/types.js';
 import { makeReport } from '../slack/helpers.js';
+import { BACKENDS, storeBackends } from './backends.js';
 
-let store: SqliteStore | undefined;
-afterEach(async () => {
-  await store?.close();
+const backends = storeBackends();
+let store: StateStore | undefined;
+afterEach(() => {
   store = undefined;
 });
 
@@ -34,7 +35,8 @@ function identity(id: string, overrides: Partial<IncidentIdentity> = {}): Incide
   };
 }
 
-describe('incident memory (SQLite FTS5)', () => {
+/** SQLite's FTS5 and PostgreSQL's tsvector/GIN search give the same results on every case here. */
+describe.each(BACKENDS)('incident memory (%s)', (backend) => {
   it('identity comes from the servers’ structured outputs: error signatures, anomalous metrics, services', () => {
     const calls: RecordedToolCall[] = [
       {
@@ -76,7 +78,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('a shared signature is found and explained; a rare signature outweighs a common one; unrelated incidents are not similar', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     await store.memory.remember(identity('past-1', { signatures: [POOL, 'health check failed'] }));
     for (let i = 0; i < 20; i++) {
       await store.memory.remember(
@@ -105,7 +107,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('one shared service alone is below the threshold; scope limits matches to the channel', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     await store.memory.remember(identity('past-1', { signatures: ['disk full on <path>'], suspectKind: 'capacity' }));
     const serviceOnly = await store.memory.similar(identity('q', { signatures: ['other error'], suspectKind: 'config' }), {}, 3);
     expect(serviceOnly).toEqual([]);
@@ -117,7 +119,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('a shared service plus a common metric is not similarity; a shared signature or the same suspect is', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     const errorRate = 'http_server_errors_rate';
     await store.memory.remember(identity('past-1', { signatures: ['disk full on <path>'], metrics: [errorRate] }));
     // Same service, same kind, same error-rate metric: 0.6 + 0.3 + 0.4 would clear the threshold by weight alone.
@@ -136,7 +138,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('the culprit a responder confirmed counts as the same suspect', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     await store.memory.remember(identity('past-1', { signatures: ['disk full on <path>'] }));
     await store.memory.confirm('past-1', { cause: 'retention lowered', culprit: 'cfg-77', by: 'U1' });
     const query = identity('q', { signatures: ['other error'], suspectId: 'cfg-77' });
@@ -144,7 +146,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('public channels’ incidents are matched from every channel; a private or unknown channel’s only inside it', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     const shared = { signatures: ['disk full on <path>'] };
     await store.memory.remember(identity('public', { ...shared, channel: 'CPUB', channelPrivate: false }));
     await store.memory.remember(identity('private', { ...shared, channel: 'GPRIV', channelPrivate: true }));
@@ -162,7 +164,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('recall before analysis matches words and alert services, never injecting FTS syntax from the text', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     await store.memory.remember(identity('past-1'));
     const hits = await store.memory.recall('checkout "failing" OR NEAR( * -', [], {}, 3);
     expect(hits.map((h) => h.analysisId)).toEqual(['past-1']);
@@ -171,7 +173,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('history lists newest first with votes and confirmed cause, filtered by service and channel; stats count per engine', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     await store.memory.remember(identity('a', { at: 1000, suspectId: 'v1' }));
     await store.memory.remember(identity('b', { at: 2000, channel: 'C2', services: ['search'], engine: 'ollama:qwen3' }));
     await store.recordVote({ analysisId: 'a', user: 'U1', vote: 'down', cause: 'the pool', culprit: 'v1', at: new Date().toISOString() });
@@ -199,7 +201,7 @@ describe('incident memory (SQLite FTS5)', () => {
   });
 
   it('recordings are stored compressed and bounded, and pruned with the rest', async () => {
-    store = SqliteStore.open(':memory:');
+    store = (await backends.open(backend)).store;
     const big = 'x'.repeat(100_000);
     await store.memory.saveRecording('a', {
       since: '2h',
