@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analysisLease } from '../../src/store/coordination.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { StateStore } from '../../src/store/types.js';
+import { BACKENDS, type Backend, storeBackends } from './backends.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -21,22 +22,17 @@ function tempFile(): string {
   return path.join(dir, 'state.db');
 }
 
-/** Each backend opens two stores on one database, as two replicas would. */
-const backends: Array<{ name: string; open: () => Promise<[StateStore, StateStore]> }> = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const file = tempFile();
-      const pair: [StateStore, StateStore] = [SqliteStore.open(file), SqliteStore.open(file)];
-      stores.push(...pair);
-      return pair;
-    },
-  },
-];
+const backends = storeBackends();
 
-describe.each(backends)('coordination contract ($name)', ({ open }) => {
+/** Two stores on one file or database, as two replicas open it. */
+async function open(backend: Backend): Promise<[StateStore, StateStore]> {
+  const opened = await backends.open(backend);
+  return [opened.store, await opened.reopen()];
+}
+
+describe.each(BACKENDS)('coordination contract (%s)', (backend) => {
   it('claims once per key until the claim expires, then once again', async () => {
-    const [a, b] = await open();
+    const [a, b] = await open(backend);
     expect(await a.coordination.claim('event', 'Ev1', 1_000, 500)).toBe(true);
     expect(await b.coordination.claim('event', 'Ev1', 1_001, 500)).toBe(false);
     // Another kind with the same key is another claim.
@@ -47,8 +43,20 @@ describe.each(backends)('coordination contract ($name)', ({ open }) => {
     expect(await a.coordination.claim('event', 'Ev1', 1_500, 500)).toBe(false);
   });
 
+  it('gives each of many keys raced from two stores at once to exactly one of them', async () => {
+    const [a, b] = await open(backend);
+    const keys = Array.from({ length: 50 }, (_, i) => `E${i}`);
+    const race = (store: StateStore) => Promise.all(keys.map((key) => store.coordination.claim('event', key, 5_000, 60_000)));
+    const [wonA, wonB] = await Promise.all([race(a), race(b)]);
+    expect(keys.map((_, i) => Number(wonA[i]) + Number(wonB[i]))).toEqual(keys.map(() => 1));
+    const leases = await Promise.all(
+      ['r1', 'r2', 'r3'].map((owner, i) => [a, b, a][i]?.coordination.acquireLease('timer:retention', owner, 5_000, 1_000)),
+    );
+    expect(leases.filter(Boolean)).toHaveLength(1);
+  });
+
   it('gives a lease to one owner, lets it renew, and hands it over only once it expired', async () => {
-    const [a, b] = await open();
+    const [a, b] = await open(backend);
     const name = analysisLease('A1');
     expect(await a.coordination.acquireLease(name, 'r1', 1_000, 100)).toBe(true);
     expect(await b.coordination.acquireLease(name, 'r2', 1_050, 100)).toBe(false);
@@ -69,7 +77,7 @@ describe.each(backends)('coordination contract ($name)', ({ open }) => {
   });
 
   it('lists replicas seen since a time and forgets one that leaves', async () => {
-    const [a, b] = await open();
+    const [a, b] = await open(backend);
     const record = { host: 'h', pid: 1, startedAt: 1, accepting: true, running: [] };
     await a.coordination.heartbeat({ ...record, id: 'r1', heartbeatAt: 1_000 });
     await b.coordination.heartbeat({
