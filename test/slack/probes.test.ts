@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replicaLines } from '../../src/slack/blocks/replicas.js';
+import { createWebhookHandler } from '../../src/slack/webhooks/http.js';
 import { createProbes, type ProbeOptions } from '../../src/slack/webhooks/probes.js';
 import type { ReplicaRecord } from '../../src/store/coordination.js';
 
@@ -101,5 +102,41 @@ describe('/rca status: replicas', () => {
     // Exactly the lease is still alive; one ms past it is not.
     expect(replicaLines([replica('a'), replica('c', { heartbeatAt: 7_000 })], 'a', 10_000, 3_000, scope)[2]).toMatch(/green/);
     expect(lines[4]).toMatch(/^:red_circle: no heartbeat `c`/);
+  });
+});
+
+describe('alert webhooks while the state store is unreachable', () => {
+  it('answers 503 with Retry-After, so Alertmanager keeps the alert and retries', async () => {
+    const errors: string[] = [];
+    const handler = createWebhookHandler({
+      token: 'store-down-token-0123456789abcdef',
+      defaultChannel: 'C0ALERTS',
+      groups: {
+        receive: async () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        },
+      },
+      logger: { info() {}, warn() {}, debug() {}, error: (line: string) => void errors.push(line) },
+    });
+    const server = createServer((req, res) => handler.handle(req, res));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer store-down-token-0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4',
+        groupKey: '{}:{alertname="X"}',
+        status: 'firing',
+        receiver: 'r',
+        groupLabels: { alertname: 'X' },
+        commonLabels: { alertname: 'X' },
+        commonAnnotations: {},
+        alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {}, startsAt: new Date().toISOString(), fingerprint: 'f1' }],
+      }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(errors.join('\n')).toMatch(/ECONNREFUSED/);
   });
 });
