@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChatBody,
   type FakeOllama,
@@ -11,6 +11,7 @@ import {
   startFakeOllama,
 } from '../fakes/ollama/server.js';
 import { BOT_ID, FakeSlack, findButton, type StoredMessage } from '../fakes/slack/server.js';
+import { type RunningPostgres, startPostgres } from '../support/postgres.js';
 import { assertBuilt, type BotProcess, cleanup, REPO, startBot } from './support/bot-process.js';
 
 /**
@@ -25,6 +26,8 @@ const ALERTS = 50;
 const COMMAND_CHANNELS = 100;
 const ALERT_CHANNELS = 50;
 const PEOPLE = 5;
+/** Commands around the database restart. */
+const RESTART_BURST = 20;
 const LEASE_MS = 1_500;
 /** Beyond the lease: a heartbeat period to notice, then the notice's post through the fake Slack. */
 const TAKEOVER_MARGIN_MS = 6_000;
@@ -36,6 +39,19 @@ const bots: BotProcess[] = [];
 let dir = '';
 
 beforeAll(() => assertBuilt());
+
+/** One real PostgreSQL (test/support/postgres.ts) for the file, started on first use; a database per test. */
+let postgres: Promise<RunningPostgres> | undefined;
+afterAll(async () => {
+  await (await postgres)?.stop();
+});
+type Backend = 'sqlite' | 'postgres';
+/** Where both replicas keep their state: the SQLite file (env's STATE_PATH) or a new PostgreSQL database. */
+async function stateOf(backend: Backend): Promise<Record<string, string>> {
+  if (backend === 'sqlite') return {};
+  postgres ??= startPostgres();
+  return { STATE_URL: await (await postgres).newDatabase() };
+}
 
 afterEach(async () => {
   for (const bot of bots.splice(0)) await cleanup(bot);
@@ -188,97 +204,145 @@ describe('two replicas on one state database', () => {
     expect(fake.invalid).toEqual([]);
   }, 420_000);
 
-  it('kill -9 of the replica running an analysis: the survivor marks it interrupted with Re-run within the lease, and Re-run works there', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ip-replicas-'));
-    fake = await FakeSlack.start();
-    let hang = true;
-    ollama = await startFakeOllama({ script: model(() => (hang ? new Promise(() => {}) : undefined)) });
-    const ollamaEnv = { ANALYSIS_ENGINE: 'ollama', OLLAMA_HOST: ollama.url, OLLAMA_EVIDENCE_PACK: 'false' };
-    const a = await launch('replica-a', ollamaEnv);
-    await fake.connected();
-    await fake.slashCommand('slow database incident', { channel: 'C0INCIDENT' });
-    const parent = await fake.waitFor('the status message', () =>
-      fake?.messages.find((m) => m.channel === 'C0INCIDENT' && !m.thread_ts && /slow database incident/.test(m.text ?? '')),
-    );
-    await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
+  it.each<Backend>(['sqlite', 'postgres'])(
+    'kill -9 of the replica running an analysis (%s): the survivor marks it interrupted with Re-run within the lease, and Re-run works there',
+    async (backend) => {
+      dir = mkdtempSync(path.join(tmpdir(), 'ip-replicas-'));
+      fake = await FakeSlack.start();
+      let hang = true;
+      ollama = await startFakeOllama({ script: model(() => (hang ? new Promise(() => {}) : undefined)) });
+      const ollamaEnv = { ANALYSIS_ENGINE: 'ollama', OLLAMA_HOST: ollama.url, OLLAMA_EVIDENCE_PACK: 'false', ...(await stateOf(backend)) };
+      const a = await launch('replica-a', ollamaEnv);
+      await fake.connected();
+      await fake.slashCommand('slow database incident', { channel: 'C0INCIDENT' });
+      const parent = await fake.waitFor('the status message', () =>
+        fake?.messages.find((m) => m.channel === 'C0INCIDENT' && !m.thread_ts && /slow database incident/.test(m.text ?? '')),
+      );
+      await fake.waitFor('the model to be thinking', () => ollama?.requests.some((r) => r.messages.some((m) => m.role === 'tool')));
 
-    // A replica starting beside a live one leaves its running analysis alone.
-    const b = await launch('replica-b', ollamaEnv);
-    await fake.waitFor('both connections', () => fake?.openConnections === 2);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
-    expect(fake.thread('C0INCIDENT', parent.ts).some((m) => /interrupted/.test(m.text ?? ''))).toBe(false);
+      // A replica starting beside a live one leaves its running analysis alone.
+      const b = await launch('replica-b', ollamaEnv);
+      await fake.waitFor('both connections', () => fake?.openConnections === 2);
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
+      expect(fake.thread('C0INCIDENT', parent.ts).some((m) => /interrupted/.test(m.text ?? ''))).toBe(false);
 
-    a.child.kill('SIGKILL');
-    const killedAt = Date.now();
-    await a.exited;
-    await fake.waitFor('only the survivor connected', () => fake?.openConnections === 1);
-    const notice = await fake.waitFor('the interrupted notice', () =>
-      fake?.thread('C0INCIDENT', parent.ts).find((m) => /was interrupted/.test(m.text ?? '') && findButton(m, 'rca_rerun')),
-    );
-    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + TAKEOVER_MARGIN_MS);
-    expect(notice.text).toMatch(/replica running it \(replica-a\) stopped/);
-    expect(b.log()).toMatch(/replica replica-a stopped renewing analysis A\d+-[0-9a-f]{10}; replica replica-b takes it over/);
-    await fake.waitFor('the status message to say interrupted', () =>
-      /Interrupted/.test(fake?.messages.find((m) => m.ts === parent.ts)?.text ?? ''),
-    );
+      a.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await a.exited;
+      await fake.waitFor('only the survivor connected', () => fake?.openConnections === 1);
+      const notice = await fake.waitFor('the interrupted notice', () =>
+        fake?.thread('C0INCIDENT', parent.ts).find((m) => /was interrupted/.test(m.text ?? '') && findButton(m, 'rca_rerun')),
+      );
+      expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + TAKEOVER_MARGIN_MS);
+      expect(notice.text).toMatch(/replica running it \(replica-a\) stopped/);
+      expect(b.log()).toMatch(/replica replica-a stopped renewing analysis A\d+-[0-9a-f]{10}; replica replica-b takes it over/);
+      await fake.waitFor('the status message to say interrupted', () =>
+        /Interrupted/.test(fake?.messages.find((m) => m.ts === parent.ts)?.text ?? ''),
+      );
 
-    hang = false;
-    await fake.click(notice, 'rca_rerun');
-    await fake.waitFor('the re-run report from the survivor', () => fake?.thread('C0INCIDENT', parent.ts).find(isReport));
-    expect(fake.thread('C0INCIDENT', parent.ts).filter(isReport)).toHaveLength(1);
-    expect(fake.invalid).toEqual([]);
-  }, 120_000);
+      hang = false;
+      await fake.click(notice, 'rca_rerun');
+      await fake.waitFor('the re-run report from the survivor', () => fake?.thread('C0INCIDENT', parent.ts).find(isReport));
+      expect(fake.thread('C0INCIDENT', parent.ts).filter(isReport)).toHaveLength(1);
+      expect(fake.invalid).toEqual([]);
+    },
+    120_000,
+  );
 
-  it('two webhooks of one Alertmanager group at the same moment on different replicas: one parent, one analysis; the resolution reaches that thread', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ip-replicas-'));
-    fake = await FakeSlack.start();
-    const webhookEnv = (port: string) => ({ ALERT_WEBHOOK_TOKEN: TOKEN, PORT: port });
-    const a = await launch('replica-a', webhookEnv('0'));
-    const b = await launch('replica-b', webhookEnv('0'));
-    const ports = [a, b].map((bot) => Number(/alert webhooks on port (\d+)/.exec(bot.log())?.[1]));
-    expect(ports.every((port) => port > 0)).toBe(true);
-    const payload = (status: 'firing' | 'resolved') => ({
-      version: '4',
-      groupKey: '{}:{alertname="CheckoutErrors"}',
-      truncatedAlerts: 0,
-      status,
-      receiver: 'incidentpilot',
-      groupLabels: { alertname: 'CheckoutErrors' },
-      commonLabels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' },
-      commonAnnotations: { summary: 'checkout 5xx above 5%' },
-      externalURL: 'http://alertmanager.example:9093',
-      alerts: [
-        {
-          status,
-          labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' },
-          annotations: { summary: 'checkout 5xx above 5%' },
-          startsAt: new Date(Date.now() - 60_000).toISOString(),
-          endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-          generatorURL: 'http://prometheus.example:9090/graph',
-          fingerprint: 'c0ffee0123456789',
-        },
-      ],
-    });
-    const deliver = (port: number, status: 'firing' | 'resolved') =>
-      fetch(`http://127.0.0.1:${port}/alerts/alertmanager?channel=C0WEBHOOK`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(payload(status)),
+  it.each<Backend>(['sqlite', 'postgres'])(
+    'two webhooks of one Alertmanager group at the same moment on different replicas (%s): one parent, one analysis; the resolution reaches that thread',
+    async (backend) => {
+      dir = mkdtempSync(path.join(tmpdir(), 'ip-replicas-'));
+      fake = await FakeSlack.start();
+      const state = await stateOf(backend);
+      const webhookEnv = (port: string) => ({ ALERT_WEBHOOK_TOKEN: TOKEN, PORT: port, ...state });
+      const a = await launch('replica-a', webhookEnv('0'));
+      const b = await launch('replica-b', webhookEnv('0'));
+      const ports = [a, b].map((bot) => Number(/alert webhooks on port (\d+)/.exec(bot.log())?.[1]));
+      expect(ports.every((port) => port > 0)).toBe(true);
+      const payload = (status: 'firing' | 'resolved') => ({
+        version: '4',
+        groupKey: '{}:{alertname="CheckoutErrors"}',
+        truncatedAlerts: 0,
+        status,
+        receiver: 'incidentpilot',
+        groupLabels: { alertname: 'CheckoutErrors' },
+        commonLabels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' },
+        commonAnnotations: { summary: 'checkout 5xx above 5%' },
+        externalURL: 'http://alertmanager.example:9093',
+        alerts: [
+          {
+            status,
+            labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' },
+            annotations: { summary: 'checkout 5xx above 5%' },
+            startsAt: new Date(Date.now() - 60_000).toISOString(),
+            endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+            generatorURL: 'http://prometheus.example:9090/graph',
+            fingerprint: 'c0ffee0123456789',
+          },
+        ],
       });
-    const answers = await Promise.all(ports.map((port) => deliver(port, 'firing')));
-    expect(answers.map((r) => r.status).every((status) => status >= 200 && status < 300)).toBe(true);
-    const parent = await fake.waitFor('the alert parent', () => fake?.messages.find((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts));
-    await fake.waitFor('the report', () => fake?.thread('C0WEBHOOK', parent.ts).find(isReport));
-    expect(fake.messages.filter((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts)).toHaveLength(1);
-    expect(analysisIds(fake.thread('C0WEBHOOK', parent.ts).filter(fromBot)).size).toBe(1);
+      const deliver = (port: number, status: 'firing' | 'resolved') =>
+        fetch(`http://127.0.0.1:${port}/alerts/alertmanager?channel=C0WEBHOOK`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(payload(status)),
+        });
+      const answers = await Promise.all(ports.map((port) => deliver(port, 'firing')));
+      expect(answers.map((r) => r.status).every((status) => status >= 200 && status < 300)).toBe(true);
+      const parent = await fake.waitFor('the alert parent', () => fake?.messages.find((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts));
+      await fake.waitFor('the report', () => fake?.thread('C0WEBHOOK', parent.ts).find(isReport));
+      expect(fake.messages.filter((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts)).toHaveLength(1);
+      expect(analysisIds(fake.thread('C0WEBHOOK', parent.ts).filter(fromBot)).size).toBe(1);
 
-    // The resolution, delivered to the replica that did not start the analysis as often as to the one that did.
-    expect((await deliver(ports[1] ?? 0, 'resolved')).status).toBeLessThan(300);
-    await fake.waitFor('the resolution in the thread', () =>
-      fake?.thread('C0WEBHOOK', parent.ts).find((m) => /Alert resolved/i.test(m.text ?? '')),
-    );
-    expect(fake.messages.filter((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts)).toHaveLength(1);
-  }, 120_000);
+      // The resolution, delivered to the replica that did not start the analysis as often as to the one that did.
+      expect((await deliver(ports[1] ?? 0, 'resolved')).status).toBeLessThan(300);
+      await fake.waitFor('the resolution in the thread', () =>
+        fake?.thread('C0WEBHOOK', parent.ts).find((m) => /Alert resolved/i.test(m.text ?? '')),
+      );
+      expect(fake.messages.filter((m) => m.channel === 'C0WEBHOOK' && !m.thread_ts)).toHaveLength(1);
+    },
+    120_000,
+  );
+
+  it('PostgreSQL restarted during a burst on two replicas: every queued command gets one status message and one report, no restart of the bot', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ip-replicas-'));
+    fake = await FakeSlack.start();
+    fake.spread = true;
+    const state = await stateOf('postgres');
+    await launch('replica-a', state);
+    await launch('replica-b', state);
+    await fake.waitFor('both Socket Mode connections', () => fake?.openConnections === 2);
+    const burst = Array.from({ length: RESTART_BURST }, (_, i) => ({
+      text: `payments timeout during restart ${i}`,
+      channel: channelId('C0RST', i),
+      user: `U0USER${String(i % PEOPLE).padStart(4, '0')}`,
+    }));
+    const first = burst.slice(0, RESTART_BURST / 2);
+    const second = burst.slice(RESTART_BURST / 2);
+    const send = (list: typeof burst) => Promise.all(list.map((c) => fake?.slashCommand(c.text, { user: c.user, channel: c.channel })));
+    const answers = [...(await send(first))];
+    // The database goes away for two seconds while the first half runs and the second half arrives.
+    const [, late] = await Promise.all([(await postgres)?.restart(2_000), send(second)]);
+    answers.push(...late);
+    const accepted = burst.filter((_, i) => /Queued|analysis `?A\d+-/.test(String(answers[i]?.text)));
+    expect(accepted.length).toBeGreaterThan(RESTART_BURST * 0.8);
+    for (const command of accepted) {
+      const parent = await waitLong(`the status message of "${command.text}"`, () =>
+        fake?.messages.find((m) => m.channel === command.channel && !m.thread_ts && fromBot(m)),
+      );
+      await waitLong(`the report of "${command.text}"`, () => fake?.thread(command.channel, parent.ts).find(isReport));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const command of accepted) {
+      const parents = fake.messages.filter((m) => m.channel === command.channel && !m.thread_ts && fromBot(m));
+      expect(parents, command.text).toHaveLength(1);
+      const thread = fake.thread(command.channel, parents[0]?.ts ?? '').filter(fromBot);
+      expect(thread.filter(isReport), command.text).toHaveLength(1);
+      expect(analysisIds(thread).size, command.text).toBe(1);
+    }
+    for (const bot of bots) expect(bot.child.exitCode).toBeNull();
+  }, 300_000);
 });
 
 const text = (body: ChatBody) => body.messages.map((message) => message.content).join('\n');
