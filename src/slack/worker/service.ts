@@ -312,13 +312,45 @@ export class AnalysisService {
     return this.alerts.find(fingerprint);
   }
 
+  /**
+   * An analysis this replica does not run (another replica's, read from the store, perhaps before its status message
+   * existed) is read again before a notice or a save, so the notice finds the thread and the save does not put an
+   * older state back.
+   */
+  private async refreshed(job: AnalysisJob): Promise<AnalysisJob> {
+    if (this.active.includes(job)) return job;
+    const stored = await this.options.store.getAnalysis(job.id).catch(() => undefined);
+    if (!stored) return job;
+    const fresh = AnalysisJob.fromStored(stored);
+    const { state, started, statusTs, streamTs, toolCalls, report, reason, startedAt, finishedAt, reportPosted, postAttempts, anchored } =
+      fresh;
+    Object.assign(job, {
+      state,
+      started,
+      statusTs,
+      streamTs,
+      toolCalls,
+      report,
+      reason,
+      startedAt,
+      finishedAt,
+      reportPosted,
+      postAttempts,
+      anchored,
+    });
+    job.threadTs ??= fresh.threadTs;
+    return job;
+  }
+
   /** A notice in the analysis' thread once its status message exists; never throws. */
-  noteInThread(job: AnalysisJob, text: string): Promise<void> {
-    return this.board.afterAnchor(job, (threadTs) => this.board.notice(job, threadTs, text));
+  async noteInThread(job: AnalysisJob, text: string): Promise<void> {
+    const current = await this.refreshed(job);
+    return this.board.afterAnchor(current, (threadTs) => this.board.notice(current, threadTs, text));
   }
 
   /** The alert behind `job` resolved: noted in its thread and on its status message; no new analysis. */
-  resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
+  async resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
+    await this.refreshed(job);
     job.resolution = resolution;
     this.persist(job);
     return this.board.afterAnchor(job, async (threadTs) => {
