@@ -16,10 +16,12 @@ import { SlackDirectory } from './policy/directory.js';
 import { OPEN_POLICY, type PolicyConfig } from './policy/env.js';
 import { AccessPolicy } from './policy/policy.js';
 import { type AlertWebhooks, type ChannelAllowed, createAlertWebhooks, listenerRoutes, webhookRoutes } from './webhooks/index.js';
+import { createProbes } from './webhooks/probes.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { BusyNotices, DEFAULT_ALERT_SHARE } from './worker/admission.js';
 import { EventDedupe } from './worker/bounded-map.js';
 import type { AnalyzeFn } from './worker/job.js';
+import { DEFAULT_LEASE_MS, defaultReplicaId, Replica } from './worker/replica.js';
 import { AnalysisService } from './worker/service.js';
 import { DEFAULT_SLACK_RETRY, type SlackRetryPolicy, slackErrorCode, webClientIO, webClientOptions } from './worker/slack-io.js';
 
@@ -45,6 +47,8 @@ export type BotConfig = Pick<
 > &
   Partial<Pick<SlackConfig, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'ANALYSIS_ENGINE' | 'LOG_FORMAT'>> &
   Partial<Pick<SlackConfig, 'ALERT_QUEUE_SHARE'>> &
+  // Replicas on one store (docs/state.md); unset: host name + pid, DEFAULT_LEASE_MS.
+  Partial<Pick<SlackConfig, 'REPLICA_ID' | 'STATE_LEASE_MS'>> &
   // Access policy (policy/env.ts); unset keys take the defaults.
   Partial<PolicyConfig> &
   // auto unless set.
@@ -120,6 +124,9 @@ export function createSlackBot(options: BotOptions): SlackBot {
   const ownsStore = !options.store;
   const serveMetrics = config.METRICS_ENABLED ? metricsHandler(metrics, config.METRICS_TOKEN) : undefined;
   const store = options.store ?? SqliteStore.open(':memory:');
+  const replicaId = config.REPLICA_ID ?? defaultReplicaId();
+  // Routes exist before the service does; the probes ask it only when a request comes.
+  const probes = createProbes({ ping: () => store.coordination.ping(), accepting: () => service.accepting, replica: replicaId });
 
   const receiver =
     mode === 'socket'
@@ -138,7 +145,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
           signingSecret: config.SLACK_SIGNING_SECRET ?? '',
           port: config.PORT,
           customRoutes: [
-            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined),
+            ...webhookRoutes(webhooksOn ? () => webhooks?.handler : undefined, probes),
             ...(serveMetrics ? [{ path: METRICS_PATH, method: ['GET', 'HEAD'], handler: serveMetrics }] : []),
           ],
           logLevel,
@@ -166,6 +173,12 @@ export function createSlackBot(options: BotOptions): SlackBot {
     maxQueuedPerUser: policyConfig.MAX_QUEUED_PER_USER,
     ...(options.sampleData ? { sampleData: options.sampleData } : {}),
     ...(config.SLACK_STREAMING === 'off' ? {} : { streamTeam: () => self.teamId }),
+    replica: new Replica({
+      id: replicaId,
+      leaseMs: config.STATE_LEASE_MS ?? DEFAULT_LEASE_MS,
+      coordination: store.coordination,
+      logger,
+    }),
   });
   metrics.watchLoad(() => service.load, config.QUEUE_MAX);
   metrics.configuredEngine = config.ANALYSIS_ENGINE;
@@ -224,6 +237,8 @@ export function createSlackBot(options: BotOptions): SlackBot {
       self.botId = auth.bot_id;
       self.teamId = auth.team_id;
       self.enterpriseId = auth.enterprise_id;
+      // Registered (with a heartbeat) first, so a replica starting beside this one never takes this one's work.
+      await service.lifecycle.join();
       // What the last process left unfinished is marked before new work arrives (and told in its threads).
       const recovered = await service.lifecycle.recover();
       if (recovered > 0) logger.warn(`${recovered} analyses were cut short by the last restart; their threads are being told`);
@@ -232,7 +247,7 @@ export function createSlackBot(options: BotOptions): SlackBot {
       const address = mode === 'http' ? ((started as Server | undefined)?.address() as AddressInfo | null) : null;
       // Socket Mode has no HTTP server; the webhooks and /metrics get a small one of their own on PORT.
       if (mode === 'socket' && (webhooks || serveMetrics))
-        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics), config.PORT);
+        listener = await startWebhookServer(listenerRoutes(webhooks?.handler, serveMetrics, probes), config.PORT);
       const port = listener?.port ?? address?.port;
       const webhookNote = `${webhooks ? `; alert webhooks on port ${port}` : ''}${serveMetrics ? `; metrics on port ${port} ${METRICS_PATH}` : ''}`;
       logger.info(

@@ -128,6 +128,10 @@ export const SlackEnvSchema = EngineEnvSchema.extend({
   STATE_PASSWORD_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   /** PEM CA bundle for PostgreSQL's certificate; implies sslmode=verify-full unless STATE_URL names a mode. */
   STATE_CA_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /** This process' name among replicas sharing the store; default host name + pid. docs/state.md "Running several replicas". */
+  REPLICA_ID: z.preprocess(blankAsUnset, z.string().max(200, { error: 'expected at most 200 characters' }).optional()),
+  /** How long a replica's claim on its running analyses lasts without a heartbeat; another replica takes over after it. */
+  STATE_LEASE_MS: wholeNumber(30_000, 300, 600_000),
   /** Days analyses, alert fingerprints, event ids and votes are kept before the hourly prune removes them. */
   STATE_RETENTION_DAYS: wholeNumber(90, 1, 3650),
   /** After SIGTERM/SIGINT, how long running analyses may finish before they are marked interrupted. */

@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js';
 import { HostConfigError } from '../host/config.js';
 import type { Report } from '../report/schema.js';
 import { openStore } from '../store/index.js';
-import { startRetention } from '../store/retention.js';
+import { PRUNE_INTERVAL_MS, startRetention } from '../store/retention.js';
 import type { StateStore } from '../store/types.js';
 import { createSlackBot, type SlackBot } from './app.js';
 import { loadSlackConfig, type SlackConfig } from './config.js';
@@ -124,7 +124,10 @@ export async function launch(env: NodeJS.ProcessEnv, io: LaunchIO, createRuntime
     slackRetry,
     ...(runtime.health ? { health: () => runtime.health?.() ?? { engine: config.ANALYSIS_ENGINE, servers: [] } } : {}),
   });
-  const stopRetention = startRetention(store, config.STATE_RETENTION_DAYS, bot.app.logger);
+  const replica = bot.deps.service.replica;
+  const stopRetention = startRetention(store, config.STATE_RETENTION_DAYS, bot.app.logger, PRUNE_INTERVAL_MS, Date.now, (task) =>
+    replica.runAlone('retention', PRUNE_INTERVAL_MS, task),
+  );
   const closeAll = async () => {
     stopRetention();
     await runtime.close().catch(() => {});

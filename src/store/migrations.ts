@@ -250,6 +250,64 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE analyses ADD COLUMN stream_ts TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'replicas sharing the store: once-only claims, leases (analysis owners, one-replica timers), heartbeats',
+    sql: `
+      CREATE TABLE claims (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        token TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX claims_expires ON claims (expires_at);
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until INTEGER NOT NULL
+      );
+      CREATE INDEX leases_owner ON leases (owner);
+      CREATE INDEX leases_until ON leases (until);
+      CREATE TABLE replicas (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        accepting INTEGER NOT NULL,
+        running TEXT NOT NULL
+      );
+    `,
+    postgres: `
+      CREATE TABLE claims (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        token TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX claims_expires ON claims (expires_at);
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until BIGINT NOT NULL
+      );
+      CREATE INDEX leases_owner ON leases (owner);
+      CREATE INDEX leases_until ON leases (until);
+      CREATE TABLE replicas (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at BIGINT NOT NULL,
+        heartbeat_at BIGINT NOT NULL,
+        accepting INTEGER NOT NULL,
+        running TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type AnalysisRow, toAnalysis } from './analysis-row.js';
+import { PostgresCoordination, PRUNE_COORDINATION_SQL } from './coordination-postgres.js';
 import { type PostgresSettings, redact, resolvePostgres } from './postgres-config.js';
 import { PgConnection } from './postgres-connection.js';
 import { PostgresMemory, PRUNE_MEMORY_SQL } from './postgres-memory.js';
@@ -54,6 +55,8 @@ export class PostgresStore implements StateStore {
   private release: ((written: Promise<void>) => void) | undefined;
   private closed = false;
   readonly memory: PostgresMemory;
+  /** Outside the write queue: a claim or heartbeat must not wait behind a batch of analysis writes. */
+  readonly coordination = new PostgresCoordination((text, params) => this.query(text, params));
 
   private constructor(
     readonly location: string,
@@ -277,6 +280,7 @@ export class PostgresStore implements StateStore {
         const events = await count('DELETE FROM events WHERE at < $1');
         const votes = await count('DELETE FROM votes WHERE at_ms < $1');
         for (const sql of PRUNE_MEMORY_SQL) await count(sql);
+        for (const sql of PRUNE_COORDINATION_SQL) await count(sql);
         const alertGroups = await count('DELETE FROM alert_groups WHERE updated_at < $1');
         return { analyses, alerts, events, votes, alertGroups };
       }),

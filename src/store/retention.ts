@@ -19,6 +19,8 @@ export function startRetention(
   logger: RetentionLogger,
   intervalMs = PRUNE_INTERVAL_MS,
   now: () => number = Date.now,
+  /** Runs each prune only where it should (one replica at a time: Replica.runAlone); default: always here. */
+  alone: (task: () => Promise<void>) => Promise<unknown> = (task) => task(),
 ): () => void {
   const prune = async (): Promise<PruneResult | undefined> => {
     try {
@@ -34,8 +36,12 @@ export function startRetention(
       return undefined;
     }
   };
-  void prune();
-  const timer = setInterval(() => void prune(), intervalMs);
+  const round = () =>
+    void alone(async () => {
+      await prune();
+    }).catch(() => {});
+  round();
+  const timer = setInterval(round, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type AnalysisRow, toAnalysis } from './analysis-row.js';
+import { SqliteCoordination } from './coordination-sqlite.js';
 import { SqliteMemory } from './memory-sqlite.js';
 import { migrate } from './migrations.js';
 import {
@@ -27,6 +28,7 @@ export class SqliteStore implements StateStore {
   private flushTimer: NodeJS.Immediate | undefined;
   private closed = false;
   readonly memory: SqliteMemory;
+  readonly coordination: SqliteCoordination;
 
   private constructor(
     readonly location: string,
@@ -34,6 +36,7 @@ export class SqliteStore implements StateStore {
   ) {
     this.db = db;
     this.memory = new SqliteMemory(db, () => this.flush());
+    this.coordination = new SqliteCoordination(db);
   }
 
   /** Opens (creating the folder and file when missing) and migrates; a StoreError names the file otherwise. */
@@ -244,6 +247,7 @@ export class SqliteStore implements StateStore {
       const events = this.db.prepare('DELETE FROM events WHERE at < ?').run(before).changes;
       const votes = this.db.prepare('DELETE FROM votes WHERE at_ms < ?').run(before).changes;
       this.memory.prune(before);
+      this.coordination.prune(before);
       const alertGroups = this.db.prepare('DELETE FROM alert_groups WHERE updated_at < ?').run(before).changes;
       return { analyses, alerts, events, votes, alertGroups };
     })();

@@ -1,6 +1,7 @@
 import type { AlertRef } from '../agent/types.js';
 import type { IncidentMemory } from '../memory/types.js';
 import type { Report } from '../report/schema.js';
+import type { Coordination } from './coordination.js';
 
 /**
  * What the bot must remember across restarts, behind one narrow interface. Every method is async so a networked
@@ -84,6 +85,8 @@ export interface StateStore {
   readonly location: string;
   /** Past incidents: identity, similarity search, history, confirmed causes, recorded tool calls. */
   readonly memory: IncidentMemory;
+  /** Once-only claims, leases and the replica registry that let several replicas share this store (coordination.ts). */
+  readonly coordination: Coordination;
   /** Inserts or replaces the analysis and links its thread to it. Writes may be deferred, never lost on close(). */
   saveAnalysis(analysis: StoredAnalysis): Promise<void>;
   getAnalysis(id: string): Promise<StoredAnalysis | undefined>;

@@ -88,7 +88,7 @@ describe('PostgreSQL state store', () => {
     );
     await client.end();
     const store = await open(url);
-    expect(await store.schemaVersion()).toBe(5);
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
     expect((await store.getAnalysis('OLD4'))?.alerts).toBeUndefined();
     const alerts = [{ name: 'HighErrorRate', runbookUrl: 'https://runbooks.example.com/checkout/5xx.md' }];
     await store.saveAnalysis(analysis({ id: 'AR1', alerts }));

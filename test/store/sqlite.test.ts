@@ -59,7 +59,7 @@ describe('SQLite state store', () => {
     ).run();
     db.close();
     const first = open(file);
-    expect(first.schemaVersion()).toBe(5);
+    expect(first.schemaVersion()).toBe(SCHEMA_VERSION);
     const old = await first.getAnalysis('OLD4');
     expect(old?.alerts).toBeUndefined();
     expect(old?.streamTs).toBeUndefined();

@@ -70,10 +70,16 @@ export function buildQueueStatusMessage(
   limits: { concurrency: number; queueMax: number },
   scope: StatusScope = { channel: '', everything: true },
   health?: HealthView,
+  /** Every replica's health and work when several share the store (blocks/replicas.ts). */
+  replicas: string[] = [],
 ): SlackMessage {
   const message = buildQueueMessage(all, limits, scope);
-  if (!health) return message;
-  return { text: message.text, blocks: [...message.blocks, section(joinBounded(healthLines(health), SLACK_LIMITS.sectionText))] };
+  const extra = [...(health ? [healthLines(health)] : []), ...(replicas.length ? [replicas] : [])];
+  if (extra.length === 0) return message;
+  return {
+    text: message.text,
+    blocks: [...message.blocks, ...extra.map((lines) => section(joinBounded(lines, SLACK_LIMITS.sectionText)))],
+  };
 }
 
 function buildQueueMessage(all: QueueEntryView[], limits: { concurrency: number; queueMax: number }, scope: StatusScope): SlackMessage {

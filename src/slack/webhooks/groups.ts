@@ -2,6 +2,7 @@ import { configuredRedactor } from '../../redaction/index.js';
 import type { StateStore, StoredAlertGroup } from '../../store/types.js';
 import { buildNoticeMessage } from '../blocks/status.js';
 import { refusedText } from '../listeners/replies.js';
+import { awaitPeer } from '../worker/await-peer.js';
 import { BoundedMap } from '../worker/bounded-map.js';
 import type { AnalysisJob } from '../worker/job.js';
 import type { AnalysisService, Logger } from '../worker/service.js';
@@ -78,14 +79,27 @@ export class AlertGroups {
     const key = groupKey(group, channel);
     const known = this.groups.get(key) ?? (await this.load(key));
     // A group whose parent Slack refused is as good as unknown: the sender's next delivery tries again.
-    const tracked = known?.refused ? undefined : known;
+    let tracked = known?.refused ? undefined : known;
     const firing = group.status === 'firing' ? group.alerts.filter((a) => a.status === 'firing') : [];
-    if (!tracked) return firing.length > 0 ? this.start(key, group, firing, channel) : 'ignored';
     // Past the cooldown (or after a failed analysis) only something newly firing deserves a new analysis; resends
     // and resolutions still belong to the thread the group already has.
     const stale =
-      this.now() - tracked.createdAt >= this.options.cooldownMs || tracked.job?.state === 'failed' || tracked.job?.state === 'cancelled';
-    if (stale && firing.some((a) => isNew(a, tracked.alerts.get(a.fingerprint)))) return this.start(key, group, firing, channel);
+      tracked &&
+      (this.now() - tracked.createdAt >= this.options.cooldownMs || tracked.job?.state === 'failed' || tracked.job?.state === 'cancelled');
+    const starts = tracked ? stale && firing.some((a) => isNew(a, tracked?.alerts.get(a.fingerprint))) : firing.length > 0;
+    if (starts) {
+      // Two replicas given the same group at once: the one that claims it starts; the other joins its thread.
+      if (this.options.service.full) return 'busy';
+      const since = known?.createdAt ?? 0;
+      if (await this.options.store.coordination.claim('group', `${key}@${since}`, this.now(), this.options.cooldownMs))
+        return this.start(key, group, firing, channel);
+      tracked = await awaitPeer(async () => {
+        const stored = await this.options.store.alertGroup(key);
+        return stored?.parentTs && stored.createdAt > since ? this.load(key) : undefined;
+      });
+      if (!tracked) return 'busy';
+    }
+    if (!tracked) return 'ignored';
     const outcome = this.update(tracked, group);
     if (outcome === 'updated') this.save(key, tracked);
     return outcome;

@@ -232,7 +232,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       refuse(req, res, 400, parsed.error);
       return;
     }
-    const outcome = await options.groups.receive(parsed.group, channel);
+    let outcome: IntakeOutcome;
+    try {
+      outcome = await options.groups.receive(parsed.group, channel);
+    } catch (error) {
+      // The state store is unreachable (claims and groups live there): the sender keeps the alert and retries.
+      options.logger.error(`alert webhook not taken: ${error instanceof Error ? error.message : String(error)}`);
+      answer(res, 503, { ok: false, error: 'temporarily unavailable; retry later' }, { 'retry-after': '30' });
+      return;
+    }
     stats[outcome] += 1;
     if (outcome === 'busy') {
       answer(res, 503, { ok: false, error: 'the analysis queue is full; retry later' }, { 'retry-after': '60' });

@@ -6,6 +6,7 @@ import type { AnalysisService, Logger } from '../worker/service.js';
 import type { SlackIO } from '../worker/slack-io.js';
 import { AlertGroups } from './groups.js';
 import { type ChannelAllowed, createWebhookHandler, HEALTH_PATH, WEBHOOK_PATHS, type WebhookHandler } from './http.js';
+import { type Probes, READY_PATH } from './probes.js';
 
 export type { ChannelAllowed } from './http.js';
 
@@ -49,18 +50,23 @@ function healthOnly(_req: IncomingMessage, res: ServerResponse): void {
   res.end('{"ok":true}');
 }
 
-/** Bolt custom routes beside /slack/events (HTTP mode): /healthz always, the alert paths when the webhooks are on. */
-export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undefined): CustomRoute[] {
+/**
+ * Bolt custom routes beside /slack/events (HTTP mode): /healthz always (the store's reachability with `probes`),
+ * /readyz with `probes`, the alert paths when the webhooks are on.
+ */
+export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undefined, probes?: Probes): CustomRoute[] {
   const routes: CustomRoute[] = [
     {
       path: HEALTH_PATH,
       method: ['GET', 'HEAD'],
       handler: (req, res) => {
         const handler = handle?.();
-        if (handler) handler.handle(req, res);
+        if (probes) probes.health(req, res);
+        else if (handler) handler.handle(req, res);
         else healthOnly(req, res);
       },
     },
+    ...(probes ? [{ path: READY_PATH, method: ['GET', 'HEAD'], handler: probes.ready }] : []),
   ];
   if (!handle) return routes;
   for (const path of Object.values(WEBHOOK_PATHS)) {
@@ -71,16 +77,18 @@ export function webhookRoutes(handle: (() => WebhookHandler | undefined) | undef
 }
 
 /**
- * What the small Socket Mode listener answers: /metrics when on, the alert webhooks when on, /healthz always,
- * 404 for anything else.
+ * What the small Socket Mode listener answers: /metrics when on, the alert webhooks when on, /healthz always and
+ * /readyz with `probes`, 404 for anything else.
  */
 export function listenerRoutes(
   handler: WebhookHandler | undefined,
   serveMetrics: ((req: IncomingMessage, res: ServerResponse) => void) | undefined,
+  probes?: Probes,
 ): Pick<WebhookHandler, 'handle'> {
   return {
     handle(req, res) {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (probes?.route(req, res)) return;
       if (serveMetrics && path === METRICS_PATH) serveMetrics(req, res);
       else if (handler) handler.handle(req, res);
       else if (path === HEALTH_PATH) healthOnly(req, res);

@@ -1,4 +1,5 @@
 import type { StateStore } from '../../store/types.js';
+import { awaitPeer } from './await-peer.js';
 import { BoundedMap } from './bounded-map.js';
 import type { AnalysisJob } from './job.js';
 
@@ -29,6 +30,21 @@ export class AlertJoining {
     if (!seen || this.now() - seen.at >= this.cooldownMs) return undefined;
     const job = await this.lookup(seen.jobId);
     return job && job.state !== 'failed' && job.state !== 'cancelled' && job.state !== 'interrupted' ? job : undefined;
+  }
+
+  /**
+   * Across replicas, when no analysis is joinable: true when this replica won the right to start one (the first to
+   * claim a successor of what the store remembers), else the analysis the winner started, once the store shows it
+   * (undefined when it never does in time).
+   */
+  async claimStart(fingerprint: string): Promise<true | AnalysisJob | undefined> {
+    const previous = (await this.store.alert(fingerprint))?.analysisId ?? '';
+    if (await this.store.coordination.claim('alert', `${fingerprint}@${previous}`, this.now(), this.cooldownMs)) return true;
+    const started = await awaitPeer(async () => {
+      const stored = await this.store.alert(fingerprint);
+      return stored && stored.analysisId !== previous ? stored.analysisId : undefined;
+    });
+    return started ? this.lookup(started) : undefined;
   }
 
   /** The analysis a fingerprint started, whatever its age or state, while it is remembered here or in the store. */

@@ -1,9 +1,10 @@
 import type { StateStore } from '../../store/types.js';
-import { buildRerunNoticeMessage } from '../blocks/status.js';
+import { buildNoticeMessage, buildRerunNoticeMessage } from '../blocks/status.js';
 import { planChunk } from '../blocks/stream.js';
 import { oneLine } from '../blocks/text.js';
 import type { Logger } from '../logger.js';
-import { AnalysisJob, InterruptedError } from './job.js';
+import { AnalysisJob, InterruptedError, type Trigger } from './job.js';
+import type { Replica } from './replica.js';
 import { interruptedNotice, MAX_REPORT_POST_ATTEMPTS, postReport, type RunContext, within } from './run.js';
 import { slackErrorCode } from './slack-io.js';
 import type { StatusBoard } from './status-board.js';
@@ -47,6 +48,7 @@ export interface LifecycleService {
   finish(job: AnalysisJob, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void;
   stopIntake(): void;
   settled(): Promise<void>;
+  submitInThread(trigger: Trigger): Promise<{ ok: boolean }>;
 }
 
 export interface LifecycleDeps {
@@ -56,6 +58,7 @@ export interface LifecycleDeps {
   context: RunContext;
   logger: Logger;
   reportRetryMs: number;
+  replica: Replica;
 }
 
 /**
@@ -76,7 +79,10 @@ export class Lifecycle {
    */
   async recover(): Promise<number> {
     const { store, service, board, logger, context } = this.deps;
-    const unfinished = await store.analysesIn(['queued', 'running'], MAX_RECOVERED);
+    const stored = await store.analysesIn(['queued', 'running'], MAX_RECOVERED);
+    // Another live replica's work is its own; only what nobody alive holds is this start's to end.
+    const unfinished: typeof stored = [];
+    for (const analysis of stored) if (await this.deps.replica.mayRecover(analysis.id)) unfinished.push(analysis);
     const notices: Promise<void>[] = [];
     for (const stored of unfinished) {
       const job = service.cache(AnalysisJob.fromStored(stored));
@@ -84,6 +90,7 @@ export class Lifecycle {
       job.state = 'interrupted';
       job.finishedAt = Date.now();
       service.persist(job);
+      this.deps.replica.release(job.id);
       logger.warn(`analysis ${job.id} was ${stored.state} when the bot stopped; marked interrupted`);
       const threadTs = job.threadTs;
       if (!threadTs) continue;
@@ -118,9 +125,57 @@ export class Lifecycle {
         logger.warn(`report retry failed: ${slackErrorCode(error)}`);
       }
     };
-    void round();
-    this.retryTimer = setInterval(() => void round(), this.deps.reportRetryMs);
+    // One replica at a time posts waiting reports, so two never post the same one.
+    const alone = () => void this.deps.replica.runAlone('report-retry', this.deps.reportRetryMs, round).catch(() => {});
+    alone();
+    this.retryTimer = setInterval(alone, this.deps.reportRetryMs);
     this.retryTimer.unref();
+  }
+
+  /** Joins the replicas on the store: heartbeat, lease renewal, and taking over what a dead replica left. */
+  join(): Promise<void> {
+    const { service, replica } = this.deps;
+    return replica.start({
+      work: () =>
+        service
+          .activeJobs()
+          .map((job) => ({ id: job.id, state: job.started ? 'running' : 'queued', channel: job.channel, incident: job.trigger.incident })),
+      accepting: () => service.accepting,
+      takeOver: (id, owner) => this.takeOver(id, owner),
+    });
+  }
+
+  /**
+   * An analysis whose replica died (its lease ran out): marked interrupted and told in its thread with Re-run, like a
+   * restart; an alert's analysis is started again once, automatically (its re-run is not re-run again).
+   */
+  async takeOver(analysisId: string, previousOwner: string): Promise<void> {
+    const { store, service, board, logger, context } = this.deps;
+    const stored = await store.getAnalysis(analysisId);
+    if (!stored || (stored.state !== 'queued' && stored.state !== 'running')) return;
+    const job = service.cache(AnalysisJob.fromStored(stored));
+    job.reason = `the replica running it (${oneLine(previousOwner, 80)}) stopped while it was ${stored.state}`;
+    job.state = 'interrupted';
+    job.finishedAt = Date.now();
+    service.persist(job);
+    logger.warn(`analysis ${job.id} was ${stored.state} on replica ${previousOwner}, which stopped; marked interrupted`);
+    const threadTs = job.threadTs;
+    if (!threadTs) return;
+    await within(stopOrphanStream(job, context, logger), FINAL_NOTICE_MS);
+    if (job.trigger.origin === 'alert' && service.accepting) {
+      const rerun = await service.submitInThread({ ...job.trigger, origin: 'rerun', threadTs, requestedBy: { text: 'automatic re-run' } });
+      if (rerun.ok) {
+        await board.post(
+          job,
+          threadTs,
+          buildNoticeMessage(`:repeat: Analysis \`${job.id}\` was interrupted: ${job.reason}. Re-running it automatically.`),
+        );
+        await board.update(job);
+        return;
+      }
+    }
+    await board.post(job, threadTs, interruptedNotice(job));
+    await board.update(job);
   }
 
   shutdown(graceMs: number): Promise<void> {
@@ -139,6 +194,7 @@ export class Lifecycle {
     await within(service.settled(), graceMs);
     for (const job of service.activeJobs()) job.controller.abort(new InterruptedError('the bot restarted before it finished'));
     await within(Promise.all([...notices, service.settled(), this.recoveryNotices]), FINAL_NOTICE_MS);
+    await within(this.deps.replica.stop(), FINAL_NOTICE_MS);
   }
 
   /** Ends a job that will not run and tells its thread, with a Re-run button. */

@@ -12,6 +12,7 @@ import { JobDirectory } from './job-directory.js';
 import { Lifecycle } from './lifecycle.js';
 import { ChannelPacer } from './pacer.js';
 import { streamRecipient } from './progress-choice.js';
+import { DEFAULT_LEASE_MS, defaultReplicaId, Replica } from './replica.js';
 import { publishOutcome, type RunContext, runEngine, within } from './run.js';
 import { type SlackIO, slackErrorCode } from './slack-io.js';
 import { StatusBoard } from './status-board.js';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
    * a stream's recipient needs. Absent (SLACK_STREAMING=off): threaded replies only.
    */
   streamTeam?: () => string | undefined;
+  /** This process as one replica of several on the store (REPLICA_ID, STATE_LEASE_MS); one is made when absent. */
+  replica?: Replica;
 }
 
 export type SubmitResult = { ok: true; job: AnalysisJob; position: number } | Refusal;
@@ -82,12 +85,16 @@ export class AnalysisService {
   private readonly now: () => number;
   readonly context: RunContext;
   readonly lifecycle: Lifecycle;
+  readonly replica: Replica;
 
   constructor(private readonly options: ServiceOptions) {
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.pacer = new ChannelPacer(options.pacingMs);
     this.now = options.now ?? Date.now;
     this.directory = new JobDirectory(options.store);
+    this.replica =
+      options.replica ??
+      new Replica({ id: defaultReplicaId(), leaseMs: DEFAULT_LEASE_MS, coordination: options.store.coordination, logger: options.logger });
     this.board = new StatusBoard(options.io, this.pacer, options.logger, (job) => this.positionOf(job), options.sampleData);
     this.alerts = new AlertJoining(options.alertCooldownMs, this.now, (id) => this.find(id), options.store);
     this.context = {
@@ -112,6 +119,7 @@ export class AnalysisService {
       context: this.context,
       logger: options.logger,
       reportRetryMs: options.reportRetryMs ?? DEFAULT_REPORT_RETRY_MS,
+      replica: this.replica,
     });
   }
 
@@ -187,6 +195,7 @@ export class AnalysisService {
     this.directory.add(job);
     this.active.push(job);
     this.persist(job);
+    this.replica.own(job.id);
     const position = waitingOrder(this.active).indexOf(job) + 1;
     const shownPosition = position > this.availableSlots() ? position - this.availableSlots() : 0;
     job.anchored = this.board.anchor(
@@ -213,6 +222,23 @@ export class AnalysisService {
     // A person's analysis goes ahead of waiting alerts, whose "position N" must then move back.
     this.board.refreshPositions(this.active);
     return { ok: true, job, position: this.positionOf(job) };
+  }
+
+  /**
+   * submit() for a trigger in an existing thread, with the one-analysis-per-thread rule held across replicas: the
+   * thread's lease in the store decides which replica may start one (two Re-run clicks on two replicas start one).
+   */
+  async submitInThread(trigger: Trigger): Promise<SubmitResult> {
+    const { threadTs } = trigger;
+    if (!threadTs || !this.intake) return this.submit(trigger);
+    if (!(await this.replica.claimThread(trigger.channel, threadTs))) {
+      const elsewhere = await this.directory.inThread(trigger.channel, threadTs);
+      if (elsewhere) return { ok: false, reason: 'thread_busy', job: elsewhere };
+    }
+    const result = this.submit(trigger);
+    // Refused here for another reason: the thread is free again (unless this replica's own analysis holds it).
+    if (!result.ok && result.reason !== 'thread_busy') this.replica.releaseThread(trigger.channel, threadTs);
+    return result;
   }
 
   private get alertLimits(): { capacity: number; slots: number } {
@@ -248,14 +274,24 @@ export class AnalysisService {
     // One alert at a time, so two copies arriving together cannot both miss the fingerprint and start two analyses.
     const next = this.alertChain.then(async (): Promise<AlertResult> => {
       if (!this.intake) return { ok: false, reason: 'busy', ...this.counts(), restarting: true };
-      const joined = await this.alerts.joinable(trigger.fingerprint);
+      let joined = await this.alerts.joinable(trigger.fingerprint);
+      let fromPeer = false;
+      if (!joined) {
+        // Another replica may be starting the same alert this moment: one of the two claims it, the other joins.
+        const claimed = await this.alerts.claimStart(trigger.fingerprint);
+        if (claimed === undefined) return { ok: false, reason: 'busy', ...this.counts() };
+        if (claimed !== true) [joined, fromPeer] = [claimed, true];
+      }
       if (joined) {
-        joined.joined += 1;
-        void this.board.afterAnchor(joined, async (threadTs) => {
-          await this.board.notice(joined, threadTs, joinNotice(trigger.channel, alertTs, joined.channel));
-          await this.board.update(joined);
+        const target = joined;
+        target.joined += 1;
+        // Another replica's analysis is its to render: this one only adds the notice.
+        const live = !fromPeer;
+        void this.board.afterAnchor(target, async (threadTs) => {
+          await this.board.notice(target, threadTs, joinNotice(trigger.channel, alertTs, target.channel));
+          if (live) await this.board.update(target);
         });
-        return { ok: true, joined };
+        return { ok: true, joined: target };
       }
       const result = this.submit(trigger);
       if (result.ok) await this.alerts.remember(trigger.fingerprint, result.job);
@@ -276,13 +312,45 @@ export class AnalysisService {
     return this.alerts.find(fingerprint);
   }
 
+  /**
+   * An analysis this replica does not run (another replica's, read from the store, perhaps before its status message
+   * existed) is read again before a notice or a save, so the notice finds the thread and the save does not put an
+   * older state back.
+   */
+  private async refreshed(job: AnalysisJob): Promise<AnalysisJob> {
+    if (this.active.includes(job)) return job;
+    const stored = await this.options.store.getAnalysis(job.id).catch(() => undefined);
+    if (!stored) return job;
+    const fresh = AnalysisJob.fromStored(stored);
+    const { state, started, statusTs, streamTs, toolCalls, report, reason, startedAt, finishedAt, reportPosted, postAttempts, anchored } =
+      fresh;
+    Object.assign(job, {
+      state,
+      started,
+      statusTs,
+      streamTs,
+      toolCalls,
+      report,
+      reason,
+      startedAt,
+      finishedAt,
+      reportPosted,
+      postAttempts,
+      anchored,
+    });
+    job.threadTs ??= fresh.threadTs;
+    return job;
+  }
+
   /** A notice in the analysis' thread once its status message exists; never throws. */
-  noteInThread(job: AnalysisJob, text: string): Promise<void> {
-    return this.board.afterAnchor(job, (threadTs) => this.board.notice(job, threadTs, text));
+  async noteInThread(job: AnalysisJob, text: string): Promise<void> {
+    const current = await this.refreshed(job);
+    return this.board.afterAnchor(current, (threadTs) => this.board.notice(current, threadTs, text));
   }
 
   /** The alert behind `job` resolved: noted in its thread and on its status message; no new analysis. */
-  resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
+  async resolveAlert(job: AnalysisJob, resolution: string): Promise<void> {
+    await this.refreshed(job);
     job.resolution = resolution;
     this.persist(job);
     return this.board.afterAnchor(job, async (threadTs) => {
@@ -341,6 +409,7 @@ export class AnalysisService {
       `analysis ${job.id} ${state} in channel ${job.channel}${seconds !== undefined ? ` after ${seconds.toFixed(1)} s` : ''}`,
     );
     this.active = this.active.filter((other) => other !== job);
+    this.replica.release(job.id, job.threadTs ? { channel: job.channel, threadTs: job.threadTs } : undefined);
     this.anchoredIds.delete(job.id);
     this.board.forget(job);
     this.board.refreshPositions(this.active);

@@ -99,6 +99,12 @@ export class FakeSlack {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private socket?: WebSocket;
+  /**
+   * Every open Socket Mode connection. Slack spreads an app's envelopes over its connections (up to 10), so with
+   * `spread` on each envelope goes to one picked at random, as it does to several replicas; off: the latest one.
+   */
+  private readonly sockets = new Set<WebSocket>();
+  spread = false;
   private tsCounter = 0;
   private readonly botToken: string;
   private readonly appToken: string;
@@ -117,6 +123,11 @@ export class FakeSlack {
     this.wss = new WebSocketServer({ server: this.server, path: '/link' });
     this.wss.on('connection', (socket) => {
       this.socket = socket;
+      this.sockets.add(socket);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        if (this.socket === socket) this.socket = [...this.sockets].at(-1);
+      });
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
         if (message.payload) this.hygiene.push(...hygieneErrors('ack', message.payload));
@@ -126,7 +137,12 @@ export class FakeSlack {
         }
       });
       socket.send(
-        JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: APP_ID } }),
+        JSON.stringify({
+          type: 'hello',
+          num_connections: this.sockets.size,
+          debug_info: { host: 'fake-slack' },
+          connection_info: { app_id: APP_ID },
+        }),
       );
     });
   }
@@ -199,6 +215,11 @@ export class FakeSlack {
     return this.callsOf('apps.connections.open').length;
   }
 
+  /** Open Socket Mode connections now (one per replica). */
+  get openConnections(): number {
+    return [...this.sockets].filter((socket) => socket.readyState === WebSocket.OPEN).length;
+  }
+
   async connected(): Promise<void> {
     await this.waitFor('a Socket Mode connection', () => this.socket?.readyState === WebSocket.OPEN);
   }
@@ -206,9 +227,9 @@ export class FakeSlack {
   /** Sends an envelope and resolves with the ack's payload once the app acks it. */
   async sendEnvelope(type: string, payload: Json, extra: Json = {}, envelopeId: string = randomUUID()): Promise<Json> {
     await this.connected();
-    this.socket!.send(
-      JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }),
-    );
+    const open = [...this.sockets].filter((socket) => socket.readyState === WebSocket.OPEN);
+    const target = this.spread && open.length > 1 ? open[Math.floor(Math.random() * open.length)] : this.socket;
+    target!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }));
     return this.waitFor(`ack of ${type} envelope`, () => this.acks.get(envelopeId));
   }
 

@@ -124,7 +124,7 @@ export function register(app: App, deps: SlackDeps): void {
       await tell(client, where, 'I no longer remember that analysis (it is older than the retention period). Run `/rca <incident>` again.');
       return;
     }
-    const result = deps.service.submit({
+    const result = await deps.service.submitInThread({
       ...job.trigger,
       origin: 'rerun',
       threadTs: job.threadTs,

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { sanitiseMessage } from '../../blocks/hygiene.js';
 import { buildHistoryMessage, buildStatsMessage } from '../../blocks/memory.js';
+import { replicaLines } from '../../blocks/replicas.js';
 import { buildNoticeMessage } from '../../blocks/status.js';
 import { buildQueueStatusMessage, buildUsageMessage } from '../../blocks/usage.js';
 import { MAX_INCIDENT_CHARS, RCA_COMMAND, type SlackDeps } from '../../deps.js';
@@ -46,7 +47,11 @@ export function register(app: App, deps: SlackDeps): void {
     if (status) {
       // Incident text and links only for this channel's analyses; responders see every channel's.
       const scope = { channel: command.channel_id, everything: decision.responder };
-      await answer(buildQueueStatusMessage(deps.service.list(), deps.service.limits, scope, deps.health?.()));
+      const replica = deps.service.replica;
+      // The store may be unreachable: the local queue is still worth showing.
+      const replicas = await replica.replicas().catch(() => []);
+      const others = replicaLines(replicas, replica.id, Date.now(), replica.leaseMs, scope);
+      await answer(buildQueueStatusMessage(deps.service.list(), deps.service.limits, scope, deps.health?.(), others));
       return;
     }
     if (history) {

@@ -85,7 +85,7 @@ export function register(app: App, deps: SlackDeps): void {
         trigger = { origin: 'mention', channel, threadTs, incident: question, requestedBy };
       }
 
-      const result = deps.service.submit(trigger);
+      const result = await deps.service.submitInThread(trigger);
       if (!result.ok) await tellAsker(refusedText(result));
       else if (result.position > 0) await say(queuedText(result.position, result.job.id));
     } catch (error) {
