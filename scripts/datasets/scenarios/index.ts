@@ -43,6 +43,7 @@ import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
+import { rulesetCpu } from './48-ruleset-cpu.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -96,4 +97,5 @@ export const SCENARIOS: Scenario[] = [
   latentFeatureLimit,
   thinEvidence,
   leapSecond,
+  rulesetCpu,
 ];
