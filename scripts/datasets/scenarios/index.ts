@@ -44,6 +44,7 @@ import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
 import { rulesetCpu } from './48-ruleset-cpu.js';
+import { providerNetwork } from './49-provider-network.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -98,4 +99,5 @@ export const SCENARIOS: Scenario[] = [
   thinEvidence,
   leapSecond,
   rulesetCpu,
+  providerNetwork,
 ];
