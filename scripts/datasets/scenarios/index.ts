@@ -45,6 +45,7 @@ import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
 import { rulesetCpu } from './48-ruleset-cpu.js';
 import { providerNetwork } from './49-provider-network.js';
+import { hostLeftBehind } from './50-host-left-behind.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -100,4 +101,5 @@ export const SCENARIOS: Scenario[] = [
   leapSecond,
   rulesetCpu,
   providerNetwork,
+  hostLeftBehind,
 ];
