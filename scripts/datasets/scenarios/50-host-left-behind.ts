@@ -1,6 +1,6 @@
 import { chronicError, gcPauses, healthChecks } from '../logs/noise.js';
 import { evalPlacement, type ScenarioOutput } from '../scenario.js';
-import { DAY, MINUTE } from '../time.js';
+import { MINUTE } from '../time.js';
 import { World } from '../world.js';
 import { app, bystander } from './kit.js';
 

@@ -29,7 +29,7 @@ function sameVersion(a: string | undefined, b: string): boolean {
 
 /** Undefined unless the latest rollout runs healthy and no failing version was shipped at or after it. */
 export function leftBehindBy(changes: readonly Change[], concentration: Concentration | undefined, onset: Date): LeftBehind | undefined {
-  if (!concentration || concentration.dimension !== 'version' || concentration.othersRose) return undefined;
+  if (concentration?.dimension !== 'version' || concentration.othersRose) return undefined;
   const deployments = changes
     .filter((change) => change.kind === 'deployment' && change.service === concentration.service && change.version)
     .filter((change) => Date.parse(change.at) <= onset.getTime())
