@@ -46,6 +46,7 @@ import { leapSecond } from './47-leap-second.js';
 import { rulesetCpu } from './48-ruleset-cpu.js';
 import { providerNetwork } from './49-provider-network.js';
 import { hostLeftBehind } from './50-host-left-behind.js';
+import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -102,4 +103,5 @@ export const SCENARIOS: Scenario[] = [
   rulesetCpu,
   providerNetwork,
   hostLeftBehind,
+  cacheNodesSwapped,
 ];
