@@ -58,3 +58,17 @@ describe('I/O saturation: named only when a device’s latency or queue rose', (
     expect(keys([symptom('write stall: fsync took 4s')], [])).not.toContain('io');
   });
 });
+
+describe('disk full stands on space running out, never on a busy device', () => {
+  test('a used-percent or free-bytes series names it; a queue, latency, ops or throughput series does not', () => {
+    expect(keys([], [series('node_filesystem_used_percent', 'up')])).toContain('disk');
+    expect(keys([], [series('node_filesystem_avail_bytes', 'down')])).toContain('disk');
+    for (const metric of ['aws_ebs_volume_queue_length', 'aws_ebs_volume_read_latency_ms', 'aws_ebs_volume_read_ops', 'disk_write_mb_s']) {
+      expect(keys([], [series(metric, 'up')])).not.toContain('disk');
+    }
+  });
+
+  test('ENOSPC wording still names it without any series', () => {
+    expect(keys([symptom('write failed: ENOSPC: no space left on device')], [])).toContain('disk');
+  });
+});

@@ -47,6 +47,7 @@ import { rulesetCpu } from './48-ruleset-cpu.js';
 import { providerNetwork } from './49-provider-network.js';
 import { hostLeftBehind } from './50-host-left-behind.js';
 import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
+import { volumeIoCeiling } from './52-volume-io-ceiling.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -104,4 +105,5 @@ export const SCENARIOS: Scenario[] = [
   providerNetwork,
   hostLeftBehind,
   cacheNodesSwapped,
+  volumeIoCeiling,
 ];

@@ -3,7 +3,7 @@ import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { SuspectKind } from '../../report/schema.js';
 import { peerOf } from './cascade.js';
 import type { Cited } from './facts.js';
-import { CACHE_CLASS, IO_CLASS } from './resource-classes.js';
+import { CACHE_CLASS, IO_CLASS, measuresSpace } from './resource-classes.js';
 import { type Symptom, symptomText } from './symptoms.js';
 import { otherServicesNamed } from './text.js';
 
@@ -88,6 +88,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     title: 'disk full (no space left on device)',
     symptoms: /ENOSPC|no space left|disk (is )?full|disk quota|read-only file ?system|inode/i,
     metrics: /disk|filesystem|\bfs_|_fs_|volume|inode|storage/i,
+    moves: measuresSpace,
     external: true,
     advice: ['Free disk space on the affected hosts (logs, temp files), then add disk-usage alerting and log rotation/retention'],
   },

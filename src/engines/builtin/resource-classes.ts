@@ -28,6 +28,15 @@ export const CACHE_CLASS: FailureClass = {
   ],
 };
 
+/** Series that measure space (used, free, size, inodes); throughput, operations and waiting are not space. */
+const SPACE = /avail|free|used|usage|size|inode|capacity|full|percent/i;
+const NOT_SPACE = /read|write|written|_ops|iops|queue|latency|await|io_?time|io_?now|throughput|_mb_s/i;
+
+/** A disk-full verdict stands on space running out, never on a busy or slow device. */
+export function measuresSpace(anomaly: AnomalyOut): boolean {
+  return SPACE.test(anomaly.metric) && !NOT_SPACE.test(anomaly.metric);
+}
+
 /** Latency or queueing of the device: it rises when the I/O ceiling is reached. */
 const IO_WAIT = /queue_?(depth|length|size)|await|io_?time|io_?wait|(read|write)_?latency|disk_?latency|avgqu|time_weighted/i;
 
