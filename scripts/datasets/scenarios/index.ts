@@ -48,6 +48,7 @@ import { providerNetwork } from './49-provider-network.js';
 import { hostLeftBehind } from './50-host-left-behind.js';
 import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
 import { volumeIoCeiling } from './52-volume-io-ceiling.js';
+import { trafficStops } from './53-traffic-stops.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -106,4 +107,5 @@ export const SCENARIOS: Scenario[] = [
   hostLeftBehind,
   cacheNodesSwapped,
   volumeIoCeiling,
+  trafficStops,
 ];
