@@ -49,6 +49,7 @@ import { hostLeftBehind } from './50-host-left-behind.js';
 import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
 import { volumeIoCeiling } from './52-volume-io-ceiling.js';
 import { trafficStops } from './53-traffic-stops.js';
+import { shardConcentration } from './54-shard-concentration.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -108,4 +109,5 @@ export const SCENARIOS: Scenario[] = [
   cacheNodesSwapped,
   volumeIoCeiling,
   trafficStops,
+  shardConcentration,
 ];

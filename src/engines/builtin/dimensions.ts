@@ -27,6 +27,19 @@ export const DIMENSION_KEYS: Record<string, string> = {
   dc: 'cluster',
   version: 'version',
   'service.version': 'version',
+  // Slices below a region: one shard, cell, tenant, pod or host can hold the failure while the rest stay healthy.
+  shard: 'shard',
+  cell: 'cell',
+  tenant: 'tenant',
+  tenant_id: 'tenant',
+  customer: 'tenant',
+  org_id: 'tenant',
+  pod: 'pod',
+  'k8s.pod.name': 'pod',
+  host: 'host',
+  hostname: 'host',
+  'host.name': 'host',
+  instance: 'host',
 };
 /** Series that show a service suffering rather than working harder. */
 const SUFFERING = /error|fail|5xx|latency|duration|p9\d|timeout|saturation/i;
