@@ -50,6 +50,7 @@ import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
 import { volumeIoCeiling } from './52-volume-io-ceiling.js';
 import { trafficStops } from './53-traffic-stops.js';
 import { shardConcentration } from './54-shard-concentration.js';
+import { latentConfigTrigger } from './55-latent-config-trigger.js';
 import { checkoutOutage } from './checkout-outage.js';
 import { memoryLeak } from './memory-leak.js';
 import { upstreamSlowdown } from './upstream-slowdown.js';
@@ -110,4 +111,5 @@ export const SCENARIOS: Scenario[] = [
   volumeIoCeiling,
   trafficStops,
   shardConcentration,
+  latentConfigTrigger,
 ];
