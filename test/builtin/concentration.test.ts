@@ -32,3 +32,28 @@ describe('concentration when every slice rose', () => {
     expect(dominantValue([slice('a', 400, 'latency_p95_ms'), slice('b', 8)], 'zone')).toBeUndefined();
   });
 });
+
+describe('slices below a region: shard, tenant, pod, host', () => {
+  for (const key of ['shard', 'tenant', 'customer', 'pod', 'host', 'instance']) {
+    test(`a ${key} holding most errors while the others rose far less is a concentration`, () => {
+      const at30 = at(30);
+      const hit = (value: string, peak: number) => ({
+        value: anomaly({
+          metric: 'error_ratio',
+          service: 'api',
+          tags: { app: 'api', [key]: value },
+          onset: at30,
+          peak,
+          severity: 'critical',
+        }),
+        callId: 'T1',
+      });
+      const all = ['s1', 's2', 's3'].map((value) => ({ metric: 'error_ratio', tags: { app: 'api', [key]: value } }));
+      expect(findConcentration([hit('s1', 0.4), hit('s2', 0.014), hit('s3', 0.013)], all, ['api'])).toMatchObject({
+        key,
+        unhealthy: ['s1'],
+        othersRose: true,
+      });
+    });
+  }
+});

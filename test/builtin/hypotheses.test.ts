@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ScoredChange } from '../../src/engines/builtin/changes.js';
 import { FAILURE_CLASSES } from '../../src/engines/builtin/classes.js';
-import { confidenceOf, type Hypothesis, rankHypotheses, rivalOf } from '../../src/engines/builtin/hypotheses.js';
+import { confidenceOf, type Hypothesis, MIN_SCORE, rankHypotheses, rivalOf } from '../../src/engines/builtin/hypotheses.js';
 import { anomaly } from './support/scenarios.js';
 
 const cls = (key: string) => {
@@ -77,5 +77,11 @@ describe('hypotheses and confidence', () => {
     expect(late?.precededBy).toBe('upstream_latency_ms');
     expect(late?.score).toBeCloseTo(0.4);
     expect(ranked[0]?.cls?.cls.key).toBe('upstream');
+  });
+
+  test('a hypothesis below MIN_SCORE is not named; one at MIN_SCORE is', () => {
+    const ranked = rankHypotheses([scored('at', MIN_SCORE, 0), scored('below', MIN_SCORE - 0.001, 0)], []);
+    expect(ranked.map((hypothesis) => hypothesis.change?.change.id)).toEqual(['at']);
+    expect(rankHypotheses([scored('below', MIN_SCORE - 0.001, 0)], [])).toEqual([]);
   });
 });

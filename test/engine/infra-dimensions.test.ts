@@ -87,6 +87,13 @@ describe('untagged infrastructure linked through shared dimensions', () => {
     expect(infraSentence(undefined)).toBe('');
   });
 
+  it('a series with no identity label is infrastructure even when its name seems to imply a service', () => {
+    const implied = anomaly('storage_array_write_latency_ms', { zone: 'z-b', array: 'sa-06' }, { service: 'storage_array_write' });
+    expect(linkInfrastructure([failing, implied], series, ['api'])[0]).toMatchObject({ service: 'api', value: 'z-b' });
+    const labelled = anomaly('storage_array_write_latency_ms', { zone: 'z-b', app: 'storage' }, { service: 'storage' });
+    expect(linkInfrastructure([failing, labelled], series, ['api'])).toEqual([]);
+  });
+
   it('a medium wobble of the same series elsewhere still counts as normal there; a high one does not', () => {
     const disk = anomaly('node_disk_io_time_seconds', { zone: 'z-b' });
     const wobble = anomaly('node_disk_io_time_seconds', { zone: 'z-a' }, { severity: 'medium' });

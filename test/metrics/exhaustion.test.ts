@@ -133,3 +133,21 @@ describe('resource families', () => {
     ).toBeUndefined();
   });
 });
+
+describe('a limit labelled differently from its usage series is paired by the workload both name', () => {
+  const usage = series('process_resident_memory_bytes', { job: 'search-api', instance: '10.1.2.3:9100' }, (i) => 2e8 + i * 6e6);
+  const limit = (pod: string) => series('kube_pod_container_resource_limits', { pod, namespace: 'prod', resource: 'memory' }, () => 1.2e9);
+
+  it('a pod of the same deployment bounds the job/instance series', () => {
+    expect(resolveLimit(usage, [limit('search-api-7f9c8d6b5-x2k4q')])).toMatchObject({ limit: 1.2e9, limitFrom: 'series' });
+  });
+
+  it('a pod of another workload does not', () => {
+    expect(resolveLimit(usage, [limit('indexer-7f9c8d6b5-x2k4q')])).toMatchObject({ limit: null, limitFrom: 'none' });
+  });
+
+  it('a shared label that agrees still wins over the workload', () => {
+    const labelled = series('container_spec_memory_limit_bytes', { instance: '10.1.2.3:9100' }, () => 8e8);
+    expect(resolveLimit(usage, [limit('search-api-7f9c8d6b5-x2k4q'), labelled])?.limit).toBe(8e8);
+  });
+});

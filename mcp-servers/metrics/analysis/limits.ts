@@ -1,5 +1,5 @@
 import type { Point, Series, Tags } from '../types.js';
-import { SERVICE_LABELS } from './semantics.js';
+import { SERVICE_LABELS, serviceOf } from './semantics.js';
 
 /**
  * What a resource series is filling up toward (docs/metrics.md, "Slow exhaustion"). A limit comes from, in order:
@@ -94,14 +94,27 @@ export function linkScore(series: Tags, bound: Tags): number {
   return shared;
 }
 
-/** The paired bound of a series: same family, agreeing identity labels, the most of them shared. */
+/**
+ * Two series that share no identity label may still describe one workload: an exporter's `job`/`instance` series
+ * and kube-state-metrics' `pod` series of the same deployment. The same workload ties them, more weakly than a label.
+ */
+export const WORKLOAD_LINK = 0.5;
+
+function sameWorkload(series: Series, bound: Series): boolean {
+  const a = serviceOf(series.metric, series.tags);
+  const b = serviceOf(bound.metric, bound.tags);
+  return a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The paired bound of a series: same family, agreeing identity labels, the most of them shared, else the same workload. */
 export function pairedLimit(s: Series, candidates: readonly Series[]): number | undefined {
   const family = familyOf(s.metric, s.tags);
   if (!family) return undefined;
   let best: { score: number; value: number } | undefined;
   for (const bound of candidates) {
     if (bound === s || bound.points.length === 0 || familyOf(bound.metric, bound.tags) !== family) continue;
-    const score = linkScore(s.tags, bound.tags);
+    const labels = linkScore(s.tags, bound.tags);
+    const score = labels === 0 && sameWorkload(s, bound) ? WORKLOAD_LINK : labels;
     if (score <= 0 || (best && best.score >= score)) continue;
     best = { score, value: bound.points[bound.points.length - 1]![1] };
   }

@@ -43,6 +43,14 @@ import { clusterConntrack } from './44-cluster-conntrack.js';
 import { latentFeatureLimit } from './45-latent-feature-limit.js';
 import { thinEvidence } from './46-thin-evidence.js';
 import { leapSecond } from './47-leap-second.js';
+import { rulesetCpu } from './48-ruleset-cpu.js';
+import { providerNetwork } from './49-provider-network.js';
+import { hostLeftBehind } from './50-host-left-behind.js';
+import { cacheNodesSwapped } from './51-cache-nodes-swapped.js';
+import { volumeIoCeiling } from './52-volume-io-ceiling.js';
+import { trafficStops } from './53-traffic-stops.js';
+import { shardConcentration } from './54-shard-concentration.js';
+import { latentConfigTrigger } from './55-latent-config-trigger.js';
 import { configmapEdit } from './60-configmap-edit.js';
 import { hpaMaxLowered } from './61-hpa-max-lowered.js';
 import { rolloutStuck } from './62-rollout-stuck.js';
@@ -104,6 +112,14 @@ export const SCENARIOS: Scenario[] = [
   latentFeatureLimit,
   thinEvidence,
   leapSecond,
+  rulesetCpu,
+  providerNetwork,
+  hostLeftBehind,
+  cacheNodesSwapped,
+  volumeIoCeiling,
+  trafficStops,
+  shardConcentration,
+  latentConfigTrigger,
   configmapEdit,
   hpaMaxLowered,
   rolloutStuck,

@@ -3,6 +3,7 @@ import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { SuspectKind } from '../../report/schema.js';
 import { peerOf } from './cascade.js';
 import type { Cited } from './facts.js';
+import { CACHE_CLASS, IO_CLASS, measuresSpace } from './resource-classes.js';
 import { type Symptom, symptomText } from './symptoms.js';
 import { otherServicesNamed } from './text.js';
 
@@ -38,6 +39,10 @@ export interface FailureClass {
    * loop lag) are judged by their move alone.
    */
   nearCapacity?: boolean;
+  /** The move of each series that counts, by what it measures (a hit ratio falls, misses rise); replaces `direction`. */
+  moves?: (anomaly: AnomalyOut) => boolean;
+  /** Named only when its signature series moved: the log wording alone is what many other causes look like too. */
+  needsMetric?: boolean;
   advice: string[];
 }
 
@@ -83,6 +88,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     title: 'disk full (no space left on device)',
     symptoms: /ENOSPC|no space left|disk (is )?full|disk quota|read-only file ?system|inode/i,
     metrics: /disk|filesystem|\bfs_|_fs_|volume|inode|storage/i,
+    moves: measuresSpace,
     external: true,
     advice: ['Free disk space on the affected hosts (logs, temp files), then add disk-usage alerting and log rotation/retention'],
   },
@@ -140,6 +146,8 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
     nearCapacity: true,
     advice: ['Scale out or up the CPU-bound service and profile the hot path'],
   },
+  CACHE_CLASS,
+  IO_CLASS,
 ];
 
 /** Weight of log symptoms in a class's score. */
@@ -177,14 +185,14 @@ export function matchClasses(symptoms: readonly Symptom[], anomalies: readonly C
       ({ value }) =>
         cls.metrics.test(metricText(value)) &&
         !cls.notMetrics?.test(value.metric) &&
-        (cls.direction === undefined || value.direction === cls.direction) &&
+        (cls.moves ? cls.moves(value) : cls.direction === undefined || value.direction === cls.direction) &&
         !(cls.notBetweenOwnServices && isOwnService(subjectOf(value), knownServices)) &&
         !(cls.ingressOnly && (peerOf(value) !== undefined || (scope.onset !== undefined && !nearOnset(value, scope.onset)))) &&
         (affected.length === 0 || value.service === null || affected.includes(value.service) || nearOnset(value, scope.onset)) &&
         !(cls.needsTrafficRise && !isTrafficRise(value)) &&
         !(cls.nearCapacity && !nearCapacity(value)),
     );
-    if (cls.needsTrafficRise && metricHits.length === 0) continue;
+    if ((cls.needsTrafficRise || cls.needsMetric) && metricHits.length === 0) continue;
     const metricStrength = Math.max(0, ...metricHits.map(({ value }) => SEVERITY_SHARE[value.severity]));
     const score = symptomShare * SYMPTOM_WEIGHT + metricStrength * (cls.external ? EXTERNAL_METRIC_WEIGHT : INTERNAL_METRIC_WEIGHT);
     if (score <= 0) continue;

@@ -1,6 +1,7 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { Change } from './changes.js';
 import type { Cited } from './facts.js';
+import { type LeftBehind, leftBehindSentence } from './rollout.js';
 
 /**
  * Dimension comparison: when the symptoms sit in some values of a dimension (one region, zone, cluster, version)
@@ -26,6 +27,19 @@ export const DIMENSION_KEYS: Record<string, string> = {
   dc: 'cluster',
   version: 'version',
   'service.version': 'version',
+  // Slices below a region: one shard, cell, tenant, pod or host can hold the failure while the rest stay healthy.
+  shard: 'shard',
+  cell: 'cell',
+  tenant: 'tenant',
+  tenant_id: 'tenant',
+  customer: 'tenant',
+  org_id: 'tenant',
+  pod: 'pod',
+  'k8s.pod.name': 'pod',
+  host: 'host',
+  hostname: 'host',
+  'host.name': 'host',
+  instance: 'host',
 };
 /** Series that show a service suffering rather than working harder. */
 const SUFFERING = /error|fail|5xx|latency|duration|p9\d|timeout|saturation/i;
@@ -42,6 +56,8 @@ export interface Concentration {
   anomalies: Cited<AnomalyOut>[];
   /** The healthy values rose too, but to a small fraction of the unhealthy one's peak: concentration, not confinement. */
   othersRose?: boolean;
+  /** The failing values are versions a later rollout did not reach (rollout.ts). */
+  leftBehind?: LeftBehind;
 }
 
 /** One value holds the failure when its peak is at least this many times every other value's peak on the same series. */
@@ -156,6 +172,8 @@ export function clearedByDimension(
 export function concentrationSentence(concentration: Concentration | undefined): string {
   if (!concentration) return '';
   const { service, dimension, unhealthy, healthy } = concentration;
+  if (concentration.leftBehind)
+    return ` The symptoms of ${service} are confined to ${dimension} ${unhealthy.join(', ')}; ${healthy.join(', ')} stayed healthy.${leftBehindSentence(concentration.leftBehind)}`;
   if (concentration.othersRose)
     return ` The symptoms of ${service} are concentrated in ${dimension} ${unhealthy.join(', ')}: its peak is at least ${DOMINANCE_RATIO} times that of ${healthy.join(', ')}, which rose far less, so whatever broke is specific to that ${dimension}.`;
   return ` The symptoms of ${service} are concentrated in ${dimension} ${unhealthy.join(', ')}; ${healthy.join(', ')} stayed healthy, so whatever broke is specific to ${unhealthy.length === 1 ? 'that' : 'those'} ${dimension}${unhealthy.length === 1 ? '' : 's'}.`;

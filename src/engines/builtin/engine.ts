@@ -22,6 +22,7 @@ import { anomalyOnset, primaryServices, rankServices } from './onset.js';
 import { breakTiesWithPast } from './past.js';
 import { checkQuiet, withoutSideEffects } from './quiet.js';
 import { buildReport } from './report.js';
+import { leftBehindBy, weighLeftBehind } from './rollout.js';
 import { findRunbook, runbookQuery } from './runbook.js';
 import { correctSkew, estimateSkews } from './skew.js';
 import { leadWithExhausted, SLOW_LOOKBACK_DAYS, SLOW_TIME_SCALE_MS, slowExhaustion, weighSlowExhaustion } from './slow.js';
@@ -253,7 +254,17 @@ async function analyze(host: ToolHost, request: AnalyzeRequest, options: Builtin
     concentration,
     new Map(scored.map((entry) => [entry.change.id, entry.touches])),
   );
-  if (cleared.size > 0) {
+  // Only the versions a rollout left behind fail: the rollout is the finding, the releases it replaced are not.
+  const left = leftBehindBy(
+    scored.map((entry) => entry.change),
+    concentration,
+    onset,
+  );
+  if (left && concentration) {
+    weighLeftBehind(left, scored, cleared);
+    concentration.leftBehind = left;
+  }
+  if (cleared.size > 0 || left) {
     for (const entry of scored) if (cleared.has(entry.change.id)) entry.score *= BOTH_SIDES_FACTOR;
     scored.sort((a, b) => b.score - a.score || a.change.id.localeCompare(b.change.id));
   }

@@ -72,6 +72,7 @@ function changeEvidence(entry: ScoredChange, ctx: EvidenceContext): Evidence {
 /** The symptoms sit only where the change went (a region-only config, a canary version): placement links them. */
 function confinedLikeChange(entry: ScoredChange, concentration: Concentration | undefined): boolean {
   if (!concentration || !entry.touches.includes(concentration.service)) return false;
+  if (concentration.leftBehind) return entry.change.id === concentration.leftBehind.change;
   const reach = changeReach(entry.change, [...concentration.unhealthy, ...concentration.healthy]);
   return reach.length > 0 && reach.every((value) => concentration.unhealthy.includes(value));
 }

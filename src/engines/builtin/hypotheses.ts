@@ -67,7 +67,10 @@ export function rankHypotheses(changes: readonly ScoredChange[], classes: readon
       cls,
     })),
   ];
-  return all.filter((hypothesis) => hypothesis.score > 0).sort((a, b) => b.score - a.score || describeKey(a).localeCompare(describeKey(b)));
+  // Below MIN_SCORE nothing ties a hypothesis to the symptoms enough to name it (a commit that never shipped, a day old).
+  return all
+    .filter((hypothesis) => hypothesis.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score || describeKey(a).localeCompare(describeKey(b)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SERVICE_LABELS } from '../../../mcp-servers/metrics/analysis/semantics.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { ClassMatch, FailureClass } from './classes.js';
 import { DIMENSION_KEYS } from './dimensions.js';
@@ -66,9 +67,7 @@ export function linkInfrastructure(
   affected: readonly string[],
 ): InfraLink[] {
   const links: InfraLink[] = [];
-  const infra = anomalies.filter(
-    ({ value }) => isExporter(value.service) && value.direction === 'up' && LINKED_SEVERITIES.has(value.severity),
-  );
+  const infra = anomalies.filter(({ value }) => untagged(value) && value.direction === 'up' && LINKED_SEVERITIES.has(value.severity));
   for (const anomaly of infra) {
     for (const key of Object.keys(PLACE_KEYS)) {
       const raw = anomaly.value.tags[key];
@@ -157,11 +156,19 @@ export function infraSentence(link: InfraLink | undefined): string {
   return ` ${link.anomaly.value.metric}, a series of no service, left its baseline in ${link.dimension} ${link.value} at ${link.anomaly.value.onset.slice(11, 16)} UTC, where the failing ${link.service} series run${quiet}.`;
 }
 
+/**
+ * A series of no service: an exporter's, or one with no identity label at all, whatever service its metric name seems
+ * to imply (`storage_array_write_latency_ms` is not a service called storage_array_write).
+ */
+export function untagged(anomaly: AnomalyOut): boolean {
+  return isExporter(anomaly.service) || !SERVICE_LABELS.some((key) => anomaly.tags[key]);
+}
+
 /** The anomalies with every linked infrastructure series attributed to the service it is linked to. */
 export function withLinkedInfra(anomalies: readonly Cited<AnomalyOut>[], links: readonly InfraLink[]): Cited<AnomalyOut>[] {
   const linked = new Map(links.map((link) => [link.anomaly.value.metric + JSON.stringify(link.anomaly.value.tags), link.service]));
   return anomalies.map((anomaly) => {
-    if (!isExporter(anomaly.value.service)) return anomaly;
+    if (!untagged(anomaly.value)) return anomaly;
     const service = linked.get(anomaly.value.metric + JSON.stringify(anomaly.value.tags));
     return service ? { ...anomaly, value: { ...anomaly.value, service } } : anomaly;
   });
