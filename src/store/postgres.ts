@@ -56,7 +56,7 @@ export class PostgresStore implements StateStore {
   private closed = false;
   readonly memory: PostgresMemory;
   /** Outside the write queue: a claim or heartbeat must not wait behind a batch of analysis writes. */
-  readonly coordination = new PostgresCoordination((text, params) => this.query(text, params));
+  readonly coordination = new PostgresCoordination((text, params) => this.db.query(text, params));
 
   private constructor(
     readonly location: string,
