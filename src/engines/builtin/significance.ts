@@ -24,15 +24,30 @@ export function lnGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
+function poissonTerm(j: number, lambda: number): number {
+  return Math.exp(-lambda + j * Math.log(lambda) - lnGamma(j + 1));
+}
+
 /** P(X ≥ k) for X ~ Poisson(λ). */
 export function poissonUpperTail(k: number, lambda: number): number {
   if (k <= 0) return 1;
   if (lambda <= 0) return 0;
+  // At or below the mean the tail holds the mode: summing MAX_TERMS upward from a k far below it would miss it (10
+  // lines after 5,000 an hour came out as growth). The terms below k fall away from the mode, so sum those instead.
+  if (k <= lambda) {
+    let below = 0;
+    for (let j = k - 1; j >= 0 && j > k - 1 - MAX_TERMS; j -= 1) {
+      const term = poissonTerm(j, lambda);
+      below += term;
+      if (term < below * 1e-12) break;
+    }
+    return Math.max(0, 1 - below);
+  }
   let sum = 0;
   for (let j = k; j < k + MAX_TERMS; j += 1) {
-    const term = Math.exp(-lambda + j * Math.log(lambda) - lnGamma(j + 1));
+    const term = poissonTerm(j, lambda);
     sum += term;
-    if (j > lambda && term < sum * 1e-12) break;
+    if (term < sum * 1e-12) break;
   }
   return Math.min(1, sum);
 }
