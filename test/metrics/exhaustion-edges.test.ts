@@ -85,7 +85,7 @@ describe('exhaustion thresholds with a limit', () => {
   });
 
   it('a series falling toward a level near its limit is not climbing', () => {
-    const falling = line(120, 90, 0.125).map(([t, v], i, all) => [t, all[all.length - 1 - i]![1]] as [number, number]);
+    const falling = line(120, 90, 0.125).map(([t], i, all) => [t, all[all.length - 1 - i]![1]] as [number, number]);
     expect(falling[0]![1]).toBeGreaterThan(falling[119]![1]);
     expect(detectExhaustion([percent(falling)], since)).toEqual([]);
   });
