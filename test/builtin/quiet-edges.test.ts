@@ -246,6 +246,10 @@ describe('significant growth', () => {
     expect(poissonUpperTail(0, 3)).toBe(1);
     expect(poissonUpperTail(-2, 3)).toBe(1);
     expect(poissonUpperTail(1, 0)).toBe(0);
+    expect(poissonUpperTail(1, -1)).toBe(0);
+    // Far above the mean the tail is summed upward, so a tiny tail keeps its digits (1 − P(X < k) would round to 0).
+    expect(poissonUpperTail(30, 2)).toBeGreaterThan(5e-25);
+    expect(poissonUpperTail(30, 2)).toBeLessThan(7e-25);
     expect(poissonUpperTail(4, 2.5)).toBeCloseTo(tail4(2.5), 12);
     // Far above the mean the tail is still the sum of many terms, not its first one.
     const first = Math.exp(-2 + 10 * Math.log(2) - lnGamma(11));
