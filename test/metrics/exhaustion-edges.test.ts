@@ -91,6 +91,22 @@ describe('exhaustion thresholds with a limit', () => {
   });
 });
 
+describe('line fit', () => {
+  it('a climb whose line falls is not flagged, even when its last point is three times its first', () => {
+    // One low first point, then a straight fall from 100 to 30: the ends say growth, the line says decline.
+    // 257 points keep the line straight (R² ≈ 0.93) despite the one low point.
+    const points = line(257, 30, -0.2734375);
+    points[0] = [at(0), 10];
+    expect(points[1]![1]).toBeGreaterThan(points[256]![1]);
+    expect(detectExhaustion([queue(points)], since)).toEqual([]);
+  });
+
+  it('points all stamped at one instant make no line (a duplicated scrape), whatever their values', () => {
+    const stamped: [number, number][] = Array.from({ length: 40 }, (_, i) => [at(0), 80 + i * 0.5]);
+    expect(detectExhaustion([percent(stamped)], since)).toEqual([]);
+  });
+});
+
 describe('how an exhaustion is described', () => {
   it('at 95 % used it is critical, just below it is high; the score grows with the share used', () => {
     const critical = detectExhaustion([percent(line(120, 95, 0.125))], since)[0];
@@ -131,6 +147,8 @@ describe('how an exhaustion is described', () => {
   it('the peak is the highest point, not the last, and the onset falls back to the first point before the window', () => {
     const points = line(120, 92, 0.125);
     points[60] = [at(60), 99];
+    // A tie keeps the first time it was reached.
+    points[70] = [at(70), 99];
     const found = detectExhaustion([percent(points)], new Date(at(500)))[0];
     expect(found).toMatchObject({ peakAt: new Date(at(60)).toISOString(), peak: 99, onset: new Date(at(0)).toISOString() });
   });
