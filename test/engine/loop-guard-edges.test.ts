@@ -62,6 +62,21 @@ describe('the same error again', () => {
     expect(adviceOf(second)).toContain('This is the same error search_logs gave for T1.');
   });
 
+  it('a first line of only spaces is skipped like an empty one', () => {
+    const guard = new LoopGuard([SEARCH]);
+    run(guard, 'search_logs', { since: 'a' }, 'T1', '   \nError: since "a" is not a time', false);
+    const second = run(guard, 'search_logs', { since: 'b' }, 'T2', ' \t \nError: since "b" is not a time', false);
+    expect(adviceOf(second)).toContain('This is the same error search_logs gave for T1.');
+  });
+
+  it('"hint:" inside an error line is no Hint line', () => {
+    const guard = new LoopGuard([SEARCH]);
+    run(guard, 'search_logs', { pattern: 'a' }, 'T1', 'Error: no hint: here', false);
+    expect(adviceOf(run(guard, 'search_logs', { pattern: 'b' }, 'T2', 'Error: no hint: here', false))).toContain(
+      'Read the error and change what it names.',
+    );
+  });
+
   it('another first line is another error: no advice', () => {
     const guard = new LoopGuard([SEARCH]);
     run(guard, 'search_logs', { since: 'a' }, 'T1', 'Error: since "a" is not a time', false);
@@ -173,6 +188,44 @@ describe('rounds and alternation', () => {
     expect(again.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ run: false, reason: 'repeat' });
     expect(again.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ run: false, reason: 'repeat' });
     expect(again.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ run: false, reason: 'repeat' });
+  });
+
+  it('A, B, C, B and A, B, A, C are plain repeats; alternation is judged on the last four requests only', () => {
+    const guard = new LoopGuard([SEARCH, SUMMARY, TRACE]);
+    run(guard, 'search_logs', { pattern: 'a' }, 'T1');
+    run(guard, 'error_summary', {}, 'T2');
+    run(guard, 'get_trace', { id: '1' }, 'T3');
+    expect(guard.check({ name: 'error_summary', arguments: {} })).toMatchObject({ reason: 'repeat' });
+    const other = new LoopGuard([SEARCH, SUMMARY, TRACE]);
+    run(other, 'get_trace', { id: '1' }, 'T1');
+    run(other, 'search_logs', { pattern: 'a' }, 'T2');
+    run(other, 'error_summary', {}, 'T3');
+    expect(other.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ reason: 'repeat' });
+    expect(other.check({ name: 'get_trace', arguments: { id: '1' } })).toMatchObject({ reason: 'repeat' });
+    const late = new LoopGuard([SEARCH, SUMMARY, TRACE]);
+    run(late, 'get_trace', { id: '1' }, 'T1');
+    run(late, 'get_trace', { id: '2' }, 'T2');
+    run(late, 'search_logs', { pattern: 'a' }, 'T3');
+    run(late, 'error_summary', {}, 'T4');
+    expect(late.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ reason: 'repeat' });
+    expect(late.check({ name: 'error_summary', arguments: {} })).toMatchObject({ reason: 'alternation' });
+  });
+
+  it('the same arguments in another key order are an exact repeat', () => {
+    const guard = new LoopGuard([SEARCH]);
+    run(guard, 'search_logs', { service: 'x', pattern: 'a', since: '1h' }, 'T1');
+    const repeat = guard.check({ name: 'search_logs', arguments: { since: '1h', pattern: 'a', service: 'x' } });
+    expect(!repeat.run && repeat.message).toContain('was already called with these exact arguments as T1');
+  });
+
+  it('a result differing only in surrounding whitespace is nothing new', () => {
+    const guard = new LoopGuard([SEARCH]);
+    run(guard, 'search_logs', { pattern: 'a' }, 'T1', 'none');
+    guard.endRound();
+    run(guard, 'search_logs', { pattern: 'b' }, 'T2', '  none\n');
+    expect(guard.endRound()).toBeUndefined();
+    run(guard, 'search_logs', { pattern: 'c' }, 'T3', 'none  ');
+    expect(guard.endRound()).toMatch(/^2 rounds in a row brought nothing new/);
   });
 
   it('a near repeat of a compacted result says it was summarised', () => {
