@@ -94,7 +94,13 @@ describe('arguments', () => {
 
   it('<function=…> with an empty body is a call without arguments; with JSON that is not an object it is none', () => {
     expect(parse('<function=error_summary></function>')?.calls).toEqual([{ name: 'error_summary', arguments: {} }]);
+    expect(parse('<function=error_summary> \n </function>')?.calls).toEqual([{ name: 'error_summary', arguments: {} }]);
     expect(parse('<function=error_summary>[1]</function>')).toBeUndefined();
+    // The model stopped at its end token before closing the tag.
+    expect(parse('Now <function=search_logs>{"pattern": "x"}')).toMatchObject({
+      calls: [{ name: 'search_logs', arguments: { pattern: 'x' } }],
+      prose: 'Now',
+    });
     expect(parse('<function=rm_rf>{}</function>')).toBeUndefined();
   });
 });
@@ -120,6 +126,13 @@ describe('forms and their prose', () => {
     });
     expect(parse('Here:\n```json\n{"name": "error_summary", "arguments": {}}\n```')).toMatchObject({ form: 'fenced JSON', prose: 'Here:' });
     expect(parse('Here:\n{"name": "error_summary", "arguments": {}}')).toMatchObject({ form: 'bare JSON', prose: 'Here:' });
+  });
+
+  it('an unclosed last <tool_call> block is taken out of the prose too', () => {
+    expect(parse('Checking.\n<tool_call>{"name": "error_summary", "arguments": {}}')).toMatchObject({
+      calls: [{ name: 'error_summary', arguments: {} }],
+      prose: 'Checking.',
+    });
   });
 
   it('a fenced block must end the text, hold only the call, and carry arguments', () => {
