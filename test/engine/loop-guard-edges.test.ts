@@ -211,6 +211,16 @@ describe('rounds and alternation', () => {
     expect(late.check({ name: 'error_summary', arguments: {} })).toMatchObject({ reason: 'alternation' });
   });
 
+  it('alternating with a call that has not returned yet names it as ?', () => {
+    const guard = new LoopGuard([SEARCH, SUMMARY]);
+    run(guard, 'error_summary', {}, 'T1');
+    expect(guard.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ run: true });
+    expect(guard.check({ name: 'error_summary', arguments: {} })).toMatchObject({ reason: 'repeat' });
+    expect(guard.check({ name: 'search_logs', arguments: { pattern: 'a' } })).toMatchObject({ reason: 'pending' });
+    const alternating = guard.check({ name: 'error_summary', arguments: {} });
+    expect(!alternating.run && alternating.message).toContain('alternating between the same two calls (? and T1)');
+  });
+
   it('the same arguments in another key order are an exact repeat', () => {
     const guard = new LoopGuard([SEARCH]);
     run(guard, 'search_logs', { service: 'x', pattern: 'a', since: '1h' }, 'T1');
