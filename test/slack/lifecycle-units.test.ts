@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/slack/logger.js';
 import { AnalysisJob } from '../../src/slack/worker/job.js';
-import { Lifecycle, type LifecycleService } from '../../src/slack/worker/lifecycle.js';
+import { Lifecycle, type LifecycleService, stopOrphanStream } from '../../src/slack/worker/lifecycle.js';
 import type { RunContext } from '../../src/slack/worker/run.js';
 import type { StatusBoard } from '../../src/slack/worker/status-board.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -165,5 +165,83 @@ describe('shutdown', () => {
     ]);
     // The running one is aborted once the grace period is over, to end as interrupted by its own run.
     expect(running.controller.signal.aborted).toBe(true);
+  });
+});
+
+describe('the progress stream a killed process left open', () => {
+  const logged = () => {
+    const lines: string[] = [];
+    const logger: Logger = {
+      debug() {},
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error() {},
+    };
+    return { lines, logger };
+  };
+  const streamed = (reason?: string) => {
+    const job = AnalysisJob.fromStored(stored('running', { streamTs: '200.1', ...(reason ? { reason } : {}) }));
+    return job;
+  };
+  const contextWith = (stop: (channel: string, ts: string, chunks: unknown[]) => Promise<void>) =>
+    ({ io: { stream: { stop } } }) as unknown as RunContext;
+
+  it('is stopped with a plan line naming why, and logged', async () => {
+    const stops: unknown[][] = [];
+    const { lines, logger } = logged();
+    await stopOrphanStream(
+      streamed('the bot restarted while it was running'),
+      contextWith(async (...args) => void stops.push(args)),
+      logger,
+    );
+    expect(stops).toEqual([
+      ['C0INCIDENT', '200.1', [{ type: 'plan_update', title: 'Interrupted: the bot restarted while it was running; see below to re-run' }]],
+    ]);
+    expect(lines).toEqual(['info analysis A-running: stopped the progress stream left open']);
+  });
+
+  it('without a reason the plan line says the bot restarted', async () => {
+    const stops: unknown[][] = [];
+    await stopOrphanStream(
+      streamed(),
+      contextWith(async (...args) => void stops.push(args)),
+      quiet,
+    );
+    expect(stops[0]?.[2]).toEqual([{ type: 'plan_update', title: 'Interrupted: the bot restarted; see below to re-run' }]);
+  });
+
+  it.each(['message_not_in_streaming_state', 'message_not_found', 'channel_not_found', 'not_in_channel', 'is_archived'])(
+    'a stream already gone (%s) is noted, not warned about',
+    async (code) => {
+      const { lines, logger } = logged();
+      await stopOrphanStream(
+        streamed(),
+        contextWith(async () => Promise.reject(Object.assign(new Error(code), { data: { error: code } }))),
+        logger,
+      );
+      expect(lines).toEqual([`info analysis A-running: its progress stream was already closed (${code})`]);
+    },
+  );
+
+  it('any other refusal is a warning, and never thrown', async () => {
+    const { lines, logger } = logged();
+    await stopOrphanStream(
+      streamed(),
+      contextWith(async () => Promise.reject(Object.assign(new Error('x'), { data: { error: 'ratelimited' } }))),
+      logger,
+    );
+    expect(lines).toEqual(['warn analysis A-running: progress stream not stopped: ratelimited']);
+  });
+
+  it('no stream, or no streaming client, is nothing to stop', async () => {
+    const stops: unknown[][] = [];
+    const job = AnalysisJob.fromStored(stored('running'));
+    await stopOrphanStream(
+      job,
+      contextWith(async (...args) => void stops.push(args)),
+      quiet,
+    );
+    await stopOrphanStream(streamed(), { io: {} } as RunContext, quiet);
+    expect(stops).toEqual([]);
   });
 });
