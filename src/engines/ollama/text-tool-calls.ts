@@ -154,7 +154,9 @@ function toolCallTags(text: string, isTool: (name: string) => boolean): TextTool
     const parsed = fromFunctionTag ? fromFunctionTag.calls : toCalls(jsonAt(body, 0)?.value, isTool, false);
     if (!parsed) continue;
     calls.push(...parsed);
-    prose = prose.replace(`<tool_call>${body}`, '').replace('</tool_call>', '');
+    // This block's own closing tag: the first one in the text may belong to an earlier block that was not a call.
+    const closed = `<tool_call>${body}</tool_call>`;
+    prose = prose.includes(closed) ? prose.replace(closed, '') : prose.replace(`<tool_call>${body}`, '');
   }
   return result('<tool_call> tag (Qwen/Hermes)', calls, prose);
 }
