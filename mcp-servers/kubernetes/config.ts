@@ -39,6 +39,9 @@ const LIVE_VARIABLES = [
   'GITLAB_PROJECT',
 ] as const;
 
+/** Where a pod's service-account token is mounted (the path @kubernetes/client-node's loadFromCluster reads). */
+export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const EnvSchema = z.object({
@@ -91,7 +94,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KubernetesConf
   const timeoutMs = blank(vars.KUBE_TIMEOUT_MS) ? DEFAULT_KUBE_TIMEOUT_MS : Number(vars.KUBE_TIMEOUT_MS);
   const namespaces = vars.KUBE_NAMESPACES.length > 0 ? vars.KUBE_NAMESPACES : undefined;
   if (inCluster && !blank(vars.KUBECONFIG)) throw new KubeConfigError('set either KUBECONFIG or KUBE_IN_CLUSTER=true, not both');
-  if (inCluster) return { backend: 'api', inCluster, timeoutMs, ...(namespaces ? { namespaces } : {}) };
+  if (inCluster) {
+    if (blank(env.KUBERNETES_SERVICE_HOST?.trim()))
+      throw new KubeConfigError(
+        'KUBE_IN_CLUSTER=true but KUBERNETES_SERVICE_HOST is unset: this is not running in a pod (use KUBECONFIG instead)',
+      );
+    if (!existsSync(SERVICE_ACCOUNT_TOKEN))
+      throw new KubeConfigError(
+        `KUBE_IN_CLUSTER=true but ${SERVICE_ACCOUNT_TOKEN} is missing: the pod mounts no service-account token (automountServiceAccountToken)`,
+      );
+    return { backend: 'api', inCluster, timeoutMs, ...(namespaces ? { namespaces } : {}) };
+  }
   if (!blank(vars.KUBECONFIG) || !blank(vars.KUBE_CONTEXT)) {
     const kubeconfig = blank(vars.KUBECONFIG) ? path.join(env.HOME ?? '', '.kube', 'config') : vars.KUBECONFIG;
     const missing = kubeconfig.split(path.delimiter).filter((file) => file && !existsSync(file));

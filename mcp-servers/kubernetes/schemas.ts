@@ -143,3 +143,9 @@ export const NodeHealthSchema = z.object({
 export type NodeHealthOut = z.infer<typeof NodeHealthSchema>;
 
 export const GetNodeHealthOutput = z.object({ nodes: z.array(NodeHealthSchema).describe('troubled first'), ...common });
+
+export type GetRolloutsOut = z.infer<typeof GetRolloutsOutput>;
+export type GetConfigChangesOut = z.infer<typeof GetConfigChangesOutput>;
+export type GetWorkloadHealthOut = z.infer<typeof GetWorkloadHealthOutput>;
+export type GetEventsOut = z.infer<typeof GetEventsOutput>;
+export type GetNodeHealthOut = z.infer<typeof GetNodeHealthOutput>;

@@ -151,6 +151,29 @@ describe('cluster errors are tool errors with a hint', () => {
     expect(text(result)).toContain('(apiGroup autoscaling)');
   });
 
+  it('Secrets the role may not list leave only the Secret edits out, and the note says which permission is missing', async () => {
+    const { conn } = await cluster({ rbac: { deniedResources: ['secrets'] } });
+    const result = await call(conn.client, 'get_config_changes', WINDOW);
+    expect(result.isError).toBeFalsy();
+    const out = structured(result);
+    expect(out.changes.map((c: { kind: string }) => c.kind)).not.toContain('Secret');
+    expect(out.changes.map((c: { kind: string }) => c.kind)).toContain('ConfigMap');
+    expect(out.note).toContain('secrets left out: permission missing: the credentials may not list secrets (cluster-wide)');
+    expect(text(result)).toContain('Note: secrets left out');
+  });
+
+  it('without events.k8s.io the core/v1 events still answer, and the note says what was left out', async () => {
+    const { conn, fake } = await cluster({ rbac: { deniedResources: ['events'] } });
+    // The fake denies the plural in both groups; core events are needed, so that is an error naming core events.
+    const both = await call(conn.client, 'get_events', WINDOW);
+    expect(text(both)).toContain('may not list events (cluster-wide)');
+    await fake.close();
+    const onlyV1 = await cluster({ rbac: { deniedResources: ['events.events.k8s.io'] } });
+    const out = structured(await call(onlyV1.conn.client, 'get_events', WINDOW));
+    expect(out.groups[0]).toMatchObject({ reason: 'BackOff', count: 9 });
+    expect(out.note).toContain('eventsV1 left out: permission missing: the credentials may not list events.events.k8s.io');
+  });
+
   it('an unknown namespace (404 from the namespace read); without permission to read namespaces the check is skipped', async () => {
     const { conn } = await cluster();
     const result = await call(conn.client, 'get_events', { ...WINDOW, namespace: 'nope' });
@@ -159,6 +182,14 @@ describe('cluster errors are tool errors with a hint', () => {
     const blind = await cluster({ rbac: { canReadNamespaces: false } });
     const empty = structured(await call(blind.conn.client, 'get_events', { ...WINDOW, namespace: 'nope' }));
     expect(empty.groups).toEqual([]);
+  });
+
+  it('an API server slower than KUBE_TIMEOUT_MS', async () => {
+    const { conn } = await cluster({ delayMs: 2_000, timeoutMs: 200 });
+    const result = await call(conn.client, 'get_node_health', WINDOW);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/did not answer list \w+ within 200 ms/);
+    expect(text(result)).toContain('raise KUBE_TIMEOUT_MS');
   });
 
   it('an unreachable cluster', async () => {

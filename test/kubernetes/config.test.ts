@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KUBE_TIMEOUT_MS, KubeConfigError, loadConfig } from '../../mcp-servers/kubernetes/config.js';
+import { DEFAULT_KUBE_TIMEOUT_MS, KubeConfigError, loadConfig, SERVICE_ACCOUNT_TOKEN } from '../../mcp-servers/kubernetes/config.js';
 import { FIXTURE_DIR } from './helpers.js';
 
 function kubeconfigFile(): string {
@@ -44,8 +44,13 @@ describe('kubernetes server configuration', () => {
     });
   });
 
-  it('KUBE_IN_CLUSTER=true uses the service account; not together with KUBECONFIG', () => {
-    expect(loadConfig({ KUBE_IN_CLUSTER: 'true' })).toEqual({ backend: 'api', inCluster: true, timeoutMs: DEFAULT_KUBE_TIMEOUT_MS });
+  it('KUBE_IN_CLUSTER=true needs a pod (its service host and token); not together with KUBECONFIG', () => {
+    expect(() => loadConfig({ KUBE_IN_CLUSTER: 'true' })).toThrow('KUBE_IN_CLUSTER=true but KUBERNETES_SERVICE_HOST is unset');
+    // This machine is no pod: the token is not mounted.
+    expect(existsSync(SERVICE_ACCOUNT_TOKEN)).toBe(false);
+    expect(() => loadConfig({ KUBE_IN_CLUSTER: 'true', KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toThrow(
+      `${SERVICE_ACCOUNT_TOKEN} is missing`,
+    );
     expect(() => loadConfig({ KUBE_IN_CLUSTER: 'true', KUBECONFIG: kubeconfigFile() })).toThrow(
       'set either KUBECONFIG or KUBE_IN_CLUSTER=true, not both',
     );

@@ -33,6 +33,17 @@ function oneLine(text: string | undefined): string {
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
+/** A tool error that keeps the HTTP status, so a caller can treat a missing permission on an optional resource apart. */
+export class KubeApiError extends ToolInputError {
+  constructor(
+    message: string,
+    hint: string | undefined,
+    readonly status: number | undefined,
+  ) {
+    super(message, hint);
+  }
+}
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -52,7 +63,7 @@ export function describeApiError(
   error: unknown,
   request: { verb: 'list' | 'get'; resource: ResourceName | 'namespaces'; namespace: string | undefined },
   target: ApiTarget,
-): ToolInputError {
+): KubeApiError {
   const where = `${target.server}${target.context ? ` (context ${target.context})` : ''}`;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'number') {
@@ -60,29 +71,41 @@ export function describeApiError(
     const info = request.resource === 'namespaces' ? { group: '', plural: 'namespaces' } : RESOURCES[request.resource];
     const what = `${request.verb} ${info.group ? `${info.plural}.${info.group}` : info.plural}${request.namespace ? ` in namespace ${request.namespace}` : ' (cluster-wide)'}`;
     if (code === 401)
-      return new ToolInputError(
+      return new KubeApiError(
         `the Kubernetes API server ${where} rejected the credentials (401 Unauthorized): the token has expired or is not valid`,
         'refresh the kubeconfig credentials (e.g. the cloud CLI get-credentials command, or a new service-account token) and restart the server',
+        code,
       );
     if (code === 403)
-      return new ToolInputError(
+      return new KubeApiError(
         `permission missing: the credentials may not ${what} (403 Forbidden${status?.message ? `: ${oneLine(status.message)}` : ''})`,
         `grant "${request.verb}" on ${info.plural}${info.group ? ` (apiGroup ${info.group})` : ' (core apiGroup "")'} in the server's Role/ClusterRole (docs/kubernetes.md), or set KUBE_NAMESPACES to the namespaces it may read`,
+        code,
       );
     if (code === 404 && request.resource === 'namespaces')
-      return new ToolInputError(`unknown namespace ${request.namespace}`, 'check the name (kubectl get namespaces) or leave namespace out');
-    return new ToolInputError(
+      return new KubeApiError(
+        `unknown namespace ${request.namespace}`,
+        'check the name (kubectl get namespaces) or leave namespace out',
+        code,
+      );
+    return new KubeApiError(
       `the Kubernetes API answered ${code}${status?.reason ? ` ${status.reason}` : ''} to ${what}${status?.message ? `: ${oneLine(status.message)}` : ''}`,
       'try again later, or narrow the namespace',
+      code,
     );
   }
   const cause = (error as { cause?: { code?: unknown } }).cause;
   const network = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : undefined;
   if ((network && NETWORK_CODES.has(network)) || (error as { type?: unknown }).type === 'system') {
-    return new ToolInputError(
+    return new KubeApiError(
       `cannot reach the Kubernetes API server ${where}: ${network ?? oneLine((error as Error).message)}`,
       'check that the cluster is up and reachable from this host (VPN, firewall) and that KUBECONFIG/KUBE_CONTEXT point at it',
+      undefined,
     );
   }
-  return new ToolInputError(`the Kubernetes API call ${request.verb} ${request.resource} failed: ${oneLine((error as Error).message)}`);
+  return new KubeApiError(
+    `the Kubernetes API call ${request.verb} ${request.resource} failed: ${oneLine((error as Error).message)}`,
+    undefined,
+    undefined,
+  );
 }

@@ -3,6 +3,7 @@ import { closestNames } from '../../metrics/analysis/naming.js';
 import { parseDuration, parseWindow } from '../../shared/time.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, ToolInputError } from '../../shared/tool-result.js';
 import { matchesFilter, OwnerIndex, refOf, type WorkloadFilter, type WorkloadRef } from '../analysis/workloads.js';
+import { KubeApiError } from '../backends/api-errors.js';
 import type { KubeBackend } from '../backends/types.js';
 import type { KubeObject } from '../kube-types.js';
 import type { ResourceName } from '../resources.js';
@@ -123,9 +124,28 @@ export class ClusterView {
     ];
   }
 
-  truncationNote(): string | undefined {
-    if (this.truncated.size === 0) return undefined;
-    return `the listing of ${[...this.truncated].join(', ')} stopped at its bound; narrow the namespace`;
+  /** What a call left out: a bounded listing, or an optional resource the credentials may not list. */
+  readonly skipped: string[] = [];
+
+  /**
+   * A resource the answer can do without (Secrets, the one rule an operator may well leave out of the role; events.k8s.io
+   * events, which core/v1 events mirror): a missing permission leaves it empty and is said in the note instead of
+   * failing the whole call.
+   */
+  async listOptional(resource: ResourceName): Promise<KubeObject[]> {
+    try {
+      return await this.list(resource);
+    } catch (error) {
+      if (!(error instanceof KubeApiError) || error.status !== 403) throw error;
+      this.skipped.push(`${resource} left out: ${error.message}`);
+      return [];
+    }
+  }
+
+  note(): string | undefined {
+    const notes = [...this.skipped];
+    if (this.truncated.size > 0) notes.push(`the listing of ${[...this.truncated].join(', ')} stopped at its bound; narrow the namespace`);
+    return notes.length > 0 ? notes.join('; ') : undefined;
   }
 }
 

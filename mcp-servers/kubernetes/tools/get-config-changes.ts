@@ -18,7 +18,7 @@ export function registerGetConfigChangesTool(server: McpServer, ctx: KubeToolCon
     async collect(view, args, window) {
       const [configMaps, secrets, hpas, workloads, events] = await Promise.all([
         view.list('configmaps'),
-        view.list('secrets'),
+        view.listOptional('secrets'),
         view.list('horizontalpodautoscalers'),
         view.workloads(),
         view.list('events'),

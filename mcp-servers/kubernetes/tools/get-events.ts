@@ -38,7 +38,7 @@ export function registerGetEventsTool(server: McpServer, ctx: KubeToolContext): 
     async collect(view, args, window) {
       const [core, v1, pods, owners, workloads] = await Promise.all([
         view.list('events'),
-        view.list('eventsV1'),
+        view.listOptional('eventsV1'),
         view.list('pods'),
         view.owners(),
         view.workloads(),

@@ -45,7 +45,7 @@ export function registerGetWorkloadHealthTool(server: McpServer, ctx: KubeToolCo
         view.list('pods'),
         view.owners(),
         view.list('events'),
-        view.list('eventsV1'),
+        view.listOptional('eventsV1'),
       ]);
       return allWorkloadHealth(
         workloads,

@@ -55,7 +55,7 @@ export function registerListTool<T, A extends CommonArgs>(server: McpServer, ctx
       await assertKnownWorkload(view, args);
       const items = await spec.collect(view, args, window);
       const shown = items.slice(0, limitOf(args));
-      const note = view.truncationNote();
+      const note = view.note();
       const filtered = args.workload !== undefined || args.service !== undefined ? ` for ${args.workload ?? args.service}` : '';
       const header =
         items.length === 0

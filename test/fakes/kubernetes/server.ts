@@ -51,7 +51,10 @@ export interface FakeKubeOptions {
    * What the role may list: every resource in these namespaces (undefined: all), and whether it may list across the
    * whole cluster (a ClusterRole) — default true. Nodes need clusterWide.
    */
+  /** deniedResources: plurals (denied in every group) or plural.group (denied in that group only). */
   rbac?: { namespaces?: string[]; clusterWide?: boolean; deniedResources?: string[]; canReadNamespaces?: boolean };
+  /** Every answer waits this long (an overloaded API server). */
+  delayMs?: number;
 }
 
 export interface FakeKube {
@@ -218,8 +221,13 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     const accept = req.headers.accept;
     requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), accept });
     const send = (code: number, body: unknown, contentType = 'application/json') => {
-      res.writeHead(code, { 'content-type': contentType });
-      res.end(JSON.stringify(body));
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(code, { 'content-type': contentType });
+        res.end(JSON.stringify(body));
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
     };
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -236,7 +244,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     const verb = name !== undefined ? 'get' : 'list';
     const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
     const allowedHere =
-      !(rbac.deniedResources ?? []).includes(route.plural) &&
+      !(rbac.deniedResources ?? []).some((denied) => denied === route.plural || denied === resource) &&
       (route.plural === 'namespaces'
         ? rbac.canReadNamespaces !== false
         : namespace !== undefined
