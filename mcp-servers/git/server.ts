@@ -4,11 +4,14 @@ import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import type { GitBackend } from './backend.js';
 import { DatasetBackend } from './backends/dataset.js';
-import { GitHubBackend } from './backends/github/backend.js';
+import { GitHubApi } from './backends/github/api.js';
 import { GitHubClient } from './backends/github/client.js';
+import { GitLabApi } from './backends/gitlab/api.js';
+import { GitLabClient } from './backends/gitlab/client.js';
+import { HostedBackend } from './backends/remote/backend.js';
 import { RepoBackend } from './backends/repo.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
-import { GitConfigError, type GitServerOptions, validateConfig } from './config.js';
+import { type GitServerOptions, validateConfig } from './config.js';
 import { createServiceMapper, DEFAULT_SERVICE_PATTERNS } from './service-map.js';
 import { registerGitTools } from './tools/index.js';
 
@@ -16,22 +19,25 @@ export type { GitServerOptions } from './config.js';
 export const SERVER_NAME = 'incidentpilot-git';
 export const SERVER_VERSION = '0.1.0';
 
-/** A real repository when repoPath is set, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
+/** GitHub or GitLab when configured, a real repository when repoPath is set, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
 export function createBackend(options: GitServerOptions = {}): GitBackend {
   validateConfig(options);
   const mapper = createServiceMapper(options.servicePaths ?? DEFAULT_SERVICE_PATTERNS);
   const nowDataDir = options.dataDir ? { nowDataDir: path.resolve(options.dataDir) } : {};
-  if (options.github) {
-    return new GitHubBackend({
-      client: new GitHubClient(options.github),
+  const api = options.github
+    ? new GitHubApi(new GitHubClient(options.github))
+    : options.gitlab
+      ? new GitLabApi(new GitLabClient(options.gitlab))
+      : undefined;
+  if (api) {
+    return new HostedBackend({
+      api,
       mapper,
-      defaultService: options.defaultService ?? options.github.repository.split('/')[1] ?? options.github.repository,
+      defaultService: options.defaultService ?? api.name,
       environment: options.environment ?? 'production',
       ...nowDataDir,
     });
   }
-  if (options.gitlab)
-    throw new GitConfigError('GITLAB_PROJECT: the GitLab backend is not available in this build; use GITHUB_REPOSITORY or GIT_REPO_PATH');
   if (options.repoPath) {
     const repoPath = path.resolve(options.repoPath);
     return new RepoBackend({

@@ -112,6 +112,63 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/**
+ * A dataset's history: git/*.json, or for a case served through the fake GitHub, github/*.json in the REST API's
+ * shapes (docs/git.md) read back into the dataset format: the service from the deployment's payload and from the
+ * commit's files (`services/<name>/…`, else the top folder), the deploy time and status from the newest status.
+ */
+function gitHistory(abs: string): { commits: Commit[]; deployments: Deployment[] } {
+  const gh = path.join(abs, 'github');
+  if (!existsSync(path.join(gh, 'repository.json'))) {
+    return {
+      commits: z.array(CommitSchema).parse(readJson(path.join(abs, 'git/commits.json'))),
+      deployments: z.array(DeploymentSchema).parse(readJson(path.join(abs, 'git/deployments.json'))),
+    };
+  }
+  const serviceOf = (file: string) => /^services\/([^/]+)\//.exec(file)?.[1] ?? file.split('/')[0];
+  const apiCommits = readJson(path.join(gh, 'commits.json')) as {
+    sha: string;
+    commit: { author: { name: string }; committer: { date: string }; message: string };
+    files?: { filename: string }[];
+  }[];
+  const commits = apiCommits.map((c) => {
+    const files = (c.files ?? []).map((f) => f.filename);
+    const service = files[0] === undefined ? undefined : serviceOf(files[0]);
+    return CommitSchema.parse({
+      sha: c.sha,
+      author: c.commit.author.name,
+      date: c.commit.committer.date,
+      message: c.commit.message,
+      files,
+      ...(service ? { service } : {}),
+    });
+  });
+  const statuses = readJson(path.join(gh, 'deployment_statuses.json')) as Record<string, { state: string; created_at: string }[]>;
+  const apiDeployments = readJson(path.join(gh, 'deployments.json')) as {
+    id: number;
+    ref: string;
+    environment: string;
+    payload: { service: string };
+    creator: { login: string } | null;
+    description: string | null;
+    created_at: string;
+  }[];
+  const deployments = apiDeployments.map((d) => {
+    const latest = statuses[String(d.id)]?.[0];
+    return DeploymentSchema.parse({
+      id: String(d.id),
+      service: d.payload.service,
+      version: d.ref,
+      environment: d.environment,
+      status: latest?.state === 'success' ? 'succeeded' : latest?.state === 'failure' ? 'failed' : (latest?.state ?? 'pending'),
+      deployed_at: latest?.created_at ?? d.created_at,
+      ...(d.creator ? { deployed_by: d.creator.login } : {}),
+      ...(d.description ? { description: d.description } : {}),
+    });
+  });
+  return { commits, deployments };
+}
+
 const cache = new Map<string, Dataset>();
 
 export function loadDataset(dir: string): Dataset {
@@ -126,8 +183,7 @@ export function loadDataset(dir: string): Dataset {
   const ds: Dataset = {
     dir,
     meta: MetaSchema.parse(readJson(path.join(abs, 'dataset.json'))),
-    commits: z.array(CommitSchema).parse(readJson(path.join(abs, 'git/commits.json'))),
-    deployments: z.array(DeploymentSchema).parse(readJson(path.join(abs, 'git/deployments.json'))),
+    ...gitHistory(abs),
     series: MetricsSchema.parse(readJson(path.join(abs, 'metrics/metrics.json'))).series,
     logs,
     kube: readKube(abs),

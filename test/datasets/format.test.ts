@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetDirs, loadDataset, REPO } from './dataset-files.js';
@@ -19,8 +19,11 @@ const UNITS: Record<string, string> = {
 function dirSize(dir: string): number {
   const abs = path.join(REPO, dir);
   let total = 0;
-  for (const sub of ['dataset.json', 'git/commits.json', 'git/deployments.json', 'metrics/metrics.json'])
-    total += statSync(path.join(abs, sub)).size;
+  // A case served through the fake GitHub keeps its history under github/ instead of git/ (docs/git.md).
+  const history = existsSync(path.join(abs, 'github'))
+    ? readdirSync(path.join(abs, 'github')).map((file) => `github/${file}`)
+    : ['git/commits.json', 'git/deployments.json'];
+  for (const sub of ['dataset.json', ...history, 'metrics/metrics.json']) total += statSync(path.join(abs, sub)).size;
   for (const file of loadDataset(dir).logs.keys()) total += statSync(path.join(abs, 'logs', file)).size;
   return total;
 }

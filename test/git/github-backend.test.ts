@@ -138,6 +138,42 @@ describe('GitHub backend: pagination, budgets and pull requests', () => {
     expect(fake.requests.length).toBeLessThanOrEqual(MAX_REQUESTS_PER_CALL + 2);
   });
 
+  it("a service's deployment ships only the commits of the range that touched that service", async () => {
+    const commits = [
+      { sha: sha('a1'), author: 'A', date: '2024-05-01T08:00:00Z', message: 'checkout one', files: ['services/checkout-api/a.ts'] },
+      { sha: sha('b2'), author: 'B', date: '2024-05-01T08:10:00Z', message: 'payments only', files: ['services/payments/p.ts'] },
+      { sha: sha('a3'), author: 'A', date: '2024-05-01T08:20:00Z', message: 'checkout two', files: ['services/checkout-api/b.ts'] },
+    ];
+    const deployments = [
+      {
+        id: '201',
+        service: 'checkout-api',
+        version: 'v1',
+        environment: 'production',
+        status: 'succeeded',
+        deployed_at: '2024-05-01T08:05:00Z',
+        commits: [sha('a1')],
+      },
+      {
+        id: '202',
+        service: 'checkout-api',
+        version: 'v2',
+        environment: 'production',
+        status: 'succeeded',
+        deployed_at: '2024-05-01T08:25:00Z',
+        commits: [sha('a3')],
+      },
+    ];
+    const fake = await startFakeGitHub(parityFixture(commits, deployments), { repository: REPOSITORY, token: TOKEN });
+    const conn = await connectGitHub(fake, writeDataset(commits, deployments));
+    opened.push(fake, conn);
+    const r = await call(conn.client, 'get_deployments', {});
+    expect(r.structured.deployments.map((d: { id: string; commits: string[] }) => [d.id, d.commits])).toEqual([
+      ['202', [sha('a3')]],
+      ['201', [sha('a1')]],
+    ]);
+  });
+
   it("names a commit and a deployment's commits by the merged pull request", async () => {
     const { conn } = await open(COMMITS, (f) => {
       f.pulls.push(

@@ -69,4 +69,19 @@ describe('git server over stdio (built dist)', () => {
     expect(pattern.code).toBe(2);
     expect(pattern.stderr).toContain('GIT_SERVICE_PATHS');
   });
+
+  it('refuses two history sources, or a GitHub repository without a token, naming the variables', async () => {
+    const secret = 'ghp_stdioSECRET000000000000000000000000';
+    const both = await runUntilExit(
+      { GIT_REPO_PATH: tempDir('ip-git-stdio-'), GITHUB_REPOSITORY: 'acme/shop', GITHUB_TOKEN: secret },
+      false,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('both GIT_REPO_PATH and GITHUB_REPOSITORY are set');
+    expect(both.stderr).not.toContain(secret);
+    const tokenless = await runUntilExit({ GITHUB_REPOSITORY: 'acme/shop' }, false);
+    expect(tokenless.code).toBe(2);
+    expect(tokenless.stderr.trim().split('\n')).toHaveLength(1);
+    expect(tokenless.stderr).toContain('GITHUB_TOKEN is not');
+  });
 });

@@ -98,7 +98,7 @@ export function wafRegexGithub(): ScenarioOutput {
       since: '4h',
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [release.id, release.version, rule.sha], service: ['edge-waf'] },
-        rootCauseKeywords: ['100035'],
+        rootCauseKeywords: ['100035', 'XSS'],
         mustNot: { suspectIds: [dashDeploy.id, dashDeploy.version, dashFix.sha, accountDeploy.id, accountDeploy.version, accountFix.sha] },
         service: ['edge-waf'],
       },

@@ -30,6 +30,7 @@ export function contentUpdateGithub(): ScenarioOutput {
   const agent = w.service(app('endpoint-agent', 'go', 'klog', { version: 'v7.11.0', rps: 400, p95: 25, accessPerMin: 2 }));
   const consoleApi = w.service(app('fleet-console', 'node', 'pino', { version: 'v3.9.4', rps: 50, p95: 160 }));
   bystander(w, 'telemetry-ingest', 'java', 'json', 'v12.2.0');
+  bystander(w, 'policy-service', 'python', 'json', 'v2.3.1');
 
   agent.errors.level(onset, 64, { ramp: 1, jitter: 0.05 });
   agent.failuresLookLike(onset, [503], ['/v1/endpoint-agent/{id}']);
@@ -109,7 +110,7 @@ export function contentUpdateGithub(): ScenarioOutput {
           id: [contentRelease.id, contentRelease.version, content.sha],
           service: ['endpoint-agent'],
         },
-        rootCauseKeywords: ['291'],
+        rootCauseKeywords: ['291', 'template'],
         mustNot: { suspectIds: [sensorRelease.id, sensorRelease.version, consoleDeploy.id, consoleDeploy.version, consoleFix.sha] },
         service: ['endpoint-agent'],
       },

@@ -2,9 +2,10 @@ import { ToolInputError } from '../../../shared/tool-result.js';
 
 /**
  * Requests one backend operation (one tool's listing, one commit) may send to a hosted git API. GitHub allows 5,000
- * an hour per token and the bot shares it with CI; 40 pages of 100 plus per-commit details covers a busy day.
+ * an hour per token and the bot shares it with CI; 60 covers a busy day's pages plus the per-commit details, which are
+ * cached by sha so later calls mostly cost 304s.
  */
-export const MAX_REQUESTS_PER_CALL = 40;
+export const MAX_REQUESTS_PER_CALL = 60;
 
 /** Counts the requests of one backend operation; `spent()` tells the listing to stop and say so. */
 export class RequestBudget {

@@ -5,18 +5,17 @@ import type { CommitDetail, GitBackend, GitCommit, GitDeployment, Listing, PullR
 import { newestFirst, shipsCommit } from '../../backend.js';
 import type { ServiceMapper } from '../../service-map.js';
 import { assertSha } from '../git-exec.js';
-import { RequestBudget } from '../remote/budget.js';
 import { MAX_DIFFSTAT_FILES } from '../repo.js';
-import type { GitHubClient } from './client.js';
+import type { HostedGitApi } from './api.js';
+import { RequestBudget } from './budget.js';
 import {
   type ApiCommit,
   type ApiDeployment,
-  type ApiDeploymentStatus,
-  type ApiPull,
   type ApiRelease,
   commitTime,
   deploymentService,
   describePulls,
+  namedService,
   releaseToDeployment,
   toCommit,
   toDeployment,
@@ -27,15 +26,17 @@ import {
 export const MAX_COMMIT_DETAILS = 25;
 /** Deployments resolved per listing (statuses and compare: two requests each), newest first. */
 export const MAX_DEPLOYMENTS_RESOLVED = 10;
+/** Commits of one deployment's range whose files are fetched to tell which touched its service. */
+const MAX_RANGE_DETAILS = 30;
 /** Commit details kept by sha: a commit never changes, so a repeated window costs no request. */
 const MAX_CACHED_COMMITS = 2_000;
 /** A deployment requested this long before the window may still have gone live inside it. */
 const DEPLOY_START_SLACK_MS = 6 * 3_600_000;
 
-export interface GitHubBackendOptions {
-  client: GitHubClient;
+export interface HostedBackendOptions {
+  api: HostedGitApi;
   mapper: ServiceMapper;
-  /** Service of deployments whose payload names none, and of releases; default: the repository's name. */
+  /** Service of deployments whose payload names none, and of releases. */
   defaultService: string;
   /** Environment reported for releases (they carry none). */
   environment: string;
@@ -43,18 +44,18 @@ export interface GitHubBackendOptions {
   nowDataDir?: string;
 }
 
-/** History from the GitHub REST API: commits, Deployments with statuses (or releases), merged pull requests. */
-export class GitHubBackend implements GitBackend {
+/** History from a forge's REST API (GitHub or GitLab): commits, deployments (or releases), merged pull requests. */
+export class HostedBackend implements GitBackend {
   readonly label: string;
   private readonly details = new Map<string, ApiCommit>();
   private readonly compared = new Map<string, string[]>();
 
-  constructor(private readonly options: GitHubBackendOptions) {
-    this.label = `GitHub ${options.client.options.repository}`;
+  constructor(private readonly options: HostedBackendOptions) {
+    this.label = options.api.label;
   }
 
-  private get client(): GitHubClient {
-    return this.options.client;
+  private get api(): HostedGitApi {
+    return this.options.api;
   }
 
   async now(): Promise<Date> {
@@ -65,19 +66,15 @@ export class GitHubBackend implements GitBackend {
   async services(): Promise<string[]> {
     const budget = new RequestBudget();
     const names = new Set<string>([this.options.defaultService]);
-    const first = await this.client.get<ApiDeployment[]>('/repos/{owner}/{repo}/deployments', { per_page: 100 }, budget);
-    for (const d of first ?? []) names.add(deploymentService(d, this.options.defaultService));
+    const first = await this.api.listDeployments(budget, () => false);
+    for (const d of first.items) names.add(deploymentService(d, this.options.defaultService));
     for (const c of this.details.values()) for (const s of this.options.mapper.servicesOfFiles(fileNames(c))) names.add(s);
     return [...names].sort();
   }
 
   async commits(window: TimeWindow): Promise<Listing<GitCommit>> {
     const budget = new RequestBudget();
-    const params = {
-      ...(window.since ? { since: window.since.toISOString() } : {}),
-      ...(window.until ? { until: window.until.toISOString() } : {}),
-    };
-    const listed = await this.client.list<ApiCommit>('/repos/{owner}/{repo}/commits', params, budget);
+    const listed = await this.api.listCommits(window, budget);
     const inside = listed.items.filter((c) => inWindow(commitTime(c), window));
     const notes: string[] = [];
     if (listed.cut) notes.push(budget.note(`${inside.length} commits read, older ones not`));
@@ -122,7 +119,7 @@ export class GitHubBackend implements GitBackend {
     const oldest = window.since ? window.since.getTime() - DEPLOY_START_SLACK_MS : undefined;
     // One page past the window, so the oldest deployment inside it still finds its predecessor to compare with.
     let pastWindow = false;
-    const listed = await this.client.list<ApiDeployment>('/repos/{owner}/{repo}/deployments', {}, budget, (page) => {
+    const listed = await this.api.listDeployments(budget, (page) => {
       const last = page.at(-1);
       if (pastWindow) return false;
       if (oldest !== undefined && last && Date.parse(last.created_at) < oldest) pastWindow = true;
@@ -142,12 +139,7 @@ export class GitHubBackend implements GitBackend {
         break;
       }
       resolved++;
-      const statuses =
-        (await this.client.get<ApiDeploymentStatus[]>(
-          '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
-          { deployment_id: d.id, per_page: 100 },
-          budget,
-        )) ?? [];
+      const statuses = await this.api.deploymentStatuses(d, budget);
       const previous = listed.items.find(
         (p) =>
           p.environment === d.environment &&
@@ -156,7 +148,7 @@ export class GitHubBackend implements GitBackend {
           sameService(p, d, this.options.defaultService) &&
           p.sha !== d.sha,
       );
-      const commits = await this.shipped(previous?.sha, d.sha, budget);
+      const commits = await this.ofService(await this.shipped(previous?.sha, d.sha, budget), namedService(d), budget);
       const named = commits.flatMap((s) => pulls.get(s) ?? []);
       out.push(toDeployment(d, statuses, this.options.defaultService, commits, describePulls(unique(named), d.description)));
     }
@@ -166,7 +158,7 @@ export class GitHubBackend implements GitBackend {
 
   /** Releases stand in for deployments in a repository that records none (it ships by tagging). */
   private async releases(window: TimeWindow, budget: RequestBudget): Promise<Listing<GitDeployment>> {
-    const listed = await this.client.list<ApiRelease>('/repos/{owner}/{repo}/releases', {}, budget, (page) => {
+    const listed = await this.api.listReleases(budget, (page: ApiRelease[]) => {
       const last = page.at(-1);
       return !(window.since && last && Date.parse(last.created_at) < window.since.getTime());
     });
@@ -195,11 +187,27 @@ export class GitHubBackend implements GitBackend {
     const key = `${base}...${head}`;
     const cached = this.compared.get(key);
     if (cached) return cached;
-    const answer = await this.client.get<{ commits: ApiCommit[] }>('/repos/{owner}/{repo}/compare/{basehead}', { basehead: key }, budget);
+    const answer = await this.api.compare(base, head, budget);
     if (!answer) return [head.toLowerCase()];
-    const shas = answer.commits.map((c) => c.sha.toLowerCase()).reverse();
+    const shas = answer.map((sha) => sha.toLowerCase()).reverse();
     this.compared.set(key, shas);
     return shas;
+  }
+
+  /**
+   * In a monorepo a service's deployment ships only the commits of the range that touched it; compare lists every
+   * commit since the previous deployment. Commits whose files are unknown (the budget ran out) stay listed: the
+   * deployed commit itself always does.
+   */
+  private async ofService(shas: string[], service: string | undefined, budget: RequestBudget): Promise<string[]> {
+    if (!service || shas.length <= 1) return shas;
+    const kept: string[] = [];
+    for (const [index, sha] of shas.entries()) {
+      let detail = this.details.get(sha);
+      if (!detail && index < MAX_RANGE_DETAILS && !budget.spent()) detail = await this.fetchDetail(sha, budget);
+      if (index === 0 || !detail || this.options.mapper.servicesOfFiles(fileNames(detail)).includes(service)) kept.push(sha);
+    }
+    return kept;
   }
 
   private async fetchDetail(ref: string, budget: RequestBudget): Promise<ApiCommit> {
@@ -207,7 +215,7 @@ export class GitHubBackend implements GitBackend {
     if (known) return known;
     // getCommit always fetches, even on a spent budget: it is one request and the whole point of the call.
     if (budget.spent()) budget = new RequestBudget(1);
-    const detail = (await this.client.get<ApiCommit>('/repos/{owner}/{repo}/commits/{ref}', { ref }, budget)) as ApiCommit;
+    const detail = await this.api.commit(ref, budget);
     this.details.set(detail.sha, detail);
     if (this.details.size > MAX_CACHED_COMMITS) {
       const first = this.details.keys().next().value;
@@ -218,17 +226,9 @@ export class GitHubBackend implements GitBackend {
 
   /** Merged pull requests updated since the window began, by merge commit sha. */
   private async mergedPulls(window: TimeWindow, budget: RequestBudget): Promise<Map<string, PullRequestRef>> {
-    const listed = await this.client.list<ApiPull>(
-      '/repos/{owner}/{repo}/pulls',
-      { state: 'closed', sort: 'updated', direction: 'desc' },
-      budget,
-      (page) => {
-        const last = page.at(-1);
-        return !(window.since && last && Date.parse(last.updated_at) < window.since.getTime());
-      },
-    );
+    const pulls = await this.api.listMergedPulls(window.since, budget);
     const out = new Map<string, PullRequestRef>();
-    for (const p of listed.items) {
+    for (const p of pulls) {
       const ref = toPullRef(p);
       if (ref && p.merge_commit_sha) out.set(p.merge_commit_sha.toLowerCase(), ref);
     }

@@ -1,7 +1,7 @@
 import type { GitCommit, GitDeployment, PullRequestRef } from '../../backend.js';
 import type { ServiceMapper } from '../../service-map.js';
 
-/** The fields of the REST API's answers this backend reads (docs.github.com/rest); the rest is ignored. */
+/** The fields of GitHub's REST answers the hosted backend reads (docs.github.com/rest); GitLab's adapter converts to them. */
 
 export interface ApiCommit {
   sha: string;
@@ -102,7 +102,12 @@ function payloadField(payload: unknown, field: string): string | undefined {
 }
 
 export function deploymentService(d: ApiDeployment, defaultService: string): string {
-  return payloadField(d.payload, 'service') ?? defaultService;
+  return namedService(d) ?? defaultService;
+}
+
+/** The service a deployment's payload names, when it names one (a monorepo deploying one service of many). */
+export function namedService(d: ApiDeployment): string | undefined {
+  return payloadField(d.payload, 'service');
 }
 
 export function toDeployment(
