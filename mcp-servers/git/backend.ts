@@ -68,6 +68,8 @@ export interface Listing<T> {
 export interface GitBackend {
   /** e.g. `dataset /data/checkout-outage` or `repository /src/shop`, for tool texts. */
   readonly label: string;
+  /** True for the backend with no history configured: service filters are not checked against known names. */
+  readonly unconfigured?: boolean;
   /** The instant relative windows (`2h`) count back from. */
   now(): Promise<Date>;
   /** Every service name the backend can attribute commits or deployments to. */

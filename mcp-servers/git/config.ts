@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { resolveDataDir } from '../shared/dataset.js';
+import { type LiveSwitch, liveElsewhere, noneReason } from '../shared/live-switches.js';
 import { isValidRefName } from './backends/git-exec.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
 import { type GitHubSource, type GitLabSource, remoteSourcesFromEnv } from './remote-config.js';
@@ -28,7 +29,12 @@ export interface GitServerOptions {
   github?: GitHubSource;
   /** History from the GitLab REST API instead of a clone (GITLAB_URL, GITLAB_PROJECT, GITLAB_TOKEN). */
   gitlab?: GitLabSource;
+  /** No history of its own while another server reads live systems (and no DATA_DIR): the tools answer with this. */
+  noneReason?: string;
 }
+
+/** This server's own live switches: a clone, a GitHub repository or a GitLab project. */
+export const GIT_SWITCHES: readonly LiveSwitch[] = ['GIT_REPO_PATH', 'GITHUB_REPOSITORY', 'GITLAB_PROJECT'];
 
 export class GitConfigError extends Error {}
 
@@ -37,7 +43,10 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** Reads the GIT_* variables; an unset or empty variable means "use the default". */
+/**
+ * Reads the GIT_* variables; an unset or empty variable means "use the default". With no history of its own, the
+ * dataset's, unless another server reads live systems without an explicit DATA_DIR (then noneReason).
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GitServerOptions {
   const repo = nonEmpty(env.GIT_REPO_PATH);
   const options: GitServerOptions = {
@@ -64,7 +73,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GitServerOp
     // Only an explicit DATA_DIR anchors a real repository's windows; the sample dataset's `now` must not.
     if (nonEmpty(env.DATA_DIR)) options.dataDir = resolveDataDir(env);
   } else {
-    options.dataDir = resolveDataDir(env);
+    const other = liveElsewhere(env, GIT_SWITCHES);
+    if (other) options.noneReason = noneReason('git history', GIT_SWITCHES, other);
+    else options.dataDir = resolveDataDir(env);
   }
   return options;
 }

@@ -8,6 +8,7 @@ import { GitHubApi } from './backends/github/api.js';
 import { GitHubClient } from './backends/github/client.js';
 import { GitLabApi } from './backends/gitlab/api.js';
 import { GitLabClient } from './backends/gitlab/client.js';
+import { NoneBackend } from './backends/none.js';
 import { HostedBackend } from './backends/remote/backend.js';
 import { RepoBackend } from './backends/repo.js';
 import { compileTagPatterns, DEFAULT_DEPLOY_TAG_PATTERN } from './backends/repo-tags.js';
@@ -19,9 +20,10 @@ export type { GitServerOptions } from './config.js';
 export const SERVER_NAME = 'incidentpilot-git';
 export const SERVER_VERSION = '0.1.0';
 
-/** GitHub or GitLab when configured, a real repository when repoPath is set, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
+/** GitHub or GitLab when configured, a real repository when repoPath is set, nothing with noneReason, else the dataset folder's git/ files. Throws GitConfigError on bad options. */
 export function createBackend(options: GitServerOptions = {}): GitBackend {
   validateConfig(options);
+  if (options.noneReason) return new NoneBackend(options.noneReason);
   const mapper = createServiceMapper(options.servicePaths ?? DEFAULT_SERVICE_PATTERNS);
   const nowDataDir = options.dataDir ? { nowDataDir: path.resolve(options.dataDir) } : {};
   const api = options.github
@@ -64,7 +66,9 @@ export function createServer(options: GitServerOptions = {}): McpServer {
         dataSourceLine(
           liveVariable(options)
             ? { kind: 'live', detail: liveVariable(options) as string }
-            : { kind: 'sample', dataset: datasetName(path.resolve(options.dataDir ?? resolveDataDir())), liveVariable: 'GIT_REPO_PATH' },
+            : backend instanceof NoneBackend
+              ? { kind: 'none', detail: backend.label }
+              : { kind: 'sample', dataset: datasetName(path.resolve(options.dataDir ?? resolveDataDir())), liveVariable: 'GIT_REPO_PATH' },
         ),
     },
   );

@@ -2,12 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isDirectory, resolveDataDir } from '../shared/dataset.js';
+import { type LiveSwitch, liveElsewhere, noneReason } from '../shared/live-switches.js';
 import { DATASET_KUBERNETES } from './backends/dataset.js';
 
 /** Each API request is abandoned after this long unless KUBE_TIMEOUT_MS says otherwise. */
 export const DEFAULT_KUBE_TIMEOUT_MS = 15_000;
 
 export class KubeConfigError extends Error {}
+
+/** This server's own live switches (the shared list's Kubernetes entries). */
+const KUBE_SWITCHES: readonly LiveSwitch[] = ['KUBECONFIG', 'KUBE_CONTEXT', 'KUBE_IN_CLUSTER'];
 
 export type KubernetesConfig =
   | { backend: 'dataset'; dataDir: string }
@@ -23,21 +27,6 @@ export type KubernetesConfig =
     }
   /** Nothing to read: the tools answer "no Kubernetes configured" without an error, so no report calls it missing. */
   | { backend: 'none'; reason: string };
-
-/**
- * The other servers' live switches. With one set and neither a kubeconfig nor DATA_DIR, the analysis is of live
- * systems: a default sample dataset's cluster must not be offered as the team's, so there is none.
- */
-const LIVE_VARIABLES = [
-  'LOGS_PATH',
-  'GIT_REPO_PATH',
-  'PROMETHEUS_URL',
-  'LOKI_URL',
-  'ELASTICSEARCH_URL',
-  'JOURNAL_PATH',
-  'GITHUB_REPOSITORY',
-  'GITLAB_PROJECT',
-] as const;
 
 /** Where a pod's service-account token is mounted (the path @kubernetes/client-node's loadFromCluster reads). */
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -121,10 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KubernetesConf
       ...(namespaces ? { namespaces } : {}),
     };
   }
-  const explicitData = !blank(env.DATA_DIR?.trim());
-  if (explicitData || !LIVE_VARIABLES.some((name) => !blank(env[name]?.trim()))) {
-    const dataDir = resolveDataDir(env);
-    if (isDirectory(path.join(dataDir, DATASET_KUBERNETES))) return { backend: 'dataset', dataDir };
-  }
+  const other = liveElsewhere(env, KUBE_SWITCHES);
+  if (other) return { backend: 'none', reason: noneReason('Kubernetes', KUBE_SWITCHES, other) };
+  const dataDir = resolveDataDir(env);
+  if (isDirectory(path.join(dataDir, DATASET_KUBERNETES))) return { backend: 'dataset', dataDir };
   return { backend: 'none', reason: 'no Kubernetes configured: set KUBECONFIG (and KUBE_CONTEXT) or KUBE_IN_CLUSTER=true' };
 }

@@ -24,6 +24,8 @@ export interface LogsServerOptions {
   zones?: ZoneRules | undefined;
   /** LOG_SERVICES: glob → the service of a file's lines that name none (instead of the file's name). */
   services?: ZoneRules['rules'] | undefined;
+  /** Nothing to read (another server is live, this one has no source): the tools say this instead of reading. */
+  noneReason?: string | undefined;
 }
 
 /** A relative time argument ("2h", "now") needs the dataset's now; ISO ones do not, which spares a read. */

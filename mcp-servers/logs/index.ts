@@ -1,30 +1,18 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { resolveDataDir } from '../shared/dataset.js';
 import { serveStdio } from '../shared/stdio.js';
 import { BackendConfigError, backendFromEnv, createRemoteBackend } from './backends/index.js';
-import type { LogsServerOptions } from './context.js';
+import { configFromEnv } from './config.js';
 import { type CustomFormatSpec, FormatConfigError, parseFormatsJson, setCustomFormats } from './parser/custom.js';
 import { SourceError } from './reader/sources.js';
 import { createServer, SERVER_NAME } from './server.js';
-import { servicesFromEnv, ZoneConfigError, zonesFromEnv } from './zones.js';
+import { ZoneConfigError } from './zones.js';
+
+export { configFromEnv } from './config.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
-}
-
-/**
- * Configuration from the environment. With LOGS_PATH (live mode) the dataset folder is read only when
- * DATA_DIR is set explicitly, so the sample dataset's logs and `now` never mix into live logs.
- */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LogsServerOptions {
-  const logsPath = nonEmpty(env.LOGS_PATH);
-  const zones = zonesFromEnv(env);
-  const services = servicesFromEnv(env);
-  const zoned = { ...(zones.fallback || zones.rules.length > 0 ? { zones } : {}), ...(services.length > 0 ? { services } : {}) };
-  if (!logsPath) return { dataDir: resolveDataDir(env), ...zoned };
-  return { logsPath, dataDir: nonEmpty(env.DATA_DIR) ? resolveDataDir(env) : undefined, ...zoned };
 }
 
 /** LOG_FORMATS (a JSON array) or LOG_FORMATS_FILE (a JSON file holding one): the team's own formats. */
@@ -46,8 +34,9 @@ serveStdio(
   () => {
     setCustomFormats(formatsFromEnv());
     const backend = createRemoteBackend(backendFromEnv(), { dataDir: nonEmpty(process.env.DATA_DIR) });
-    process.stderr.write(`[${SERVER_NAME}] logs backend: ${backend ? backend.describe() : 'files'}\n`);
-    return createServer({ ...configFromEnv(), backend });
+    const config = configFromEnv();
+    process.stderr.write(`[${SERVER_NAME}] logs backend: ${backend ? backend.describe() : (config.noneReason ?? 'files')}\n`);
+    return createServer({ ...config, backend });
   },
   (error) => {
     if (error instanceof FormatConfigError)

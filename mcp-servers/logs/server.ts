@@ -3,6 +3,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { resolveDataDir } from '../shared/dataset.js';
 import { FilesBackend } from './backends/files.js';
+import { NoneBackend } from './backends/none.js';
 import type { LogsBackend } from './backends/types.js';
 import type { LogsServerOptions } from './context.js';
 import { validateLogsPath } from './reader/sources.js';
@@ -14,10 +15,12 @@ export const SERVER_VERSION = '0.1.0';
 
 /**
  * The logs server. Dataset mode reads `<dataDir>/logs`; live mode (logsPath) reads a folder or globs and
- * also `<dataDir>/logs` when a dataDir is given. Throws SourceError for a LOGS_PATH with `..`.
+ * also `<dataDir>/logs` when a dataDir is given; noneReason serves nothing and says why. Throws SourceError for a LOGS_PATH with `..`.
  */
 export function createServer(options: LogsServerOptions & { backend?: LogsBackend | undefined } = {}): McpServer {
   if (options.backend) return serverOver(options.backend, dataSourceLine({ kind: 'live', detail: options.backend.describe() }));
+  if (options.noneReason)
+    return serverOver(new NoneBackend(options.noneReason), dataSourceLine({ kind: 'none', detail: options.noneReason }));
   validateLogsPath(options.logsPath);
   const dataDir = options.dataDir ?? (options.logsPath ? undefined : resolveDataDir());
   const backend = new FilesBackend({ ...options, dataDir: dataDir ? path.resolve(dataDir) : undefined });

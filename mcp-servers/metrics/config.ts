@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolveDataDir } from '../shared/dataset.js';
+import { type LiveSwitch, liveElsewhere, noneReason } from '../shared/live-switches.js';
 
 /** Each Prometheus request is abandoned after this long unless PROMETHEUS_TIMEOUT_MS says otherwise. */
 export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 15_000;
@@ -27,7 +28,14 @@ export interface PrometheusConfig {
   replayDataDir?: string;
 }
 
-export type MetricsConfig = { backend: 'dataset'; dataDir: string } | { backend: 'prometheus'; prometheus: PrometheusConfig };
+export type MetricsConfig =
+  | { backend: 'dataset'; dataDir: string }
+  | { backend: 'prometheus'; prometheus: PrometheusConfig }
+  /** No Prometheus while another server reads live systems: the tools answer "no metrics" with the reason. */
+  | { backend: 'none'; reason: string };
+
+/** This server's own live switch. */
+const METRICS_SWITCHES: readonly LiveSwitch[] = ['PROMETHEUS_URL'];
 
 const AnomalyQueriesSchema = z.array(
   z.union([z.string().min(1), z.object({ name: z.string().min(1).optional(), query: z.string().min(1), unit: z.string().optional() })]),
@@ -38,10 +46,16 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** Reads the server's environment; every mistake becomes one ConfigError line naming the variable. */
+/**
+ * PROMETHEUS_URL reads Prometheus; else the dataset, unless another server reads live systems without an explicit
+ * DATA_DIR (then none). Reads the server's environment; every mistake becomes one ConfigError line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): MetricsConfig {
   const url = nonEmpty(env.PROMETHEUS_URL);
-  if (!url) return { backend: 'dataset', dataDir: resolveDataDir(env) };
+  if (!url) {
+    const other = liveElsewhere(env, METRICS_SWITCHES);
+    if (other) return { backend: 'none', reason: noneReason('metrics', METRICS_SWITCHES, other) };
+    return { backend: 'dataset', dataDir: resolveDataDir(env) };
+  }
 
   let parsed: URL;
   try {

@@ -8,7 +8,12 @@ serveStdio(
   SERVER_NAME,
   () => {
     const config = loadConfig();
-    const where = config.backend === 'prometheus' ? `Prometheus at ${config.prometheus.url}` : `dataset ${config.dataDir}`;
+    const where =
+      config.backend === 'prometheus'
+        ? `Prometheus at ${config.prometheus.url}`
+        : config.backend === 'none'
+          ? `nowhere (${config.reason})`
+          : `dataset ${config.dataDir}`;
     console.error(`${SERVER_NAME}: serving metrics from ${where}`);
     return createServer({ config });
   },

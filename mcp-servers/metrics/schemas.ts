@@ -18,7 +18,7 @@ export const ListMetricsOutput = z.object({
   metrics: z.array(MetricInfoSchema),
   now: z.string(),
   total: z.number().int().optional().describe('series that matched, of which `metrics` holds the first `limit`'),
-  backend: z.enum(['dataset', 'prometheus']).optional(),
+  backend: z.enum(['dataset', 'prometheus', 'none']).optional(),
   note: z.string().optional(),
 });
 

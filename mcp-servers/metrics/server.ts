@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { dataSourceLine, datasetName } from '../shared/data-source.js';
 import { DatasetBackend } from './backends/dataset.js';
+import { NoneBackend } from './backends/none.js';
 import { PrometheusBackend } from './backends/prometheus.js';
 import { loadConfig, type MetricsConfig } from './config.js';
 import { registerTools } from './tools/index.js';
@@ -10,6 +11,7 @@ export const SERVER_NAME = 'incidentpilot-metrics';
 export const SERVER_VERSION = '0.1.0';
 
 export function createBackend(config: MetricsConfig): MetricsBackend {
+  if (config.backend === 'none') return new NoneBackend(config.reason);
   return config.backend === 'prometheus' ? new PrometheusBackend(config.prometheus) : new DatasetBackend(config.dataDir);
 }
 
@@ -23,11 +25,13 @@ export function createServer(options: { config?: MetricsConfig; backend?: Metric
   const source = dataSourceLine(
     backend.kind === 'prometheus'
       ? { kind: 'live', detail: 'PROMETHEUS_URL' }
-      : {
-          kind: 'sample',
-          dataset: config?.backend === 'dataset' ? datasetName(config.dataDir) : 'dataset',
-          liveVariable: 'PROMETHEUS_URL',
-        },
+      : backend.kind === 'none'
+        ? { kind: 'none', detail: backend.label }
+        : {
+            kind: 'sample',
+            dataset: config?.backend === 'dataset' ? datasetName(config.dataDir) : 'dataset',
+            liveVariable: 'PROMETHEUS_URL',
+          },
   );
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },

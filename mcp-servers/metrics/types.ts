@@ -61,7 +61,8 @@ export interface AnomalyRequest {
  * a backend only finds series. Errors meant for the caller are ToolInputErrors with a hint.
  */
 export interface MetricsBackend {
-  readonly kind: 'dataset' | 'prometheus';
+  /** none: nothing configured while other servers read live systems (emptyReason says so). */
+  readonly kind: 'dataset' | 'prometheus' | 'none';
   /** For messages: "dataset /path" or "Prometheus at http://host:9090". */
   readonly label: string;
   now(): Promise<Date>;

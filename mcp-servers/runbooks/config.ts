@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isGlob } from '../logs/reader/glob.js';
 import { isDirectory, resolveDataDir } from '../shared/dataset.js';
+import { liveElsewhere } from '../shared/live-switches.js';
 
 /** Everything createServer needs; index.ts builds it from the environment, tests pass it directly. */
 export interface RunbooksServerOptions {
@@ -24,12 +25,6 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /**
- * The other servers' live switches. With one of them set and neither RUNBOOKS_PATH nor DATA_DIR, the analysis is of
- * live systems: the default sample dataset's runbooks must not be offered as the team's, so there are none.
- */
-const LIVE_VARIABLES = ['LOGS_PATH', 'GIT_REPO_PATH', 'PROMETHEUS_URL'] as const;
-
-/**
  * RUNBOOKS_PATH when set; else DATA_DIR/runbooks when it exists (the default dataset's only while no other server is
  * pointed at live systems); else no runbooks (the tools say so).
  */
@@ -43,7 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunbooksSer
       .map((entry) => entry.trim())
       .filter(Boolean)
       .map((entry) => path.resolve(entry));
-  } else if (nonEmpty(env.DATA_DIR) || !LIVE_VARIABLES.some((name) => nonEmpty(env[name]))) {
+  } else if (!liveElsewhere(env, [])) {
     const dataDir = resolveDataDir(env);
     const folder = path.join(dataDir, DATASET_RUNBOOKS);
     if (isDirectory(folder)) {

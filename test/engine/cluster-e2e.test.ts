@@ -13,7 +13,7 @@ import { REPO } from './helpers.js';
 
 /**
  * The issue's "done when": with only a kubeconfig and a GitHub repository configured (no clone, no log files, no
- * metrics: those servers left out), `npm run rca` (the built CLI, the repository's own mcp-servers.json) names the bad rollout and the
+ * metrics: those servers serve nothing), `npm run rca` (the built CLI, the repository's own mcp-servers.json) names the bad rollout and the
  * OOM-killed workload of a cluster served by the fake API server, through @kubernetes/client-node and Octokit.
  * The cluster's times are relative to the wall clock: with no logs or metrics, "now" is the wall clock.
  */
@@ -117,9 +117,10 @@ describe('rca with only a kubeconfig and a GitHub repository', () => {
   let run: { code: number | null; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    // A team without log files or Prometheus leaves those servers out, as the CLI's usage says (--without metrics).
+    // No --without: the logs, metrics and runbooks servers see the kubeconfig, serve nothing (data source none) and
+    // say so, instead of the sample dataset the host would refuse to mix with live servers.
     const args = ['checkout is failing, what broke?', '--engine', 'builtin', '--json', '--since', '2h', '--config', CONFIG];
-    run = await rca([...args, '--without', 'logs,metrics,runbooks'], {
+    run = await rca(args, {
       KUBECONFIG: kubeconfig,
       GITHUB_REPOSITORY: REPOSITORY,
       GITHUB_TOKEN: TOKEN,
@@ -146,5 +147,14 @@ describe('rca with only a kubeconfig and a GitHub repository', () => {
       expect.arrayContaining(['get_rollouts', 'get_workload_health', 'get_deployments']),
     );
     expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
+  });
+
+  it('ran every server: logs, metrics and runbooks serve nothing, are not missing, and no sample data leaked in', () => {
+    expect(report.incomplete ?? []).toEqual([]);
+    expect(report.sampleData).toBeUndefined();
+    expect(run.stderr).toMatch(
+      /no logs configured: set LOGS_PATH, LOKI_URL, ELASTICSEARCH_URL or JOURNAL_PATH; [A-Z_]+ reads live systems/,
+    );
+    expect(run.stderr).not.toMatch(/HikariPool|checkout-outage/);
   });
 });

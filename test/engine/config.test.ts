@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { LIVE_SWITCHES } from '../../mcp-servers/shared/live-switches.js';
 import { ConfigError, EngineEnvSchema, loadConfig } from '../../src/config.js';
 import { expandVars, HostConfigError, loadHostConfig, parseHostConfig } from '../../src/host/config.js';
 
@@ -130,5 +131,14 @@ describe('host config (mcp-servers.json)', () => {
     const specs = loadHostConfig(path.resolve(import.meta.dirname, '../../mcp-servers.json'), { DATA_DIR: '/d' });
     expect(specs.map((spec) => spec.name)).toEqual(['logs', 'git', 'metrics', 'runbooks', 'kubernetes']);
     expect(specs[0]).toMatchObject({ kind: 'stdio', env: { DATA_DIR: '/d', LOGS_PATH: '' } });
+  });
+
+  it('passes every server every live switch, so one left unconfigured serves none instead of the sample dataset', () => {
+    const specs = loadHostConfig(path.resolve(import.meta.dirname, '../../mcp-servers.json'), {});
+    for (const spec of specs) {
+      const env = spec.kind === 'stdio' ? spec.env : {};
+      for (const name of LIVE_SWITCHES)
+        expect({ server: spec.name, name, passed: name in (env ?? {}) }).toEqual({ server: spec.name, name, passed: true });
+    }
   });
 });

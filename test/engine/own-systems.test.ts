@@ -203,10 +203,15 @@ describe('first run on your own systems (built CLI, git repository and log files
     expect(report(run).suspect?.id).toContain('checkout/v1.5.0');
   });
 
-  it('with metrics left in, the bundled sample is refused by name, pointing at --without', async () => {
-    const run = await rca(['checkout errors', '--json'], own());
-    expect(run.code).toBe(0);
-    expect(report(run).notes?.[0]).toMatch(/server "metrics" serves the bundled sample dataset .* --without metrics/);
+  it('with metrics left in, it serves nothing (not the bundled sample): no mix, no missing source, same suspect', async () => {
+    const run = await rca(['checkout errors', '--json', '--since', '3h'], own());
+    expect(run.code, run.stderr).toBe(0);
+    const result = report(run);
+    expect(result.notes?.join('\n') ?? '').not.toMatch(/bundled sample dataset/);
+    expect(result.sampleData).toBeUndefined();
+    expect(result.incomplete ?? []).toEqual([]);
+    expect(result.suspect?.id).toContain('checkout/v1.5.0');
+    expect(run.stderr).toMatch(/no metrics configured: set PROMETHEUS_URL; (LOGS_PATH|GIT_REPO_PATH) reads live systems/);
   });
 
   it('--without names an unknown server as a usage error', async () => {

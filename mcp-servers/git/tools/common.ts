@@ -39,6 +39,7 @@ export async function resolveService(backend: GitBackend, service: string | unde
   if (service === undefined) return undefined;
   const wanted = service.trim().toLowerCase();
   if (wanted === '') throw new ToolInputError('service is empty', 'omit service to see every service');
+  if (backend.unconfigured) return service.trim();
   const known = await backend.services();
   const match = known.find((name) => name.toLowerCase() === wanted);
   if (match) return match;
