@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/slack/logger.js';
 import { AnalysisJob } from '../../src/slack/worker/job.js';
 import { Lifecycle, type LifecycleService, stopOrphanStream } from '../../src/slack/worker/lifecycle.js';
+import { Replica } from '../../src/slack/worker/replica.js';
 import type { RunContext } from '../../src/slack/worker/run.js';
 import type { StatusBoard } from '../../src/slack/worker/status-board.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -67,6 +68,7 @@ function harness(store: SqliteStore, active: AnalysisJob[] = []) {
     },
     stopIntake() {},
     settled: async () => {},
+    submitInThread: async () => ({ ok: true }),
   };
   const board = {
     post: async (job: AnalysisJob, threadTs: string, message: { text?: string }) => {
@@ -79,7 +81,16 @@ function harness(store: SqliteStore, active: AnalysisJob[] = []) {
       if ((await job.anchored) && job.threadTs) await task(job.threadTs);
     },
   } as unknown as StatusBoard;
-  const lifecycle = new Lifecycle({ service, store, board, context: { io: {} } as RunContext, logger: quiet, reportRetryMs: 60_000 });
+  const lifecycle = new Lifecycle({
+    service,
+    store,
+    board,
+    context: { io: {} } as RunContext,
+    logger: quiet,
+    reportRetryMs: 60_000,
+    // One replica alone on the store: recovery must behave exactly as a single bot's.
+    replica: new Replica({ id: 'test-replica', leaseMs: 30_000, coordination: store.coordination, logger: quiet }),
+  });
   const settle = async () => {
     // The notices run in the background; shutdown waits for them.
     await lifecycle.shutdown(0);
