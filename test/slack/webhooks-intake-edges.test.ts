@@ -308,11 +308,12 @@ describe('answers', () => {
     expect(await h.send('/healthz', [], { headers: {} })).toMatchObject({ status: 405, headers: { allow: 'GET' } });
   });
 
-  it('a failure after the body was read is a 500 that says nothing more, and is logged', async () => {
+  it('a failure to take the alert after the body was read is a 503 with Retry-After (the sender keeps it), and is logged', async () => {
     const h = await start({ failReceive: true });
     const reply = await h.send('/alerts/alertmanager', [payload()]);
-    expect(reply).toMatchObject({ status: 500, body: { ok: false, error: 'internal error' } });
-    expect(h.errors).toEqual(['alert webhook failed: store is gone']);
+    expect(reply).toMatchObject({ status: 503, body: { ok: false, error: 'temporarily unavailable; retry later' } });
+    expect(reply.headers['retry-after']).toBe('30');
+    expect(h.errors).toEqual(['alert webhook not taken: store is gone']);
   });
 
   it('nesting: closed brackets give their level back; an escaped backslash ends where its string ends', async () => {
