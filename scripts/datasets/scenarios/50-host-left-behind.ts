@@ -102,7 +102,7 @@ export function hostLeftBehind(): ScenarioOutput {
       since: '4h',
       expect: {
         suspect: { kind: ['deployment', 'commit'], id: [rollout.id, rollout.version, rlp.sha], service: ['order-router'] },
-        rootCauseKeywords: ['v4.1.7'],
+        rootCauseKeywords: ['v4.1.7', 'incomplete rollout'],
         mustNot: { suspectIds: [herring.id, herring.version, depth.sha, old.id, oldFix.sha] },
       },
     },

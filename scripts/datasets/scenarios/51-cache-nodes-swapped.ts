@@ -38,7 +38,7 @@ export function cacheNodesSwapped(): ScenarioOutput {
 
   const hit = w.series({
     metric: 'memcached_get_hit_ratio',
-    tags: { pool: 'mc-main' },
+    tags: { pool: 'mc-main', instance: 'mc-exporter-01:9150' },
     unit: 'ratio',
     base: 0.94,
     jitter: 0.01,
@@ -48,7 +48,7 @@ export function cacheNodesSwapped(): ScenarioOutput {
   hit.level(cold, 0.41, { ramp: 3 });
   const misses = w.series({
     metric: 'memcached_get_misses_per_second',
-    tags: { pool: 'mc-main' },
+    tags: { pool: 'mc-main', instance: 'mc-exporter-01:9150' },
     unit: 'ops/s',
     base: 900,
     jitter: 0.05,

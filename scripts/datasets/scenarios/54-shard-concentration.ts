@@ -8,7 +8,7 @@ import { app, bystander } from './kit.js';
  * lost its database after a power failure and a storage fault, while every other instance kept serving; customers
  * on NA14 could not work for most of a day. Here: crm-app serves five shards; from 07:12 shard na14's error ratio
  * climbs to about 35 % while the other shards, sharing the login and search tiers that now retry for na14, rise to
- * about 1 %. The storage array behind na14 (a series with `array` and `shard`, no service) shows its write latency
+ * about 1 %. The storage array behind na14 (a series with `array`, `shard` and the exporter's `instance`, no service) shows its write latency
  * jumping at 07:10. Red herrings: crm-app's release to every shard at 06:40 and a reports-api release at 07:00.
  * Mixed formats: log4j, JSON, logfmt.
  */
@@ -43,7 +43,7 @@ export function shardConcentration(): ScenarioOutput {
     w.series({ metric: 'crm_requests_per_second', tags, unit: 'req/s', base: 600, jitter: 0.04, diurnal: 0.2, decimals: 1 });
     const array = w.series({
       metric: 'storage_array_write_latency_ms',
-      tags: { array: `sa-${String(3 + i).padStart(2, '0')}`, shard },
+      tags: { array: `sa-${String(3 + i).padStart(2, '0')}`, shard, instance: `sa-${String(3 + i).padStart(2, '0')}-ctl:9100` },
       unit: 'ms',
       base: 2.5,
       jitter: 0.15,
@@ -103,7 +103,7 @@ export function shardConcentration(): ScenarioOutput {
       since: '4h',
       expect: {
         suspect: { kind: ['infrastructure'] },
-        rootCauseKeywords: [sick],
+        rootCauseKeywords: [sick, 'storage_array_write_latency'],
         mustNot: {
           suspectIds: [herring.id, herring.version, csv.sha, release.id, release.version, layout.sha],
           suspectKinds: ['deployment', 'commit'],
