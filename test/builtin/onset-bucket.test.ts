@@ -36,7 +36,7 @@ describe('the onset inside a metric bucket', () => {
     const report = await analyse(49);
     expect(report.summary).toContain('since 11:00 UTC');
     expect(report.rootCause).not.toContain('before the onset');
-    expect(report.suspect).toBeUndefined();
+    expect(report.suspect?.id).toBeUndefined();
     expect(report.rootCause).toContain('Neither a change nor a known failure class explains the symptoms');
   });
 });
