@@ -99,7 +99,7 @@ export function rulesetCpu(): ScenarioOutput {
       dataset: place.dataset,
       since: '4h',
       expect: {
-        suspect: { kind: ['config', 'infrastructure'] },
+        suspect: { kind: ['infrastructure'] },
         rootCauseKeywords: ['ruleset', 'WAF'],
         mustNot: {
           suspectIds: [herring.id, herring.version, invoice.sha, morning.id, morning.version, sni.sha],

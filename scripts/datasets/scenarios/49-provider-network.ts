@@ -22,7 +22,6 @@ export function providerNetwork(): ScenarioOutput {
     start: '11:00',
     now: '16:10',
     deploymentIds: { kind: 'seq', prefix: 'ff-', first: 3301, width: 4 },
-    historyDays: 3,
   });
   const at = (hhmm: string) => w.at(hhmm);
   const onset = at('15:31');

@@ -36,6 +36,7 @@ export function hostLeftBehind(): ScenarioOutput {
   const feed = w.service(app('market-data-feed', 'go', 'logfmt', { version: 'v7.3.2', rps: 5000, p95: 1 }));
   bystander(w, 'risk-checks', 'python', 'json', 'v2.19.0');
   bystander(w, 'client-portal', 'node', 'pino', 'v31.2.4');
+  bystander(w, 'settlement-batch', 'java', 'log4j', 'v9.6.1');
 
   for (const host of hosts) {
     const tags = { app: 'order-router', instance: `${host}:9404`, version: host === behind ? 'v4.1.7' : 'v4.2.0' };

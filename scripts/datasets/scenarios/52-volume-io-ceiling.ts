@@ -31,6 +31,7 @@ export function volumeIoCeiling(): ScenarioOutput {
   const db = w.logSource('billing-db', 'postgres');
   bystander(w, 'customer-portal', 'node', 'pino', 'v12.4.0');
   bystander(w, 'tax-rates', 'python', 'json', 'v1.8.2');
+  bystander(w, 'dunning-mailer', 'go', 'logfmt', 'v2.11.0');
 
   const volume = { volume_id: 'vol-0b1d5e7a', availability_zone: 'us-east-1a' };
   const ops = w.series({
@@ -105,7 +106,7 @@ export function volumeIoCeiling(): ScenarioOutput {
       since: '4h',
       expect: {
         suspect: { kind: ['infrastructure'] },
-        rootCauseKeywords: ['I/O saturation', 'IOPS'],
+        rootCauseKeywords: ['I/O saturation', 'IOPS', 'checkpoint'],
         mustNot: { suspectIds: [herring.id, herring.version, pdf.sha], suspectKinds: ['deployment', 'commit'] },
       },
     },

@@ -21,7 +21,6 @@ export function trafficStops(): ScenarioOutput {
     start: '19:00',
     now: '23:40',
     deploymentIds: { kind: 'seq', prefix: 'bd-', first: 1480, width: 4 },
-    historyDays: 3,
   });
   const at = (hhmm: string) => w.at(hhmm);
   const drop = at('22:54');
