@@ -140,7 +140,13 @@ describe('Prometheus scrapes the bot', () => {
     expect(value(await query('sum(incidentpilot_analysis_first_progress_seconds_count)'))).toBe(3);
     expect(value(await query('sum(incidentpilot_tool_calls_total{outcome="ok"})'))).toBeGreaterThan(3);
     const servers = await query('incidentpilot_mcp_server_up');
-    expect(servers.map((s) => `${s.metric.server}=${s.value[1]}`).sort()).toEqual(['git=1', 'logs=1', 'metrics=1', 'runbooks=1']);
+    expect(servers.map((s) => `${s.metric.server}=${s.value[1]}`).sort()).toEqual([
+      'git=1',
+      'kubernetes=1',
+      'logs=1',
+      'metrics=1',
+      'runbooks=1',
+    ]);
     expect(value(await query('sum(incidentpilot_slack_api_requests_total{method="chat.postMessage",outcome="ok"})'))).toBeGreaterThan(3);
     expect(value(await query('incidentpilot_analyses_queued'))).toBe(0);
     expect(value(await query('incidentpilot_analyses_queue_limit'))).toBe(10);
