@@ -1,11 +1,10 @@
-import type { Cluster } from './kube.js';
 import { isoS, meta, type Obj, suffix } from './kube-meta.js';
-import type { PodTrouble, Revision, WorkloadSpec } from './kube-workload.js';
+import type { ClusterWriter, PodTrouble, Revision, WorkloadSpec } from './kube-spec.js';
 import { MINUTE, SECOND } from './time.js';
 
 /** A workload's pods as the kubelet reports them: running, OOM-killed and restarting, unable to pull, evicted. */
 
-export function pod(c: Cluster, spec: WorkloadSpec, rev: Revision, rsName: string, isNew: boolean, ready: boolean): string {
+export function pod(c: ClusterWriter, spec: WorkloadSpec, rev: Revision, rsName: string, isNew: boolean, ready: boolean): string {
   const name = `${rsName}-${suffix(c.rng, 5)}`;
   const node = spec.nodes[c.rng.int(0, spec.nodes.length - 1)]!;
   const started = rev.at + c.rng.int(5, 40) * SECOND;
@@ -142,7 +141,7 @@ export function pod(c: Cluster, spec: WorkloadSpec, rev: Revision, rsName: strin
 }
 
 export function evictedPod(
-  c: Cluster,
+  c: ClusterWriter,
   spec: WorkloadSpec,
   rev: Revision,
   rsName: string,

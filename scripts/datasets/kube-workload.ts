@@ -1,51 +1,12 @@
-import type { Cluster } from './kube.js';
 import { isoS, meta, suffix } from './kube-meta.js';
 import { evictedPod, pod } from './kube-pods.js';
+import type { ClusterWriter, Revision, WorkloadSpec } from './kube-spec.js';
 import { MINUTE, SECOND } from './time.js';
 
 /** A workload's Deployment, ReplicaSets (one per revision) and pods, with the troubles its newest revision's pods show. */
 
-export interface Revision {
-  at: number;
-  image: string;
-  changeCause?: string;
-  /** The container's memory limit in this revision, e.g. `1Gi`. */
-  memoryLimit?: string;
-  /** Replicas this revision's ReplicaSet has now (default: the Deployment's replicas for the newest, 0 for older). */
-  replicas?: number;
-  /** Ready pods of this revision (default: its replicas). */
-  ready?: number;
-}
-
-export interface PodTrouble {
-  /** The newest revision's pods restart after an OOM kill from this time, this many times each. */
-  oomKilled?: { from: number; restarts: number };
-  /** The newest revision's pods cannot pull their image. */
-  imagePull?: { from: number; message: string };
-  /** Readiness probe failing on the newest revision's pods from this time. */
-  probe?: { from: number; message: string };
-  /** The kubelet evicted this many of the newest revision's pods from `node` (they linger as Failed pods). */
-  evicted?: { node: string; at: number; count: number };
-}
-
-export interface WorkloadSpec {
-  name: string;
-  namespace: string;
-  replicas: number;
-  revisions: Revision[];
-  nodes: string[];
-  configMaps?: string[];
-  trouble?: PodTrouble;
-  /** The rollout did not finish: Progressing=False with ProgressDeadlineExceeded at this time. */
-  stuckAt?: number;
-  /** `kubectl scale`: spec.replicas changed through the scale subresource at this time, from `from`. */
-  scaled?: { at: number; from: number; manager?: string };
-  /** `Recreate` stops every old pod before the new ones start (a queue consumer that must not run two versions). */
-  strategy?: 'Recreate';
-}
-
 /** A Deployment with one ReplicaSet per revision (the last is the newest), its pods, and the controller's events. */
-export function addWorkload(c: Cluster, spec: WorkloadSpec): { replicaSets: string[]; pods: string[] } {
+export function addWorkload(c: ClusterWriter, spec: WorkloadSpec): { replicaSets: string[]; pods: string[] } {
   const { name, namespace } = spec;
   const labels = { 'app.kubernetes.io/name': name };
   const newest = spec.revisions.length;

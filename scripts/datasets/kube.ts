@@ -1,5 +1,6 @@
 import { isoS, meta, type Obj } from './kube-meta.js';
-import { addWorkload, type WorkloadSpec } from './kube-workload.js';
+import type { ClusterWriter, WorkloadSpec } from './kube-spec.js';
+import { addWorkload } from './kube-workload.js';
 import type { Rng } from './prng.js';
 import { MINUTE, SECOND } from './time.js';
 
@@ -9,9 +10,9 @@ import { MINUTE, SECOND } from './time.js';
  * mode reads them as it would read a real cluster's list responses.
  */
 
-export type { PodTrouble, Revision, WorkloadSpec } from './kube-workload.js';
+export type { PodTrouble, Revision, WorkloadSpec } from './kube-spec.js';
 
-export class Cluster {
+export class Cluster implements ClusterWriter {
   private readonly lists = new Map<string, Obj[]>();
 
   constructor(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Change, ScoredChange } from '../../src/engines/builtin/changes.js';
-import type { Concentration } from '../../src/engines/builtin/dimensions.js';
+import type { Concentration } from '../../src/engines/builtin/concentration.js';
 import { leftBehindBy, leftBehindSentence, weighLeftBehind } from '../../src/engines/builtin/rollout.js';
 
 const onset = new Date('2031-01-02T13:30:00Z');

@@ -4,7 +4,7 @@ import type { Confidence, RunbookRef } from '../../report/schema.js';
 import type { Cascade } from './cascade.js';
 import type { Change, ScoredChange } from './changes.js';
 import type { ClassMatch } from './classes.js';
-import type { Concentration } from './dimensions.js';
+import type { Concentration } from './concentration.js';
 import type { Cited, ErrorRate } from './facts.js';
 import type { Hypothesis } from './hypotheses.js';
 import type { InfraLink } from './infra.js';

@@ -1,7 +1,8 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
 import type { Change } from './changes.js';
+import type { Concentration } from './concentration.js';
 import type { Cited } from './facts.js';
-import { type LeftBehind, leftBehindSentence } from './rollout.js';
+import { leftBehindSentence } from './rollout.js';
 
 /**
  * Dimension comparison: when the symptoms sit in some values of a dimension (one region, zone, cluster, version)
@@ -45,20 +46,6 @@ export const DIMENSION_KEYS: Record<string, string> = {
 const SUFFERING = /error|fail|5xx|latency|duration|p9\d|timeout|saturation/i;
 /** A change that went to both sides keeps this share of its score. */
 export const BOTH_SIDES_FACTOR = 0.25;
-
-export interface Concentration {
-  service: string;
-  dimension: string;
-  key: string;
-  unhealthy: string[];
-  healthy: string[];
-  /** The anomalies that show the unhealthy values, for the evidence. */
-  anomalies: Cited<AnomalyOut>[];
-  /** The healthy values rose too, but to a small fraction of the unhealthy one's peak: concentration, not confinement. */
-  othersRose?: boolean;
-  /** The failing values are versions a later rollout did not reach (rollout.ts). */
-  leftBehind?: LeftBehind;
-}
 
 /** One value holds the failure when its peak is at least this many times every other value's peak on the same series. */
 export const DOMINANCE_RATIO = 5;

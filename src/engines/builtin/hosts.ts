@@ -1,6 +1,7 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
-import type { ClassMatch, FailureClass } from './classes.js';
+import type { ClassMatch } from './classes.js';
 import type { Cited } from './facts.js';
+import type { FailureClass } from './failure-class.js';
 
 /**
  * Hosts belong to services. Exporter series (`job="node"`, a `node`/`instance`/`host` label) describe the machine a

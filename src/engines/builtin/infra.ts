@@ -1,8 +1,9 @@
 import { SERVICE_LABELS } from '../../../mcp-servers/metrics/analysis/semantics.js';
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
-import type { ClassMatch, FailureClass } from './classes.js';
+import type { ClassMatch } from './classes.js';
 import { DIMENSION_KEYS } from './dimensions.js';
 import type { Cited } from './facts.js';
+import type { FailureClass } from './failure-class.js';
 import { isExporter } from './hosts.js';
 
 /**

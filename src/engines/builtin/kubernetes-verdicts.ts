@@ -1,5 +1,6 @@
 import type { ScoredChange } from './changes.js';
-import type { ClassMatch, FailureClass } from './classes.js';
+import type { ClassMatch } from './classes.js';
+import type { FailureClass } from './failure-class.js';
 import { CANNOT_START, type ClusterState, type KubeRollout, type KubeWorkloadHealth, OOM, quantityBytes } from './kubernetes.js';
 import type { ClusterChanges } from './kubernetes-changes.js';
 import { MAX_SYMPTOMS, type Symptom, symptomText } from './symptoms.js';

@@ -1,5 +1,5 @@
 import type { AnomalyOut } from '../../../mcp-servers/metrics/schemas.js';
-import type { FailureClass } from './classes.js';
+import type { FailureClass } from './failure-class.js';
 
 /**
  * Failure classes told apart by what a metric measures rather than by words, each named only when its signature

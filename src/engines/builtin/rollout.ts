@@ -1,21 +1,5 @@
 import type { Change, ScoredChange } from './changes.js';
-import type { Concentration } from './dimensions.js';
-
-/**
- * A rollout that left the failing slice behind: the symptoms sit in versions the service ran before its latest
- * deployment, while the version that deployment shipped stays healthy. The old version ran without trouble until
- * then, so the finding is the incomplete rollout (old and new now disagree), not the old release, even when the
- * deployment reported success.
- */
-export interface LeftBehind {
-  /** The deployment whose rollout did not reach the failing slice. */
-  change: string;
-  version: string;
-  /** The failing versions it left behind. */
-  behind: string[];
-  /** Earlier deployments of those versions: they ran fine until the rollout, so they are not the cause. */
-  superseded: string[];
-}
+import type { Concentration, LeftBehind } from './concentration.js';
 
 /** A change linked by where the symptoms sit is not judged by its age: its time factor is at least this. */
 const PLACEMENT_TIME_FACTOR = 0.8;
