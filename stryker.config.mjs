@@ -29,6 +29,9 @@ export default {
     '/.tools/journal/usr/share/**',
     '/.tools/alertmanager/usr/share/doc/**',
     '/.tools/alertmanager/usr/share/man/**',
+    // PostgreSQL's doc folder holds links into packages not unpacked; usr/share/postgresql (time zones, catalogs) stays.
+    '/.tools/postgresql/usr/share/doc/**',
+    '/.tools/postgresql/usr/share/man/**',
   ],
   disableTypeChecks: '{src,mcp-servers,test}/**/*.ts',
   reporters: ['clear-text', 'progress', 'html', 'json'],
