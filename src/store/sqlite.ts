@@ -51,9 +51,15 @@ export class SqliteStore implements StateStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db);
-      // A read-only or full disk shows here rather than on the first analysis.
-      db.prepare('CREATE TABLE IF NOT EXISTS write_probe (x INTEGER)').run();
-      db.prepare('DROP TABLE write_probe').run();
+      // A read-only or full disk shows here rather than on the first analysis. One write transaction, so replicas
+      // opening the same file at once never drop each other's probe.
+      const probe = db;
+      probe
+        .transaction(() => {
+          probe.prepare('CREATE TABLE IF NOT EXISTS write_probe (x INTEGER)').run();
+          probe.prepare('DROP TABLE write_probe').run();
+        })
+        .immediate();
     } catch (error) {
       db?.close();
       const message = error instanceof Error ? error.message : String(error);
