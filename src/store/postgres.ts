@@ -16,6 +16,7 @@ import {
   type StoredVote,
   StoreError,
 } from './types.js';
+import { toVote, type VoteRow, voteParams } from './vote-row.js';
 
 /** Connections one replica holds: analyses, Slack handlers and retention share them; PostgreSQL's default allows 100. */
 const POOL_SIZE = 10;
@@ -232,41 +233,13 @@ export class PostgresStore implements StateStore {
       `INSERT INTO votes (analysis_id, "user", vote, engine, incident, at, at_ms, cause, culprit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (analysis_id, "user") DO UPDATE SET vote = excluded.vote, at = excluded.at, at_ms = excluded.at_ms,
          cause = excluded.cause, culprit = excluded.culprit`,
-      [
-        vote.analysisId,
-        vote.user,
-        vote.vote,
-        vote.engine ?? null,
-        vote.incident ?? null,
-        vote.at,
-        Date.parse(vote.at) || Date.now(),
-        vote.cause ?? null,
-        vote.culprit ?? null,
-      ],
+      voteParams(vote),
     );
   }
 
   async votes(analysisId: string): Promise<StoredVote[]> {
-    const rows = await this.read<{
-      analysis_id: string;
-      user: string;
-      vote: 'up' | 'down';
-      engine: string | null;
-      incident: string | null;
-      cause: string | null;
-      culprit: string | null;
-      at: string;
-    }>('SELECT * FROM votes WHERE analysis_id = $1 ORDER BY at_ms', [analysisId]);
-    return rows.map((row) => ({
-      analysisId: row.analysis_id,
-      user: row.user,
-      vote: row.vote,
-      ...(row.engine !== null ? { engine: row.engine } : {}),
-      ...(row.incident !== null ? { incident: row.incident } : {}),
-      ...(row.cause !== null ? { cause: row.cause } : {}),
-      ...(row.culprit !== null ? { culprit: row.culprit } : {}),
-      at: row.at,
-    }));
+    const rows = await this.read<VoteRow>('SELECT * FROM votes WHERE analysis_id = $1 ORDER BY at_ms', [analysisId]);
+    return rows.map(toVote);
   }
 
   async prune(before: number): Promise<PruneResult> {

@@ -14,6 +14,7 @@ import {
   type StoredVote,
   StoreError,
 } from './types.js';
+import { toVote, type VoteRow, voteParams } from './vote-row.js';
 
 /** Milliseconds SQLite waits on a lock held by another connection (a backup, an operator's sqlite3 shell). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -206,40 +207,12 @@ export class SqliteStore implements StateStore {
          ON CONFLICT (analysis_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at, at_ms = excluded.at_ms,
            cause = excluded.cause, culprit = excluded.culprit`,
       )
-      .run(
-        vote.analysisId,
-        vote.user,
-        vote.vote,
-        vote.engine ?? null,
-        vote.incident ?? null,
-        vote.at,
-        Date.parse(vote.at) || Date.now(),
-        vote.cause ?? null,
-        vote.culprit ?? null,
-      );
+      .run(...voteParams(vote));
   }
 
   async votes(analysisId: string): Promise<StoredVote[]> {
-    const rows = this.db.prepare('SELECT * FROM votes WHERE analysis_id = ? ORDER BY at_ms').all(analysisId) as Array<{
-      analysis_id: string;
-      user: string;
-      vote: 'up' | 'down';
-      engine: string | null;
-      incident: string | null;
-      cause: string | null;
-      culprit: string | null;
-      at: string;
-    }>;
-    return rows.map((row) => ({
-      analysisId: row.analysis_id,
-      user: row.user,
-      vote: row.vote,
-      ...(row.engine !== null ? { engine: row.engine } : {}),
-      ...(row.incident !== null ? { incident: row.incident } : {}),
-      ...(row.cause !== null ? { cause: row.cause } : {}),
-      ...(row.culprit !== null ? { culprit: row.culprit } : {}),
-      at: row.at,
-    }));
+    const rows = this.db.prepare('SELECT * FROM votes WHERE analysis_id = ? ORDER BY at_ms').all(analysisId) as VoteRow[];
+    return rows.map(toVote);
   }
 
   async prune(before: number): Promise<PruneResult> {
